@@ -1,0 +1,49 @@
+# Editors' commands. `make help` lists them. The first run creates .venv and installs the pins.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+OUTPUT := output
+PELICAN := $(BIN)/pelican
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html serve devserver publish clean test lint
+
+help: ## List every target, one line each
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.txt
+	@echo "==> Creating $(VENV) and installing pinned dependencies (first run only)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
+
+html: $(INSTALLED) ## Build the whole site into output/ (local, relative links)
+	@echo "==> Building the site into $(OUTPUT)/"
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+	@echo "==> Done: open $(OUTPUT)/index.html, or run 'make serve'"
+
+serve: $(INSTALLED) ## Preview output/ on http://localhost:8000
+	@echo "==> Serving $(OUTPUT)/ on http://localhost:$(PORT) (Ctrl-C stops)"
+	$(PELICAN) --listen -o $(OUTPUT) -p $(PORT)
+
+devserver: $(INSTALLED) ## Rebuild on every change and serve on http://localhost:8000
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --autoreload --listen -p $(PORT)
+
+publish: $(INSTALLED) ## Public build with publishconf.py; needs SITEURL=https://…
+	@test -n "$(SITEURL)" || { echo "error: set the public address, e.g. make publish SITEURL=https://shzz.example.gov.cn" >&2; exit 2; }
+	@echo "==> Public build for $(SITEURL) into $(OUTPUT)/"
+	SITEURL="$(SITEURL)" $(PELICAN) content -s publishconf.py -o $(OUTPUT)
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf $(OUTPUT) cache .pytest_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+lint: $(INSTALLED) ## Check the Python code with ruff
+	$(BIN)/ruff check .
+
+test: lint ## Run the test suite (sets up .venv first if needed)
+	$(BIN)/pytest

@@ -1,0 +1,112 @@
+"""Settings for local builds. Every setting an editor may change is here, with a comment.
+
+Plugins keep their own defaults for anything not set here; `publishconf.py` changes only what
+differs in the public build.
+"""
+
+# --- The site -------------------------------------------------------------------------------
+SITENAME = "江苏社会组织战疫风采"
+SITESUBTITLE = "社会组织参与疫情防控工作信息发布平台"
+SITEURL = ""  # local builds use relative URLs; publishconf.py sets the public address
+RELATIVE_URLS = True
+# The domain named in the government page meta tag SiteDomain (no scheme).
+SITE_DOMAIN = "shzz.example.gov.cn"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
+LOCALE = ("C.UTF-8",)
+
+# --- Footer and government page metadata (政府网站网页元数据) ----------------------------------------
+SITE_OWNER = "江苏省社会组织管理工作联席会议办公室"  # 主办单位
+SITE_CONTACT_EMAIL = "jsmzshzz@163.com"  # 省级登记管理机关公开邮箱（通知第四部分）
+SITE_CONTACT_PHONE = "025-00000000"  # 示例号码：上线前换成办公室的公开电话
+SITE_ID_CODE = "3200000000"  # 网站标识码（示例，上线前换成真实标识码）
+SITE_ICP = "苏ICP备00000000号"  # ICP备案号（示例）
+SITE_PSB = "苏公网安备 32000000000000号"  # 公安备案号（示例）
+
+# --- Content --------------------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["guidance", "stories", "submissions"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "工作动态"
+# Stories get their own slug in front matter; the fallback uses the file name, never the title,
+# so a retitled story keeps its address.
+SLUGIFY_SOURCE = "basename"
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "tag": None,
+    "category": None,
+    "archives": None,
+    "period_archives": None,
+    "org_type": None,
+    "region": None,
+}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# --- Addresses ------------------------------------------------------------------------------
+ARTICLE_URL = "stories/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "stories/{date:%Y}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+CATEGORIES_URL = "category/"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = "tag/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+# Drafts are never written, locally or publicly: an unfinished story must not be reachable.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "sitemap"]
+SITEMAP_SAVE_AS = "sitemap/index.html"
+SITEMAP_URL = "sitemap/"
+
+# --- Theme and plugins ------------------------------------------------------------------------
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["taxonomy", "accessibility"]
+# The channels plugin writes every feed; Pelican's own feed writer stays off.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Main navigation: (label, URL relative to the site root).
+MENU_LINKS = [
+    ("首页", ""),
+    ("工作动态", "category/gong-zuo-dong-tai/"),
+    ("经验做法", "category/jing-yan-zuo-fa/"),
+    ("先进典型", "category/xian-jin-dian-xing/"),
+    ("政策指导", "category/zheng-ce-zhi-dao/"),
+    ("投稿指南", "submit/"),
+    ("订阅", "subscribe/"),
+]
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+OUTPUT_PATH = "output"
