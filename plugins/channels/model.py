@@ -1,0 +1,280 @@
+"""The feed model: one FeedItem per published article, built once per build for every channel.
+
+Everything a channel writes comes from here, so IDs, dates, absolute URLs and images agree across
+the media, app, WeChat and Weibo outputs.
+"""
+
+import logging
+import mimetypes
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+from PIL import Image, UnidentifiedImageError
+from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
+
+log = logging.getLogger(__name__)
+
+CHINA_TIME = timezone(timedelta(hours=8))
+CHANNELS: frozenset[str] = frozenset({"media", "wechat", "weibo", "app"})
+# Fixed forever: changing it would change every derived item ID.
+FEED_ID_NAMESPACE = uuid.UUID("5b0e2c1a-6f4d-5e0b-9a57-8d3c0b1f2e47")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+
+
+class FeedModelError(ValueError):
+    """Front matter the feeds cannot use; the message names the file and what to change."""
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image of an article. Width, height and length are None when the file is not in content/."""
+
+    path: str  # site-relative, no leading slash, e.g. "images/2020/mask.jpg"; "" for external images
+    url: str  # absolute
+    width: int | None
+    height: int | None
+    mime: str
+    length: int | None  # bytes, for RSS enclosures
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    title: str
+    url: str  # absolute
+    path: str  # site-relative, e.g. "stories/2020/some-slug/"
+    content_html: str  # full article HTML with absolute link and image URLs
+    summary_html: str
+    summary_text: str
+    published: datetime  # +08:00
+    updated: datetime  # +08:00, never before published
+    author: str  # the submitting organization
+    category: str
+    category_slug: str
+    tags: tuple[str, ...]
+    tag_slugs: tuple[str, ...]  # same order as tags
+    org_type: str  # "" when not labelled
+    org_type_slug: str  # taxonomy slug, "unlabelled" when not labelled
+    region: str
+    region_slug: str
+    image: ImageRef | None  # lead image: the cover, else the first image in the text
+    images: tuple[ImageRef, ...]  # every image in order; the cover first when the text lacks it
+    channels: frozenset[str]  # subset of CHANNELS
+    source_path: str  # relative to content/, e.g. "stories/2020-02-18-masks.md"
+    is_sample: bool
+    wechat_digest: str | None
+    weibo_text: str | None
+
+
+def site_base_url(settings: dict[str, Any]) -> str:
+    """The absolute site address feeds use: SITEURL, or CHANNELS_LOCAL_SITEURL for a local build."""
+    base = settings.get("SITEURL") or settings.get("CHANNELS_LOCAL_SITEURL") or "http://localhost:8000"
+    return base.rstrip("/")
+
+
+def item_id(source_path: str, metadata: dict[str, Any]) -> str:
+    """The item's permanent ID, from things that never change with SITEURL, slug or date.
+
+    Imported stories carry their mailbox fingerprint (`Source:`). Hand-written ones use an explicit
+    `Feed_id:` when present, else their path under content/; an editor who moves a file adds
+    `Feed_id: <old path>` to keep the ID.
+    """
+    source = str(metadata.get("source") or "").strip().lower()
+    if source:
+        if not _SHA256.fullmatch(source):
+            raise FeedModelError(
+                f"{source_path}: 'Source: {source}' is not a sha256 fingerprint (64 hex digits); "
+                "restore the value the importer wrote."
+            )
+        return f"urn:sha256:{source}"
+    key = str(metadata.get("feed_id") or "").strip() or Path(source_path).as_posix()
+    return f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, key)}"
+
+
+def parse_channels(source_path: str, value: Any) -> frozenset[str]:
+    """`Channels:` front matter: missing or "all" means every channel, else a comma list."""
+    text = ", ".join(value) if isinstance(value, list | tuple) else str(value or "")
+    names = {part.strip().lower() for part in text.replace("，", ",").split(",") if part.strip()}
+    if not names or names == {"all"}:
+        return CHANNELS
+    unknown = names - CHANNELS
+    if unknown:
+        raise FeedModelError(
+            f"{source_path}: unknown channel(s) {', '.join(sorted(unknown))} in 'Channels:'; "
+            f"use 'all' or a comma list of {', '.join(sorted(CHANNELS))}."
+        )
+    return frozenset(names)
+
+
+def in_china_time(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA_TIME)
+    return moment.astimezone(CHINA_TIME)
+
+
+def absolutize_html(html: str, page_url: str) -> str:
+    """Make every link and image address in `html` absolute, relative to the page's own URL."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        for attribute in _URL_ATTRIBUTES:
+            value = tag.get(attribute)
+            if isinstance(value, str) and not value.startswith(("#", "mailto:", "tel:", "data:")):
+                tag[attribute] = urljoin(page_url, value.strip())
+        srcset = tag.get("srcset")
+        if isinstance(srcset, str):
+            candidates = [part.strip().split(None, 1) for part in srcset.split(",") if part.strip()]
+            tag["srcset"] = ", ".join(" ".join([urljoin(page_url, c[0]), *c[1:]]) for c in candidates)
+    return str(soup)
+
+
+def html_to_text(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+
+
+def image_ref(url: str, base_url: str, content_dir: Path) -> ImageRef:
+    """Describe the image at absolute `url`, reading its size from content/ when it is the site's own."""
+    path = ""
+    if url.startswith(base_url + "/"):
+        path = unquote(urlsplit(url[len(base_url) + 1 :]).path)
+    mime = mimetypes.guess_type(urlsplit(url).path)[0] or "image/jpeg"
+    file = content_dir / path if path else None
+    if file is None or not file.is_file():
+        return ImageRef(path, url, None, None, mime, None)
+    try:
+        with Image.open(file) as picture:
+            width, height = picture.size
+            mime = Image.MIME.get(picture.format or "", mime)
+    except (UnidentifiedImageError, OSError):
+        log.warning("channels: %s is not a readable image; feeds list it without a size", file)
+        return ImageRef(path, url, None, None, mime, file.stat().st_size)
+    return ImageRef(path, url, width, height, mime, file.stat().st_size)
+
+
+def _cover_url(cover: Any, base_url: str) -> str | None:
+    text = str(cover or "").strip()
+    if not text:
+        return None
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        text = text.removeprefix(prefix)
+    if urlsplit(text).scheme:
+        return text
+    return f"{base_url}/{text.lstrip('/')}"
+
+
+def wide_image(item: FeedItem, min_width: int) -> ImageRef | None:
+    """The lead image if it is at least `min_width` px wide, else the first such image in the text."""
+    candidates = ([item.image] if item.image else []) + list(item.images)
+    return next((image for image in candidates if image.width and image.width >= min_width), None)
+
+
+def _text(metadata: dict[str, Any], key: str) -> str:
+    return str(metadata.get(key) or "").strip()
+
+
+def _term_slug(source_path: str, field: str, terms: tuple[Term, ...], name: str) -> str:
+    try:
+        return slug_for(terms, name)
+    except KeyError:
+        raise FeedModelError(
+            f"{source_path}: '{field}: {name}' is not in the vocabulary; use one of "
+            f"{', '.join(term.name for term in terms)} or leave it empty."
+        ) from None
+
+
+def _is_true(value: Any) -> bool:
+    return str(value).strip().lower() in {"true", "yes", "1", "是"}
+
+
+def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> FeedItem:
+    """One FeedItem from a Pelican article (after article_generator_finalized)."""
+    metadata = article.metadata
+    source_path = Path(article.relative_source_path).as_posix()
+    base_url = site_base_url(settings)
+    page_url = f"{base_url}/{article.url}"
+    content_html = absolutize_html(article.get_content(base_url), page_url)
+    summary_html = absolutize_html(article.get_summary(base_url), page_url)
+    published = in_china_time(article.date)
+    updated = in_china_time(getattr(article, "modified", None) or article.date)
+    if updated < published:
+        log.warning("channels: %s: Modified is before Date; using Date as the updated time", source_path)
+        updated = published
+
+    image_urls = [img["src"] for img in BeautifulSoup(content_html, "html.parser").find_all("img", src=True)]
+    cover_url = _cover_url(metadata.get("cover"), base_url)
+    if cover_url and cover_url not in image_urls:
+        image_urls.insert(0, cover_url)
+    images = tuple(image_ref(url, base_url, content_dir) for url in dict.fromkeys(image_urls))
+    lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
+
+    tags = tuple(getattr(article, "tags", None) or ())
+    org_type = _text(metadata, "org_type")
+    region = _text(metadata, "region")
+    return FeedItem(
+        id=item_id(source_path, metadata),
+        title=str(article.title),
+        url=page_url,
+        path=article.url,
+        content_html=content_html,
+        summary_html=summary_html,
+        summary_text=html_to_text(summary_html),
+        published=published,
+        updated=updated,
+        author=_text(metadata, "org") or settings.get("SITENAME", ""),
+        category=str(article.category),
+        category_slug=article.category.slug,
+        tags=tuple(str(tag) for tag in tags),
+        tag_slugs=tuple(tag.slug for tag in tags),
+        org_type=org_type,
+        org_type_slug=_term_slug(source_path, "Org_type", ORG_TYPES, org_type),
+        region=region,
+        region_slug=_term_slug(source_path, "Region", REGIONS, region),
+        image=lead,
+        images=images,
+        channels=parse_channels(source_path, metadata.get("channels")),
+        source_path=source_path,
+        is_sample=_is_true(metadata.get("sample", "")),
+        wechat_digest=_text(metadata, "wechat_digest") or None,
+        weibo_text=_text(metadata, "weibo_text") or None,
+    )
+
+
+def build_items(
+    articles: Iterable[Any], settings: dict[str, Any], now: datetime | None = None
+) -> list[FeedItem]:
+    """FeedItems for the published articles, newest first; future-dated articles are left out.
+
+    Raises FeedModelError naming the files when two articles would share an ID.
+    """
+    now = in_china_time(now or datetime.now(CHINA_TIME))
+    content_dir = Path(settings["PATH"])
+    items: list[FeedItem] = []
+    seen: dict[str, str] = {}
+    for article in articles:
+        item = feed_item(article, settings, content_dir)
+        if item.published > now:
+            log.warning(
+                "channels: %s is dated %s, in the future; it stays out of every feed until then",
+                item.source_path,
+                item.published.isoformat(),
+            )
+            continue
+        if item.updated > now:
+            log.warning("channels: %s: Modified is in the future; using Date instead", item.source_path)
+            item = replace(item, updated=item.published)
+        if item.id in seen:
+            raise FeedModelError(
+                f"{item.source_path} and {seen[item.id]} have the same feed ID {item.id}; "
+                "give one of them its own 'Feed_id:' (or fix a copied 'Source:' line)."
+            )
+        seen[item.id] = item.source_path
+        items.append(item)
+    return sorted(items, key=lambda item: (item.published, item.id), reverse=True)
+
