@@ -1,0 +1,135 @@
+"""Ready-to-post Weibo (微博) messages, counted the way Weibo counts them, and their feed.
+
+Counting rule (what Weibo's own composer does): every non-ASCII character counts 1; every ASCII
+character counts half, summed over the whole message and rounded up once at the end (so "ab中c"
+counts 1 + ceil(3/2) = 3, not 1 + 1 + 1); every http(s) URL counts a fixed 10 however long it is,
+because Weibo replaces it with a short link. Characters are Unicode code points.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .problems import report
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .model import FeedItem
+
+WEIBO_LIMIT = 140
+URL_WEIGHT = 10
+MAX_IMAGES = 9
+ELLIPSIS = "…"
+# A URL ends at whitespace or the first non-ASCII character (Chinese text often follows a link
+# with no space in between).
+URL_PATTERN = re.compile(r"https?://[!-~]+")
+
+
+class WeiboLengthError(ValueError):
+    """Raised in strict mode when a message cannot be made to fit."""
+
+
+@dataclass(frozen=True)
+class WeiboPost:
+    text: str
+    image_urls: tuple[str, ...]
+    problems: tuple[str, ...]  # what had to give way, or why the message is still too long
+
+
+def weibo_length(text: str) -> int:
+    """Length of `text` as Weibo counts it (see the module docstring)."""
+    urls = URL_PATTERN.findall(text)
+    rest = URL_PATTERN.sub("", text)
+    ascii_count = sum(1 for char in rest if char.isascii())
+    return len(urls) * URL_WEIGHT + (len(rest) - ascii_count) + math.ceil(ascii_count / 2)
+
+
+def hashtag(tag: str) -> str:
+    """`#话题#` for a tag; Weibo ends a topic at whitespace or '#', so both are removed."""
+    return "#" + re.sub(r"[\s#]+", "", tag) + "#"
+
+
+def shorten_to_fit(text: str, room: int) -> str:
+    """The longest prefix of `text` that, with "…" appended, counts at most `room`; whole text if it fits.
+
+    Returns "" when not even one character and the ellipsis fit.
+    """
+    if weibo_length(text) <= room:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # largest prefix length whose shortened form still fits
+        middle = (low + high + 1) // 2
+        if weibo_length(text[:middle].rstrip() + ELLIPSIS) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    prefix = text[:low].rstrip()
+    return prefix + ELLIPSIS if prefix else ""
+
+
+def _compose(headline: str, lead: str, tags: list[str], url: str) -> str:
+    body = f"{headline}{lead}"
+    topic_line = " ".join(tags)
+    return " ".join(part for part in (body, topic_line, url) if part)
+
+
+def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
+    """The message for `item`: 【标题】, a lead from the summary, #话题# from the tags, then the link.
+
+    Only the lead is ever shortened. If headline, tags and link alone are too long, tags are dropped
+    from the last one back, with a problem noted. An explicit `weibo_text` wins; the article link is
+    appended to it unless already there, and it is checked against the same limit, never cut.
+    """
+    images = tuple(image.url for image in item.images[:MAX_IMAGES])
+    name = item.source_path
+    if item.weibo_text:
+        text = item.weibo_text.strip()
+        if item.url not in text:
+            text = f"{text} {item.url}"
+        length = weibo_length(text)
+        problems = []
+        if length > limit:
+            problems.append(
+                f"{name}: Weibo_text counts {length} of the {limit} characters Weibo allows "
+                f"(Chinese 1, ASCII ½, each link {URL_WEIGHT}); shorten it in the front matter"
+            )
+        return WeiboPost(text, images, tuple(problems))
+
+    headline = f"【{item.title.strip()}】"
+    tags = [hashtag(tag) for tag in item.tags if hashtag(tag) != "##"]
+    problems = []
+    dropped = []
+    while tags and weibo_length(_compose(headline, "", tags, item.url)) > limit:
+        dropped.insert(0, tags.pop())
+    if dropped:
+        problems.append(
+            f"{name}: Weibo message too long for its topics; dropped {' '.join(dropped)} "
+            f"to stay within {limit} characters"
+        )
+    bare_length = weibo_length(_compose(headline, "", tags, item.url))
+    if bare_length > limit:
+        problems.append(
+            f"{name}: Weibo headline and link alone count {bare_length} of the {limit} characters "
+            "Weibo allows; shorten the Title or give a Weibo_text in the front matter"
+        )
+        return WeiboPost(_compose(headline, "", tags, item.url), images, tuple(problems))
+    # The lead joins the headline with no separator, and rounding ASCII halves over the whole message
+    # never counts more than rounding the parts separately, so the lead may use all that is left.
+    lead = shorten_to_fit(" ".join(item.summary_text.split()), limit - bare_length)
+    return WeiboPost(_compose(headline, lead, tags, item.url), images, tuple(problems))
+
+
+def weibo_message(item: FeedItem, limit: int = WEIBO_LIMIT) -> str:
+    """The ready-to-post text for `item` (see `weibo_post`)."""
+    return weibo_post(item, limit).text
+
+
+def weibo_posts(items: Iterable[FeedItem], strict: bool) -> dict[str, WeiboPost]:
+    """Posts by item ID; problems are logged as warnings, or raise WeiboLengthError when `strict`."""
+    posts = {item.id: weibo_post(item) for item in items}
+    report((problem for post in posts.values() for problem in post.problems), strict, WeiboLengthError)
+    return posts
