@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from channel_items import make_item
 from channels.model import ImageRef
 from channels.weibo import (
     WeiboLengthError,
@@ -43,7 +44,7 @@ def test_hashtag_removes_what_would_end_the_topic() -> None:
     assert hashtag("#志愿服务#") == "#志愿服务#"
 
 
-def test_short_story_message_has_headline_lead_topics_and_link(make_item) -> None:
+def test_short_story_message_has_headline_lead_topics_and_link() -> None:
     item = make_item(url=URL)
     assert weibo_message(item) == (
         "【物流协会搭建应急运力对接平台】协会整合会员单位车辆与仓储资源，保障物资运输畅通。"
@@ -51,7 +52,7 @@ def test_short_story_message_has_headline_lead_topics_and_link(make_item) -> Non
     )
 
 
-def test_message_of_exactly_140_is_kept_whole_and_141_shortens_the_lead(make_item) -> None:
+def test_message_of_exactly_140_is_kept_whole_and_141_shortens_the_lead() -> None:
     bare = weibo_length(weibo_message(make_item(url=URL, summary_text="")))
     exact = make_item(url=URL, summary_text="防" * (140 - bare))
     assert weibo_length(weibo_message(exact)) == 140
@@ -64,7 +65,7 @@ def test_message_of_exactly_140_is_kept_whole_and_141_shortens_the_lead(make_ite
     assert message.startswith("【物流协会搭建应急运力对接平台】") and message.endswith(URL)
 
 
-def test_long_lead_is_shortened_never_the_headline_or_link(make_item) -> None:
+def test_long_lead_is_shortened_never_the_headline_or_link() -> None:
     summary = "协会发挥行业组织联系广泛的优势，整合会员单位运力和仓储资源，搭建应急运力对接平台。" * 6
     item = make_item(url=URL + "with/a/much/longer/address/than/usual/", summary_text=summary)
     post = weibo_post(item)
@@ -76,7 +77,7 @@ def test_long_lead_is_shortened_never_the_headline_or_link(make_item) -> None:
     assert post.problems == ()
 
 
-def test_topics_are_dropped_last_first_when_headline_topics_and_link_do_not_fit(make_item) -> None:
+def test_topics_are_dropped_last_first_when_headline_topics_and_link_do_not_fit() -> None:
     title = "南京市物流与供应链协会" * 5  # 55 characters
     tags = tuple(f"话题{n}示例标签名称较长" for n in range(8))  # 8 x 12 characters
     item = make_item(url=URL, title=title, tags=tags, tag_slugs=tuple(f"t{n}" for n in range(8)))
@@ -89,7 +90,7 @@ def test_topics_are_dropped_last_first_when_headline_topics_and_link_do_not_fit(
     assert item.source_path in problem and "#话题7示例标签名称较长#" in problem and "140" in problem
 
 
-def test_headline_and_link_over_the_limit_are_kept_whole_and_reported(make_item) -> None:
+def test_headline_and_link_over_the_limit_are_kept_whole_and_reported() -> None:
     title = "长" * 135
     post = weibo_post(make_item(url=URL, title=title, tags=()))
     assert post.text == f"【{title}】 {URL}"
@@ -98,7 +99,7 @@ def test_headline_and_link_over_the_limit_are_kept_whole_and_reported(make_item)
 
 @pytest.mark.parametrize(("body", "fits"), [("中" * 129, True), ("中" * 130, False),
                                             ("中" * 128 + "abc", True), ("中" * 128 + "abcd", False)])
-def test_explicit_weibo_text_wins_gets_the_link_and_is_checked(make_item, body: str, fits: bool) -> None:
+def test_explicit_weibo_text_wins_gets_the_link_and_is_checked(body: str, fits: bool) -> None:
     post = weibo_post(make_item(url=URL, weibo_text=body))
     assert post.text == f"{body} {URL}"  # the space before the link is half a character
     assert weibo_length(post.text) == (140 if fits else 141)
@@ -108,12 +109,12 @@ def test_explicit_weibo_text_wins_gets_the_link_and_is_checked(make_item, body: 
         assert "Weibo_text" in post.problems[0] and "140" in post.problems[0]
 
 
-def test_explicit_weibo_text_that_already_has_the_link_is_left_alone(make_item) -> None:
+def test_explicit_weibo_text_that_already_has_the_link_is_left_alone() -> None:
     text = f"【自定义】看这里 {URL} #物资保障#"
     assert weibo_message(make_item(url=URL, weibo_text=text)) == text
 
 
-def test_at_most_nine_image_urls_ride_along_outside_the_text(make_item) -> None:
+def test_at_most_nine_image_urls_ride_along_outside_the_text() -> None:
     images = tuple(
         ImageRef(f"images/{n}.jpg", f"https://shzz.example.gov.cn/images/{n}.jpg", 800, 600, "image/jpeg", 1)
         for n in range(12)
@@ -123,7 +124,7 @@ def test_at_most_nine_image_urls_ride_along_outside_the_text(make_item) -> None:
     assert "images/0.jpg" not in post.text
 
 
-def test_problems_are_warnings_or_a_strict_error(make_item, caplog: pytest.LogCaptureFixture) -> None:
+def test_problems_are_warnings_or_a_strict_error(caplog: pytest.LogCaptureFixture) -> None:
     items = [make_item(url=URL, weibo_text="中" * 130)]
     with caplog.at_level(logging.WARNING):
         posts = weibo_posts(items, strict=False)

@@ -1,0 +1,199 @@
+"""WeChat fragments follow what the 公众号 editor keeps; the editor's limits are checked at build time."""
+
+import logging
+import re
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup, Tag
+from channel_items import make_item
+from channels.wechat import (
+    REFERENCES_HEADING,
+    WechatLimitError,
+    check_wechat_limits,
+    wechat_articles,
+    wechat_digest,
+    wechat_fragment,
+)
+
+SITE = "https://shzz.example.gov.cn"
+STORY = f"""
+协会发布了[倡议书](https://example.org/appeal)，详见[省民政厅通知](https://example.org/notice "通知全文")
+和[公众号原文](https://mp.weixin.qq.com/s/AbC123)。再次引用[倡议书全文](https://example.org/appeal)。
+原始地址 <https://example.org/raw>，也可以写作 [https://example.org/raw2](https://example.org/raw2)。
+页内[跳转](#part-two)与<a class="btn" id="x" href="{SITE}/submit/"
+style="position:absolute;transform:scale(2)">投稿</a>。
+
+## 一、主要做法
+
+- 统一登记
+- 统一调度
+    1. 就近匹配 [运力清单](https://example.org/appeal)
+    2. 减少空驶
+        - 闭环防护
+- 全程留痕
+
+| 项目 | 数量 |
+|------|-----:|
+| 车辆 | 40 |
+| 物资 | 2000 吨 |
+
+```python
+def dispatch(orders):
+    return [o for o in orders if o.size < 10]
+```
+
+![运输车辆整装待发](/images/samples/trucks.jpg "协会会员单位车辆")
+
+![志愿者搬运物资](/images/samples/boxes.jpg)
+
+[![点图看大图](/images/samples/hands.jpg)](/images/samples/hands.jpg)
+
+<div class="note"><style>p {{color: red}}</style><script>alert(1)</script>提示：注意防护。</div>
+"""
+
+
+def _fragment_of(source: str = STORY) -> str:
+    html = markdown.Markdown(extensions=["codehilite", "extra"]).convert(source)
+    html = html.replace('src="/', f'src="{SITE}/').replace('href="/', f'href="{SITE}/')
+    return wechat_fragment(make_item(content_html=html))
+
+
+@pytest.fixture
+def fragment() -> BeautifulSoup:
+    return BeautifulSoup(_fragment_of(), "html.parser")
+
+
+def test_nothing_the_editor_strips_is_left(fragment: BeautifulSoup) -> None:
+    assert fragment.find_all(["style", "script", "div", "ul", "ol", "li", "span", "code"]) == []
+    for element in fragment.find_all(True):
+        assert set(element.attrs) <= {"style", "href", "src", "alt"}, element
+        style = element.get("style", "")
+        assert "position" not in style and "transform" not in style
+    assert "alert(1)" not in str(fragment) and "color: red" not in str(fragment)
+    assert "提示：注意防护。" in fragment.get_text()
+
+
+def test_every_visible_block_carries_an_inline_style(fragment: BeautifulSoup) -> None:
+    for element in fragment.find_all(["section", "p", "h2", "figure", "figcaption", "img", "table", "th",
+                                      "td", "pre", "sup", "a"]):
+        assert element.get("style"), element
+
+
+def test_only_wechat_links_stay_links(fragment: BeautifulSoup) -> None:
+    (link,) = fragment.find_all("a")
+    assert link["href"] == "https://mp.weixin.qq.com/s/AbC123" and link.get_text() == "公众号原文"
+
+
+def test_other_links_become_numbered_references_listed_once(fragment: BeautifulSoup) -> None:
+    text = fragment.get_text()
+    assert "倡议书[1]" in text and "倡议书全文[1]" in text and "运力清单 [1]" not in text
+    assert "运力清单[1]" in text
+    assert "省民政厅通知[2]" in text and "投稿[3]" in text
+    paragraphs = [p.get_text() for p in fragment.find_all("p")]
+    heading = paragraphs.index(REFERENCES_HEADING)
+    assert paragraphs[heading + 1 :] == [
+        "[1] 倡议书: https://example.org/appeal",
+        "[2] 通知全文: https://example.org/notice",
+        f"[3] 投稿: {SITE}/submit/",
+    ]
+
+
+def test_a_link_whose_text_is_its_address_becomes_plain_text(fragment: BeautifulSoup) -> None:
+    text = fragment.get_text()
+    assert "原始地址 https://example.org/raw，" in text
+    assert "写作 https://example.org/raw2。" in text
+    assert "example.org/raw: " not in text and "raw2: " not in text
+
+
+def test_in_page_and_image_links_leave_no_reference(fragment: BeautifulSoup) -> None:
+    text = fragment.get_text()
+    assert "页内跳转与" in text
+    assert "hands.jpg" not in text  # the image link is unwrapped, not footnoted
+
+
+def test_lists_get_literal_markers_and_indentation(fragment: BeautifulSoup) -> None:
+    items = [p for p in fragment.find_all("p") if re.match(r"(•|\d+\.) ", p.get_text())]
+    texts = [p.get_text() for p in items]
+    assert texts[:6] == [
+        "• 统一登记", "• 统一调度", "1. 就近匹配 运力清单[1]", "2. 减少空驶", "• 闭环防护", "• 全程留痕",
+    ]  # fmt: skip
+    indents = [float(re.search(r"margin:0 0 0.5em ([\d.]+)em", p["style"]).group(1)) for p in items[:6]]
+    assert indents[0] == indents[1] == indents[5] < indents[2] == indents[3] < indents[4]
+
+
+def test_ordered_list_keeps_its_start_number() -> None:
+    html = '<p>前言</p><ol start="3"><li>第三步</li><li>第四步</li></ol>'
+    soup = BeautifulSoup(wechat_fragment(make_item(content_html=html)), "html.parser")
+    assert [p.get_text() for p in soup.find_all("p")][1:] == ["3. 第三步", "4. 第四步"]
+
+
+def test_tables_get_inline_borders(fragment: BeautifulSoup) -> None:
+    table = fragment.find("table")
+    assert "border-collapse:collapse" in table["style"]
+    cells = table.find_all(["th", "td"])
+    assert len(cells) == 6 and all("border:1px solid" in cell["style"] for cell in cells)
+
+
+def test_code_blocks_become_one_styled_pre_of_plain_text(fragment: BeautifulSoup) -> None:
+    (pre,) = fragment.find_all("pre")
+    assert pre.find(True) is None
+    assert pre.get_text() == "def dispatch(orders):\n    return [o for o in orders if o.size < 10]\n"
+    assert "white-space:pre-wrap" in pre["style"] and "monospace" in pre["style"]
+
+
+def test_images_are_figures_captioned_from_title_or_alt(fragment: BeautifulSoup) -> None:
+    figures = fragment.find_all("figure")
+    assert [figure.img["src"] for figure in figures] == [
+        f"{SITE}/images/samples/trucks.jpg",
+        f"{SITE}/images/samples/boxes.jpg",
+        f"{SITE}/images/samples/hands.jpg",
+    ]
+    captions = [figure.figcaption.get_text() for figure in figures]
+    assert captions == ["协会会员单位车辆", "志愿者搬运物资", "点图看大图"]
+    for figure in figures:
+        assert isinstance(figure.parent, Tag) and figure.parent.name == "section"  # never inside a <p>
+
+
+def test_within_limits_no_problems() -> None:
+    assert check_wechat_limits(make_item()) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "limit_text"),
+    [
+        ({"title": "字" * 33}, "32"),
+        ({"author": "南京市物流与供应链协会"}, "8"),
+        ({"wechat_digest": "摘" * 121}, "120"),
+        ({"content_html": "<p>" + "文" * 20_000 + "</p>"}, "20000"),
+    ],
+)
+def test_each_limit_is_named_with_the_file(changes: dict, limit_text: str) -> None:
+    (problem,) = check_wechat_limits(make_item(**changes))
+    assert problem.startswith("stories/2020-02-18-nanjing-logistics.md: ")
+    assert f"limit of {limit_text}" in problem or f"under {limit_text}" in problem
+
+
+def test_limits_at_the_boundary_pass() -> None:
+    item = make_item(title="字" * 32, author="字" * 8, wechat_digest="摘" * 120)
+    assert check_wechat_limits(item) == []
+    # A fragment of exactly 19,999 characters passes; the root section's markup counts too.
+    overhead = len(_fragment_of("文"))
+    assert len(_fragment_of("文" * (19_999 - overhead + 1))) == 19_999
+    assert check_wechat_limits(item, _fragment_of("文" * (19_999 - overhead + 1))) == []
+
+
+def test_digest_from_the_summary_is_cut_to_fit() -> None:
+    digest = wechat_digest(make_item(summary_text="摘要" * 100))
+    assert len(digest) == 120 and digest.endswith("…")
+    assert wechat_digest(make_item(wechat_digest="编辑写的摘要")) == "编辑写的摘要"
+
+
+def test_problems_are_warnings_unless_strict(caplog: pytest.LogCaptureFixture) -> None:
+    items = [make_item(title="字" * 33)]
+    with caplog.at_level(logging.WARNING):
+        articles = wechat_articles(items, strict=False)
+    assert articles[items[0].id].problems
+    assert "stories/2020-02-18-nanjing-logistics.md" in caplog.text and "limit of 32" in caplog.text
+    with pytest.raises(WechatLimitError, match=r"nanjing-logistics\.md: WeChat title.*32"):
+        wechat_articles(items, strict=True)
