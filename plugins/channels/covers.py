@@ -1,0 +1,94 @@
+"""WeChat cover images (封面): 900x383 (2.35:1) for the message card and 500x500 for shares.
+
+Made with Pillow from the story's lead image (its Cover, else its first image), centre-cropped to
+each shape, saved as baseline JPEG without EXIF or other metadata and under 1 MB.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+COVER_SIZES: tuple[tuple[int, int], ...] = ((900, 383), (500, 500))
+MAX_BYTES = 1_000_000
+QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40, 30)  # tried in order until the file is small enough
+
+
+class CoverError(ValueError):
+    """The cover source cannot be read or cannot be made small enough; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Cover:
+    name: str  # file name, e.g. "cover-900x383.jpg"
+    width: int
+    height: int
+    data: bytes  # the JPEG
+
+
+def cover_name(width: int, height: int) -> str:
+    return f"cover-{width}x{height}.jpg"
+
+
+def centre_crop(picture: Image.Image, width: int, height: int) -> Image.Image:
+    """The largest centred region of `picture` with the target aspect ratio, scaled to width x height."""
+    source_width, source_height = picture.size
+    if source_width * height > source_height * width:  # too wide: trim left and right
+        crop_width, crop_height = round(source_height * width / height), source_height
+    else:  # too tall: trim top and bottom
+        crop_width, crop_height = source_width, round(source_width * height / width)
+    left = (source_width - crop_width) // 2
+    top = (source_height - crop_height) // 2
+    region = picture.crop((left, top, left + crop_width, top + crop_height))
+    return region.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _flat_rgb(picture: Image.Image) -> Image.Image:
+    """RGB with transparency laid on white (JPEG has no alpha; black would be the default)."""
+    if picture.mode in ("RGBA", "LA") or (picture.mode == "P" and "transparency" in picture.info):
+        rgba = picture.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return picture.convert("RGB")
+
+
+def encode_jpeg(picture: Image.Image, max_bytes: int = MAX_BYTES) -> bytes:
+    """JPEG bytes at the best quality in QUALITIES that fits `max_bytes`, with no metadata."""
+    for quality in QUALITIES:
+        buffer = io.BytesIO()
+        # No exif/icc_profile arguments: Pillow then writes none, whatever the source carried.
+        picture.save(buffer, "JPEG", quality=quality, optimize=True)
+        if buffer.tell() < max_bytes:
+            return buffer.getvalue()
+    raise CoverError(f"a cover stays over {max_bytes} bytes even at JPEG quality {QUALITIES[-1]}")
+
+
+def make_covers(source: Path) -> list[Cover]:
+    """Every cover size from the image file `source`."""
+    try:
+        with Image.open(source) as opened:
+            # Turn the pixels upright first: the EXIF orientation tag is dropped with the rest.
+            picture = _flat_rgb(ImageOps.exif_transpose(opened))
+    except (UnidentifiedImageError, OSError) as error:
+        raise CoverError(f"{source}: cannot be read as an image for the WeChat cover ({error})") from error
+    try:
+        return [
+            Cover(cover_name(width, height), width, height, encode_jpeg(centre_crop(picture, width, height)))
+            for width, height in COVER_SIZES
+        ]
+    except CoverError as error:
+        raise CoverError(f"{source}: {error}") from error
+
+
+def write_covers(source: Path, folder: Path) -> list[Cover]:
+    """Make the covers from `source` and write them into `folder` (under output/, never content/)."""
+    covers = make_covers(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    for cover in covers:
+        target = folder / cover.name
+        # Leave an identical file alone so a rebuild does not touch its modification time.
+        if not (target.is_file() and target.read_bytes() == cover.data):
+            target.write_bytes(cover.data)
+    return covers

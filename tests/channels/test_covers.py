@@ -1,0 +1,114 @@
+"""WeChat covers: both sizes, centre-cropped, small JPEGs without EXIF, written where they are asked."""
+
+import io
+from pathlib import Path
+
+import pytest
+from channels.covers import (
+    COVER_SIZES,
+    MAX_BYTES,
+    CoverError,
+    centre_crop,
+    encode_jpeg,
+    make_covers,
+    write_covers,
+)
+from PIL import Image
+
+RED, GREEN, BLUE = (220, 30, 30), (30, 180, 30), (30, 30, 220)
+
+
+def _banded(path: Path, size: tuple[int, int], vertical: bool) -> Path:
+    """Three equal bands, red / green / blue, left to right (vertical bands) or top to bottom."""
+    width, height = size
+    picture = Image.new("RGB", size, GREEN)
+    third = (width if vertical else height) // 3
+    first = (0, 0, third, height) if vertical else (0, 0, width, third)
+    last = (width - third, 0, width, height) if vertical else (0, height - third, width, height)
+    picture.paste(RED, first)
+    picture.paste(BLUE, last)
+    exif = Image.Exif()
+    exif[0x010F] = "Test Camera Maker"  # Make
+    exif[0x0132] = "2020:02:18 10:30:00"  # DateTime
+    picture.save(path, "JPEG", quality=95, exif=exif)
+    assert Image.open(path).getexif()  # the source really carries EXIF
+    return path
+
+
+def _close(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def test_both_sizes_are_small_jpegs_without_exif(tmp_path: Path) -> None:
+    covers = make_covers(_banded(tmp_path / "source.jpg", (1600, 1200), vertical=True))
+    assert [(cover.width, cover.height) for cover in covers] == list(COVER_SIZES) == [(900, 383), (500, 500)]
+    assert round(900 / 383, 2) == 2.35
+    for cover in covers:
+        picture = Image.open(io.BytesIO(cover.data))
+        assert picture.format == "JPEG" and picture.size == (cover.width, cover.height)
+        assert len(cover.data) < MAX_BYTES
+        assert not picture.getexif() and "exif" not in picture.info
+        assert cover.name == f"cover-{cover.width}x{cover.height}.jpg"
+
+
+def test_wide_source_is_cropped_at_the_sides_keeping_the_centre(tmp_path: Path) -> None:
+    # 1800x600 in three 600px bands: a square from the centre is all green.
+    (_, square) = make_covers(_banded(tmp_path / "wide.jpg", (1800, 600), vertical=True))
+    picture = Image.open(io.BytesIO(square.data))
+    for x in (5, 250, 494):
+        assert _close(picture.getpixel((x, 250)), GREEN), x
+
+
+def test_tall_source_is_cropped_top_and_bottom_keeping_the_centre(tmp_path: Path) -> None:
+    # 900x1500 in three 500px bands: a 900x383 crop from the middle is all green;
+    # a crop from the top would be red and one from the bottom blue.
+    (banner, square) = make_covers(_banded(tmp_path / "tall.jpg", (900, 1500), vertical=False))
+    picture = Image.open(io.BytesIO(banner.data))
+    for y in (3, 190, 379):
+        assert _close(picture.getpixel((450, y)), GREEN), y
+    # The 900x900 square for 500x500 spans 300..1200: red top edge, green middle, blue bottom edge.
+    picture = Image.open(io.BytesIO(square.data))
+    assert _close(picture.getpixel((250, 20)), RED)
+    assert _close(picture.getpixel((250, 250)), GREEN)
+    assert _close(picture.getpixel((250, 480)), BLUE)
+
+
+def test_centre_crop_keeps_the_full_height_of_a_wide_picture() -> None:
+    picture = Image.new("RGB", (3000, 383), GREEN)
+    picture.paste(RED, (0, 0, 1050, 383))
+    picture.paste(BLUE, (1950, 0, 3000, 383))
+    cropped = centre_crop(picture, 900, 383)
+    assert cropped.size == (900, 383)
+    assert _close(cropped.getpixel((0, 100)), GREEN) and _close(cropped.getpixel((899, 100)), GREEN)
+
+
+def test_quality_is_lowered_until_the_file_fits() -> None:
+    noise = Image.effect_noise((900, 383), 128).convert("RGB")
+    best = encode_jpeg(noise)
+    assert len(best) < MAX_BYTES
+    smaller = encode_jpeg(noise, max_bytes=len(best) // 2)
+    assert len(smaller) < len(best) // 2
+    with pytest.raises(CoverError, match="quality"):
+        encode_jpeg(noise, max_bytes=1000)
+
+
+def test_transparent_png_is_laid_on_white(tmp_path: Path) -> None:
+    source = tmp_path / "logo.png"
+    Image.new("RGBA", (600, 600), (0, 0, 0, 0)).save(source)
+    (_, square) = make_covers(source)
+    assert _close(Image.open(io.BytesIO(square.data)).getpixel((250, 250)), (255, 255, 255))
+
+
+def test_write_covers_writes_both_files_into_the_given_folder(tmp_path: Path) -> None:
+    source = _banded(tmp_path / "source.jpg", (1200, 800), vertical=True)
+    folder = tmp_path / "output" / "wechat" / "story"
+    covers = write_covers(source, folder)
+    assert sorted(path.name for path in folder.iterdir()) == ["cover-500x500.jpg", "cover-900x383.jpg"]
+    assert all((folder / cover.name).read_bytes() == cover.data for cover in covers)
+
+
+def test_unreadable_source_names_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "broken.jpg"
+    source.write_text("not an image")
+    with pytest.raises(CoverError, match=r"broken\.jpg"):
+        make_covers(source)
