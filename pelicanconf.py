@@ -81,7 +81,8 @@ SITEMAP_URL = "sitemap/"
 # --- Theme and plugins ------------------------------------------------------------------------
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["taxonomy", "accessibility"]
+# channels comes after taxonomy: it reuses taxonomy's vocabulary of organization types and regions.
+PLUGINS = ["taxonomy", "accessibility", "channels"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
@@ -92,6 +93,27 @@ TAG_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+
+# --- Feeds (plugins/channels; addresses and the rest in plugins/channels/README.md) -------------
+# Feeds need absolute addresses; a local build (SITEURL empty) uses this one instead.
+CHANNELS_LOCAL_SITEURL = "http://localhost:8000"
+# Newest stories per media feed (whole site, category, tag, organization type, region); 0 = all.
+CHANNELS_FEED_LIMIT = 50
+# Newest stories in the client-app feeds (JSON Feed and its RSS twin); 0 = all.
+CHANNELS_APP_FEED_LIMIT = 50
+# Client apps want a wide lead image: the first image at least this many pixels wide.
+CHANNELS_APP_MIN_IMAGE_WIDTH = 720
+# Feed titles shown in readers (after the site name); {name} is the category, tag, type or region.
+CHANNELS_FEED_TITLES = {
+    "site": "全部稿件",
+    "category": "{name}",
+    "tag": "话题：{name}",
+    "org_type": "组织类型：{name}",
+    "region": "地区：{name}",
+    "app": "新闻客户端",
+    "wechat": "微信公众号稿",
+    "weibo": "微博稿",
+}
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [

@@ -1,5 +1,46 @@
 """Channel feeds: every feed the site publishes (media, client apps, WeChat, Weibo), from one model."""
 
+from pathlib import Path
+
+from pelican import signals
+
+from .app import write_app_feeds
+from .links import CONTEXT_KEY, DEFAULT_SETTINGS, build_catalogue, feeds_for
+from .media import write_media_feeds
+from .model import build_items
+from .opml import write_opml
+
+ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
+
+
+def _add_defaults(pelican) -> None:
+    settings = pelican.settings
+    for key, default in DEFAULT_SETTINGS.items():
+        if isinstance(default, dict):
+            settings[key] = {**default, **settings.get(key, {})}
+        else:
+            settings.setdefault(key, default)
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "feeds_for": feeds_for}
+
+
+def _build_model(generators) -> None:
+    # After every generator's context exists, so {static} image links resolve in the article HTML.
+    articles_generator = next(g for g in generators if type(g).__name__ == "ArticlesGenerator")
+    items = build_items(articles_generator.articles, articles_generator.settings)
+    context = articles_generator.context
+    context[ITEMS_KEY] = items
+    context[CONTEXT_KEY] = build_catalogue(items, articles_generator.settings)
+
+
+def _write(generator, writer) -> None:
+    catalogue = generator.context[CONTEXT_KEY]
+    output_dir = Path(writer.output_path)
+    write_media_feeds(catalogue, generator.settings, output_dir)
+    write_app_feeds(catalogue, generator.settings, output_dir)
+    write_opml(catalogue, generator.settings, output_dir)
+
 
 def register() -> None:
-    """Signals are wired as the channel writers land; the model is importable on its own."""
+    signals.initialized.connect(_add_defaults)
+    signals.all_generators_finalized.connect(_build_model)
+    signals.article_writer_finalized.connect(_write)

@@ -1,0 +1,71 @@
+"""Client-app feeds: JSON Feed 1.1 and its RSS twin, full text, lead image at least 720 px wide."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from feedgen.entry import FeedEntry
+
+from .links import FeedCatalogue, FeedGroup, FeedLink
+from .media import fill_entry, render_feed, write_if_changed
+from .model import FeedItem, site_base_url, wide_image
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+LANGUAGE = "zh-CN"
+
+
+def json_feed_item(item: FeedItem, min_width: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "content_html": item.content_html,
+        "summary": item.summary_text,
+        "date_published": item.published.isoformat(),
+        "date_modified": item.updated.isoformat(),
+        "authors": [{"name": item.author}],
+        "tags": [item.category, *item.tags],
+        "language": LANGUAGE,
+    }
+    image = wide_image(item, min_width)
+    if image is not None:
+        entry["image"] = image.url
+    return entry
+
+
+def json_feed(group: FeedGroup, link: FeedLink, settings: dict[str, Any]) -> dict[str, Any]:
+    base = site_base_url(settings)
+    sitename = settings.get("SITENAME", "")
+    min_width = settings["CHANNELS_APP_MIN_IMAGE_WIDTH"]
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": f"{sitename} · {group.title}",
+        "home_page_url": f"{base}/",
+        "feed_url": f"{base}/{link.path}",
+        "description": f"{settings.get('SITESUBTITLE') or sitename}。{group.carries}",
+        "language": LANGUAGE,
+        "authors": [{"name": settings.get("SITE_OWNER") or sitename}],
+        "items": [json_feed_item(item, min_width) for item in group.items],
+    }
+
+
+def render_json_feed(group: FeedGroup, link: FeedLink, settings: dict[str, Any]) -> bytes:
+    text = json.dumps(json_feed(group, link, settings), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+def write_app_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path) -> None:
+    group = catalogue.group("app")
+    if group is None:
+        return
+    min_width = settings["CHANNELS_APP_MIN_IMAGE_WIDTH"]
+
+    def fill(entry: FeedEntry, item: FeedItem) -> None:
+        fill_entry(entry, item, wide_image(item, min_width))
+
+    for link in group.links:
+        if link.format == "json":
+            data = render_json_feed(group, link, settings)
+        else:
+            data = render_feed(group, link, settings, fill)
+        write_if_changed(output_dir, link.path, data)

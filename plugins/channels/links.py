@@ -1,0 +1,224 @@
+"""Feed addresses, titles and the catalogue of every feed a build publishes.
+
+The catalogue is the one list the feed writers, the OPML file, the 订阅 page and the theme's
+`feeds_for()` all read, so an address is spelt in one place.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from taxonomy.vocabulary import CATEGORIES, ORG_TYPES, REGIONS, UNLABELLED, UNLABELLED_SLUG, Term
+
+from .model import FeedItem
+
+CONTEXT_KEY = "channel_feeds"  # the catalogue's name in the template context
+
+MIME = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+    "opml": "text/x-opml",
+}
+FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+EXTENSIONS = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    # Absolute address used in feeds when SITEURL is empty (a local build); publishconf.py sets SITEURL.
+    "CHANNELS_LOCAL_SITEURL": "http://localhost:8000",
+    # Newest items per feed; 0 means no limit.
+    "CHANNELS_FEED_LIMIT": 50,
+    "CHANNELS_APP_FEED_LIMIT": 50,
+    # The client-app lead image must be at least this wide (px).
+    "CHANNELS_APP_MIN_IMAGE_WIDTH": 720,
+    # Feed titles per kind; {name} is the category, tag, organization type or region.
+    "CHANNELS_FEED_TITLES": {
+        "site": "全部稿件",
+        "category": "{name}",
+        "tag": "话题：{name}",
+        "org_type": "组织类型：{name}",
+        "region": "地区：{name}",
+        "app": "新闻客户端",
+        "wechat": "微信公众号稿",
+        "weibo": "微博稿",
+    },
+    # Where feeds are written, under the output folder; {ext} is rss.xml, atom.xml or json.
+    "CHANNELS_FEED_PATHS": {
+        "site": "feeds/all.{ext}",
+        "category": "feeds/category/{slug}.{ext}",
+        "tag": "feeds/tag/{slug}.{ext}",
+        "org_type": "feeds/org-type/{slug}.{ext}",
+        "region": "feeds/region/{slug}.{ext}",
+        "app": "feeds/app.{ext}",
+        "wechat": "feeds/wechat.rss.xml",
+        "weibo": "feeds/weibo.rss.xml",
+    },
+    "CHANNELS_OPML_PATH": "feeds/feeds.opml",
+}
+
+# Which channel a kind of feed serves, and what the 订阅 page says it carries.
+MEDIA_KINDS = ("site", "category", "tag", "org_type", "region")
+CHANNEL_OF_KIND = {**dict.fromkeys(MEDIA_KINDS, "media"), "app": "app", "wechat": "wechat", "weibo": "weibo"}
+SECTION_LABELS = {
+    "site": "全站",
+    "category": "按栏目",
+    "tag": "按话题",
+    "org_type": "按组织类型",
+    "region": "按地区",
+    "app": "新闻客户端",
+    "wechat": "微信公众号",
+    "weibo": "微博",
+}
+CARRIES = {
+    "media": "全文（含图片）、摘要、发布组织、分类与话题，封面图作为附件；供主流媒体与阅读器订阅",
+    "app": "全文、摘要与宽度不小于 720 像素的头图；供新闻客户端接入",
+    "wechat": "可直接粘贴到公众号编辑器的稿件片段；供公众号编辑使用",
+    "weibo": "可直接发布的微博文案（含话题与链接）和配图；供微博编辑使用",
+}
+KIND_FORMATS = {
+    **dict.fromkeys(MEDIA_KINDS, ("atom", "rss")),
+    "app": ("json", "rss"),
+    "wechat": ("rss",),
+    "weibo": ("rss",),
+}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed file. The theme reads .title, .path and .mime (theme contract)."""
+
+    title: str  # e.g. "全部稿件（RSS）"
+    path: str  # site-relative, no leading slash
+    mime: str
+    format: str  # "rss" | "atom" | "json"
+
+
+@dataclass(frozen=True)
+class FeedGroup:
+    """The items one listing publishes, with its feed files (e.g. category 工作动态 as Atom and RSS)."""
+
+    kind: str
+    slug: str
+    name: str
+    title: str  # feed title without the site name, e.g. "地区：南京市"
+    page_path: str  # site-relative address of the matching web page
+    items: tuple[FeedItem, ...]
+    links: tuple[FeedLink, ...]
+
+    @property
+    def channel(self) -> str:
+        return CHANNEL_OF_KIND[self.kind]
+
+    @property
+    def carries(self) -> str:
+        return CARRIES[self.channel]
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    groups: tuple[FeedGroup, ...]
+
+
+@dataclass(frozen=True)
+class FeedCatalogue:
+    groups: tuple[FeedGroup, ...]
+    opml: FeedLink
+
+    def group(self, kind: str, slug: str | None = None) -> FeedGroup | None:
+        return next((g for g in self.groups if g.kind == kind and (slug is None or g.slug == slug)), None)
+
+    def links_for(self, kind: str, slug: str | None = None) -> list[FeedLink]:
+        group = self.group(kind, slug)
+        links = list(group.links) if group else []
+        if kind == "site" and (app := self.group("app")):
+            links += [link for link in app.links if link.format == "json"]
+        return links
+
+    def all_links(self) -> list[FeedLink]:
+        return [link for group in self.groups for link in group.links]
+
+    def sections(self) -> list[Section]:
+        """Groups by kind, in the order the 订阅 page shows them."""
+        order = list(SECTION_LABELS)
+        kinds = sorted({g.kind for g in self.groups}, key=order.index)
+        return [
+            Section(SECTION_LABELS[kind], tuple(g for g in self.groups if g.kind == kind)) for kind in kinds
+        ]
+
+
+def feed_link(kind: str, slug: str, title: str, format: str, settings: dict[str, Any]) -> FeedLink:
+    path = settings["CHANNELS_FEED_PATHS"][kind].format(slug=slug, ext=EXTENSIONS[format])
+    return FeedLink(f"{title}（{FORMAT_LABELS[format]}）", path, MIME[format], format)
+
+
+def _limited(items: Iterable[FeedItem], settings_key: str, settings: dict[str, Any]) -> tuple[FeedItem, ...]:
+    limit = settings[settings_key]
+    items = tuple(items)
+    return items[:limit] if limit else items
+
+
+def make_group(
+    kind: str, slug: str, name: str, page_path: str, items: Iterable[FeedItem], settings: dict[str, Any]
+) -> FeedGroup:
+    title = settings["CHANNELS_FEED_TITLES"][kind].format(name=name)
+    limit_key = "CHANNELS_APP_FEED_LIMIT" if kind == "app" else "CHANNELS_FEED_LIMIT"
+    links = tuple(feed_link(kind, slug, title, fmt, settings) for fmt in KIND_FORMATS[kind])
+    return FeedGroup(kind, slug, name, title, page_path, _limited(items, limit_key, settings), links)
+
+
+def _term_groups(
+    kind: str, terms: tuple[Term, ...], slug_of_item: str, url_setting: str,
+    items: list[FeedItem], settings: dict[str, Any],
+) -> list[FeedGroup]:
+    groups = []
+    for term in (*terms, Term(UNLABELLED, UNLABELLED_SLUG)):
+        members = [item for item in items if getattr(item, slug_of_item) == term.slug]
+        if members:
+            page = settings.get(url_setting, f"{kind}/{{slug}}/").format(slug=term.slug)
+            groups.append(make_group(kind, term.slug, term.name, page, members, settings))
+    return groups
+
+
+def build_catalogue(items: list[FeedItem], settings: dict[str, Any]) -> FeedCatalogue:
+    """Every feed of this build: one group per listing that has media items, plus the channel feeds.
+
+    `items` are newest first. A feed without items is left out: it would have no date to show, and
+    its listing page does not exist either.
+    """
+    media = [item for item in items if "media" in item.channels]
+    groups = [make_group("site", "all", settings.get("SITENAME", ""), "", media, settings)]
+
+    category_order = {name: index for index, name in enumerate(CATEGORIES)}
+    categories = sorted({(i.category, i.category_slug) for i in media}, key=lambda c: (
+        category_order.get(c[0], len(CATEGORIES)), c[1]))
+    for name, slug in categories:
+        members = [item for item in media if item.category_slug == slug]
+        page = settings.get("CATEGORY_URL", "category/{slug}.html").format(slug=slug)
+        groups.append(make_group("category", slug, name, page, members, settings))
+
+    tags = sorted({(slug, tag) for i in media for tag, slug in zip(i.tags, i.tag_slugs, strict=True)})
+    for slug, name in tags:
+        members = [item for item in media if slug in item.tag_slugs]
+        page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
+        groups.append(make_group("tag", slug, name, page, members, settings))
+
+    groups += _term_groups("org_type", ORG_TYPES, "org_type_slug", "ORG_TYPE_URL", media, settings)
+    groups += _term_groups("region", REGIONS, "region_slug", "REGION_URL", media, settings)
+
+    for channel in ("app", "wechat", "weibo"):
+        members = [item for item in items if channel in item.channels]
+        groups.append(make_group(channel, channel, "", "", members, settings))
+
+    opml = FeedLink("全部订阅源（OPML）", settings["CHANNELS_OPML_PATH"], MIME["opml"], "opml")
+    return FeedCatalogue(tuple(group for group in groups if group.items), opml)
+
+
+@jinja2.pass_context
+def feeds_for(context: Any, kind: str, slug: str | None = None) -> list[FeedLink]:
+    """Jinja global (theme contract): the feeds of a listing, e.g. feeds_for("region", "nanjing")."""
+    catalogue = context.get(CONTEXT_KEY)
+    if catalogue is None or kind not in MEDIA_KINDS:
+        return []
+    return catalogue.links_for(kind, "all" if kind == "site" else slug)

@@ -1,0 +1,147 @@
+"""Real Pelican builds of a copy of the project content plus a few test stories, in a tmp dir."""
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT_THEME = ROOT / "theme"
+STUB_THEME = Path(__file__).parent / "stub_theme"
+PUBLIC_URL = "https://shzz.example.gov.cn"
+IMPORTED_SOURCE = "5f" * 32
+
+# Test stories added to the real content. The wide-cover story tests enclosures and the app image.
+TEST_STORIES = {
+    "stories/test-wide-cover.md": """Title: 测试：带封面和窄图的稿件
+Date: 2020-04-22 09:15
+Category: 工作动态
+Tags: 测试话题甲, 物资保障
+Slug: test-wide-cover
+Summary: 用于测试封面附件、绝对地址和客户端头图。
+Org: 南京市测试协会
+Org_type: 行业协会商会
+Region: 南京市
+Cover: images/test/wide.jpg
+
+正文第一段，[站内链接]({filename}2020-02-18-nanjing-logistics.md)，[相对链接](../../)。
+
+![窄图]({static}/images/test/narrow.png)
+
+![宽图]({static}/images/test/wide.jpg)
+""",
+    "stories/test-imported.md": f"""Title: 测试：导入的稿件
+Date: 2020-04-23 11:00
+Category: 经验做法
+Tags: 测试话题甲
+Slug: test-imported
+Summary: 从邮箱导入的稿件，带来源指纹。
+Org: 无锡市测试服务中心
+Org_type: 社会服务机构
+Region: 无锡市
+Source: {IMPORTED_SOURCE}
+
+先窄图、后宽图、没有封面的稿件。
+
+![窄图]({{static}}/images/test/narrow.png)
+
+![宽图]({{static}}/images/test/wide.jpg)
+""",
+    "stories/test-wechat-only.md": """Title: 测试：只发微信和微博的稿件
+Date: 2020-04-24 08:00
+Category: 工作动态
+Slug: test-wechat-only
+Summary: 这篇稿件不进媒体订阅源和客户端。
+Org: 苏州市测试协会
+Region: 苏州市
+Channels: wechat, weibo
+
+只发微信和微博。
+""",
+    "stories/test-future.md": """Title: 测试：未来日期的稿件
+Date: 2099-01-01 08:00
+Category: 工作动态
+Slug: test-future
+Summary: 日期在未来，不应出现在任何订阅源里。
+Org: 测试协会
+
+未来的稿件。
+""",
+}
+
+
+# What an editor changes between the "local" and the "public" build: a new slug and an edit on one
+# story, a corrected date on the imported one. None of it may change an item's ID.
+EDITS = {
+    "stories/test-wide-cover.md": [
+        ("Slug: test-wide-cover", "Slug: test-wide-cover-renamed\nModified: 2020-05-01 10:00"),
+        ("正文第一段", "修改后的正文第一段"),
+    ],
+    "stories/test-imported.md": [("Date: 2020-04-23 11:00", "Date: 2020-04-21 11:00")],
+}
+
+
+def make_site(root: Path, edited: bool = False) -> Path:
+    """A copy of the project's content plus the test stories and images; returns the content dir."""
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    for relative, text in TEST_STORIES.items():
+        for old, new in EDITS.get(relative, []) if edited else []:
+            assert old in text
+            text = text.replace(old, new)
+        (content / relative).write_text(text, encoding="utf-8")
+    images = content / "images" / "test"
+    images.mkdir(parents=True)
+    Image.new("RGB", (1280, 720), (200, 40, 40)).save(images / "wide.jpg", quality=80)
+    Image.new("RGB", (400, 300), (40, 40, 200)).save(images / "narrow.png")
+    return content
+
+
+def theme() -> Path:
+    return PROJECT_THEME if (PROJECT_THEME / "templates" / "base.html").is_file() else STUB_THEME
+
+
+def build(content: Path, output: Path, siteurl: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `pelican` as an editor would, with the project's settings and the given SITEURL."""
+    overrides = [
+        f'PATH="{content}"',
+        f'THEME="{theme()}"',
+        f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
+        f'SITEURL="{siteurl}"',
+        f"RELATIVE_URLS={'false' if siteurl else 'true'}",
+    ]
+    command = [
+        str(Path(sys.executable).parent / "pelican"),
+        str(content),
+        "-s", str(ROOT / "pelicanconf.py"),
+        "-o", str(output),
+        "-e", *overrides,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Builds by name, made once per session: "local" and "local-again" of the same content with an
+    empty SITEURL; "public" of the edited content (see EDITS) with SITEURL = PUBLIC_URL."""
+    root = tmp_path_factory.mktemp("channels-site")
+    content = {"local": make_site(root / "local"), "public": make_site(root / "public", edited=True)}
+    outputs: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in outputs:
+            output = root / f"output-{name}"
+            if name == "public":
+                build(content["public"], output, PUBLIC_URL)
+            else:
+                build(content["local"], output)
+            outputs[name] = output
+        return outputs[name]
+
+    return get
