@@ -74,14 +74,20 @@ AUTHORS_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "sitemap"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "sitemap", "404"]
 SITEMAP_SAVE_AS = "sitemap/index.html"
 SITEMAP_URL = "sitemap/"
 
 # --- Theme and plugins ------------------------------------------------------------------------
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["taxonomy", "accessibility"]
+PLUGINS = [
+    "taxonomy",
+    "accessibility",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.sitemap",
+]
+SITEMAP = {"format": "xml"}
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
