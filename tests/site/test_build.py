@@ -177,6 +177,10 @@ def test_accessibility_landmarks_on_every_page(site):
 def test_article_shows_its_facets_and_neighbours(site):
     page = site.page("stories/2020/notice-2020-1/index.html")
     meta_text = page.find("dl", class_="story__meta").get_text()
-    assert "省级" in meta_text and "未标注" in meta_text  # the notice has no org type
+    assert "省级" in meta_text
+    assert "组织类型" not in meta_text, "guidance documents are not filed under an organization type"
+    story = site.page("stories/2020/nanjing-logistics-emergency-capacity/index.html")
+    story_meta = story.find("dl", class_="story__meta")
+    assert story_meta.find("a", string="行业协会商会") and story_meta.find("a", string="南京市")
     assert page.find("nav", class_="story-nav").find("a", rel="next")
     assert page.find("nav", class_="breadcrumb").find("a", string="政策指导")
