@@ -74,7 +74,7 @@ AUTHORS_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "sitemap"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "sitemap", "404"]
 SITEMAP_SAVE_AS = "sitemap/index.html"
 SITEMAP_URL = "sitemap/"
 
@@ -82,7 +82,14 @@ SITEMAP_URL = "sitemap/"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # channels comes after taxonomy: it reuses taxonomy's vocabulary of organization types and regions.
-PLUGINS = ["taxonomy", "accessibility", "channels"]
+PLUGINS = [
+    "taxonomy",
+    "accessibility",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.sitemap",
+    "channels",
+]
+SITEMAP = {"format": "xml"}
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None

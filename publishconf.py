@@ -9,6 +9,8 @@ from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 if not SITEURL.startswith(("https://", "http://")):
-    raise SystemExit("publishconf.py: set SITEURL to the public address, e.g. SITEURL=https://shzz.example.gov.cn")
+    raise SystemExit(
+        "publishconf.py: set SITEURL to the public address, e.g. SITEURL=https://shzz.example.gov.cn"
+    )
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True

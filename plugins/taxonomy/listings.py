@@ -4,9 +4,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .vocabulary import ORG_TYPES, REGIONS, UNLABELLED, UNLABELLED_SLUG, Term, slug_for
+from .vocabulary import (
+    FEATURED_CATEGORY,
+    GUIDANCE_CATEGORY,
+    ORG_TYPES,
+    REGIONS,
+    UNLABELLED,
+    UNLABELLED_SLUG,
+    Term,
+    slug_for,
+)
 
 DEFAULT_SETTINGS = {
+    "FEATURED_CATEGORY": FEATURED_CATEGORY,
+    "GUIDANCE_CATEGORY": GUIDANCE_CATEGORY,
+    "UNLABELLED": UNLABELLED,
     "ORG_TYPE_URL": "org-type/{slug}/",
     "ORG_TYPE_SAVE_AS": "org-type/{slug}/index.html",
     "ORG_TYPES_URL": "org-type/",
@@ -57,9 +69,7 @@ def term_name(article: Any, facet: Facet) -> str:
     return str(getattr(article, facet.field, "") or "").strip() or UNLABELLED
 
 
-def group_articles(
-    articles: Iterable[Any], facet: Facet, settings: dict[str, Any]
-) -> list[Listing]:
+def group_articles(articles: Iterable[Any], facet: Facet, settings: dict[str, Any]) -> list[Listing]:
     """Group published articles by the facet's term, in vocabulary order, unlabelled last."""
     by_name: dict[str, Listing] = {}
     for article in articles:
@@ -96,11 +106,13 @@ def write_listings(
     settings: dict[str, Any],
 ) -> None:
     """Write the facet's index page and one paginated page per term."""
+    index_url = settings[f"{facet.setting_prefix}S_URL"]
     write(
         settings[f"{facet.setting_prefix}S_SAVE_AS"],
         get_template("facet_index"),
         context,
-        url=settings[f"{facet.setting_prefix}S_URL"],
+        url=index_url,
+        index_url=index_url,
         facet=facet,
         listings=listings,
         template_name="facet_index",
@@ -111,6 +123,7 @@ def write_listings(
             get_template("facet_listing"),
             context,
             url=listing.url,
+            index_url=index_url,
             facet=facet,
             listing=listing,
             articles=listing.articles,

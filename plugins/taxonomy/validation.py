@@ -24,8 +24,7 @@ def metadata_problems(metadata: Mapping[str, Any], source_path: str) -> list[str
     category = str(metadata.get("category") or "").strip()
     if category and category not in CATEGORIES:
         problems.append(
-            f"{source_path}: category 的值“{category}”不在规定范围内。"
-            f"允许的值：{'、'.join(CATEGORIES)}。"
+            f"{source_path}: category 的值“{category}”不在规定范围内。允许的值：{'、'.join(CATEGORIES)}。"
         )
     return problems
 
@@ -35,6 +34,5 @@ def check_stories(stories: list[tuple[str, Mapping[str, Any]]]) -> None:
     problems = [p for path, metadata in stories for p in metadata_problems(metadata, path)]
     if problems:
         raise VocabularyError(
-            "Story metadata uses values outside the vocabularies; fix these files and build again:\n"
-            + "\n".join(problems)
+            "稿件元数据超出规定取值范围，请修改以下文件后重新构建：\n" + "\n".join(problems)
         )

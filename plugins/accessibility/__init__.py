@@ -1,0 +1,26 @@
+"""Build warnings for accessibility problems in content (WCAG 2.1 AA / GB/T 37668)."""
+
+import logging
+from itertools import chain
+
+from pelican import signals
+
+from .checks import alt_text_warnings
+
+logger = logging.getLogger(__name__)
+
+
+def _warn_missing_alt(generators) -> None:
+    # Runs once every generator is done, so {static} links inside the content already resolve.
+    contents = chain.from_iterable(
+        getattr(generator, kind, [])
+        for generator in generators
+        for kind in ("articles", "hidden_articles", "pages", "hidden_pages")
+    )
+    for content in contents:
+        for warning in alt_text_warnings(content.content, content.relative_source_path):
+            logger.warning(warning)
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(_warn_missing_alt)

@@ -1,0 +1,24 @@
+import shutil
+
+from accessibility.checks import images_without_alt
+from sitebuild import REPO, build_site
+
+
+def test_images_without_alt():
+    html = '<p><img src="a.jpg" alt="志愿者"><img src="b.jpg" alt=" "><img src="c.jpg"></p>'
+    assert images_without_alt(html) == ["b.jpg", "c.jpg"]
+
+
+def test_build_warns_naming_the_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "stories" / "no-alt.md").write_text(
+        "Title: 无说明图片\nDate: 2020-03-02 09:00\nCategory: 工作动态\nSlug: no-alt\n\n"
+        "![](/images/none.jpg)\n",
+        encoding="utf-8",
+    )
+    build = build_site(tmp_path / "out", content=content)
+    assert build.returncode == 0, build.log
+    log = "".join(build.log.split())
+    assert "stories/no-alt.md" in log and "noalttext" in log
+    assert log.count("noalttext") == 1, "only the new story lacks alt text"

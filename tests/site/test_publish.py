@@ -1,0 +1,38 @@
+"""The public build: absolute addresses from SITEURL, no drafts."""
+
+import shutil
+
+from sitebuild import REPO, build_site
+
+SITEURL = "https://shzz.example.gov.cn"
+
+
+def test_publish_build_uses_absolute_siteurl_and_never_writes_drafts(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "stories" / "draft.md").write_text(
+        "Title: 未完成的草稿\nDate: 2020-03-03 09:00\nCategory: 工作动态\n"
+        "Slug: unfinished\nStatus: draft\n\n草稿。\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out"
+    (output / "stale").mkdir(parents=True)
+    build = build_site(output, content=content, settings_file="publishconf.py", env={"SITEURL": SITEURL})
+    assert build.returncode == 0, build.log
+    assert not (output / "stale").exists(), "the public build starts from an empty output folder"
+    home = build.page("index.html")
+    assert home.find("link", rel="stylesheet")["href"].startswith(SITEURL + "/")
+    assert all(
+        a["href"].startswith(("https://", "mailto:"))
+        for a in home.find_all("a", href=True)
+        if not a["href"].startswith("#")
+    )
+    text = "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
+    assert "未完成的草稿" not in text
+    assert not list(output.rglob("*unfinished*")) and not (output / "drafts").exists()
+
+
+def test_publish_without_siteurl_refuses(tmp_path):
+    build = build_site(tmp_path / "out", settings_file="publishconf.py", env={"SITEURL": ""})
+    assert build.returncode != 0
+    assert "SITEURL" in build.log

@@ -1,0 +1,48 @@
+"""Real Pelican builds for tests: the `pelican` command on a content folder, into a temporary folder."""
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+PELICAN = Path(sys.executable).with_name("pelican")
+
+
+@dataclass
+class Build:
+    output: Path
+    returncode: int
+    log: str
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.output.rglob("*.html"))
+
+    def page(self, relative: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+def build_site(
+    output: Path,
+    content: Path = REPO / "content",
+    settings_file: str = "pelicanconf.py",
+    extra_settings: dict | None = None,
+    env: dict[str, str] | None = None,
+) -> Build:
+    """Run `pelican` from the repository root, as `make html` does, and keep its log."""
+    command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output)]
+    for key, value in (extra_settings or {}).items():
+        command += ["-e", f"{key}={json.dumps(value)}"]
+    result = subprocess.run(
+        command,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
+    return Build(output, result.returncode, result.stdout + result.stderr)
