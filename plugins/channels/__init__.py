@@ -5,7 +5,7 @@ from pathlib import Path
 from pelican import signals
 
 from .app import write_app_feeds
-from .links import CONTEXT_KEY, DEFAULT_SETTINGS, build_catalogue, feeds_for
+from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
 from .model import build_items
 from .opml import write_opml
@@ -20,16 +20,18 @@ def _add_defaults(pelican) -> None:
             settings[key] = {**default, **settings.get(key, {})}
         else:
             settings.setdefault(key, default)
-    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "feeds_for": feeds_for}
+    # A fresh one per build: the generators copy JINJA_GLOBALS into their Jinja environments.
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "feeds_for": FeedsFor()}
 
 
 def _build_model(generators) -> None:
     # After every generator's context exists, so {static} image links resolve in the article HTML.
     articles_generator = next(g for g in generators if type(g).__name__ == "ArticlesGenerator")
     items = build_items(articles_generator.articles, articles_generator.settings)
-    context = articles_generator.context
-    context[ITEMS_KEY] = items
-    context[CONTEXT_KEY] = build_catalogue(items, articles_generator.settings)
+    catalogue = build_catalogue(items, articles_generator.settings)
+    articles_generator.context[ITEMS_KEY] = items
+    articles_generator.context[CONTEXT_KEY] = catalogue
+    articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
 
 
 def _write(generator, writer) -> None:

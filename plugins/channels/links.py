@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
 from taxonomy.vocabulary import CATEGORIES, ORG_TYPES, REGIONS, UNLABELLED, UNLABELLED_SLUG, Term
 
 from .model import FeedItem
@@ -215,10 +214,17 @@ def build_catalogue(items: list[FeedItem], settings: dict[str, Any]) -> FeedCata
     return FeedCatalogue(tuple(group for group in groups if group.items), opml)
 
 
-@jinja2.pass_context
-def feeds_for(context: Any, kind: str, slug: str | None = None) -> list[FeedLink]:
-    """Jinja global (theme contract): the feeds of a listing, e.g. feeds_for("region", "nanjing")."""
-    catalogue = context.get(CONTEXT_KEY)
-    if catalogue is None or kind not in MEDIA_KINDS:
-        return []
-    return catalogue.links_for(kind, "all" if kind == "site" else slug)
+class FeedsFor:
+    """The Jinja global `feeds_for(kind, slug=None)` (theme contract): the feeds of one listing.
+
+    A callable object rather than a context function because the theme calls it from macros imported
+    without context; the plugin hands it this build's catalogue once the model is built.
+    """
+
+    def __init__(self) -> None:
+        self.catalogue: FeedCatalogue | None = None
+
+    def __call__(self, kind: str, slug: str | None = None) -> list[FeedLink]:
+        if self.catalogue is None or kind not in MEDIA_KINDS:
+            return []
+        return self.catalogue.links_for(kind, "all" if kind == "site" else slug)

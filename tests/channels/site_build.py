@@ -110,6 +110,7 @@ def build(content: Path, output: Path, siteurl: str = "") -> subprocess.Complete
     overrides = [
         f'PATH="{content}"',
         f'THEME="{theme()}"',
+        f'THEME_TEMPLATES_OVERRIDES=["{PROJECT_THEME / "templates"}"]',  # the channels partials
         f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
         f'SITEURL="{siteurl}"',
         f"RELATIVE_URLS={'false' if siteurl else 'true'}",

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PUBLIC_URL, built_site
+from site_build import IMPORTED_SOURCE, PROJECT_THEME, PUBLIC_URL, built_site, theme
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
@@ -194,3 +194,41 @@ def test_opml_lists_every_feed_file(built_site: Site) -> None:
     assert produced <= listed
     # WeChat and Weibo feeds are written by their own modules, wired in separately.
     assert listed - produced <= {"feeds/wechat.rss.xml", "feeds/weibo.rss.xml"}
+
+
+def test_subscribe_page_lists_every_feed(built_site: Site) -> None:
+    page_template = theme() / "templates" / "page.html"
+    if theme() == PROJECT_THEME and "feed_list.html" not in page_template.read_text(encoding="utf-8"):
+        pytest.skip("the project theme's page.html does not include partials/feed_list.html yet")
+    output = built_site("public")
+    page = BeautifulSoup((output / "subscribe/index.html").read_text(encoding="utf-8"), "html.parser")
+    catalogue = page.select_one(".feed-catalogue")
+    assert catalogue is not None
+    linked = {a["href"].removeprefix(f"{PUBLIC_URL}/") for a in catalogue.find_all("a")}
+    produced = {p.relative_to(output).as_posix() for p in feed_files(output)}
+    assert produced | {"feeds/feeds.opml"} <= linked
+    assert "按地区" in catalogue.get_text() and "地区：南京市（Atom）" in catalogue.get_text()
+
+
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [
+        ("index.html", "feeds/all.atom.xml"),
+        ("index.html", "feeds/app.json"),
+        ("category/gong-zuo-dong-tai/index.html", "feeds/category/gong-zuo-dong-tai.rss.xml"),
+        ("tag/ce-shi-hua-ti-jia/index.html", "feeds/tag/ce-shi-hua-ti-jia.atom.xml"),
+        ("org-type/trade-association/index.html", "feeds/org-type/trade-association.atom.xml"),
+        ("region/nanjing/index.html", "feeds/region/nanjing.rss.xml"),
+    ],
+)
+def test_listing_pages_advertise_their_feeds(built_site: Site, page: str, feed: str) -> None:
+    if theme() != PROJECT_THEME:
+        pytest.skip("autodiscovery links come from the project theme, not on this branch yet")
+    output = built_site("public")
+    head = BeautifulSoup((output / page).read_text(encoding="utf-8"), "html.parser").head
+    links = {link["href"]: link["type"] for link in head.find_all("link", rel="alternate")}
+    assert links.get(f"{PUBLIC_URL}/{feed}") in {"application/atom+xml", "application/rss+xml",
+                                                 "application/feed+json"}, links
+    for href in links:
+        if href.startswith(f"{PUBLIC_URL}/feeds/"):
+            assert (output / href.removeprefix(f"{PUBLIC_URL}/")).is_file(), href
