@@ -9,6 +9,8 @@ from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
 from .model import build_items
 from .opml import write_opml
+from .wechat import page_writer, write_wechat
+from .weibo import write_weibo_feed
 
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
 
@@ -40,6 +42,9 @@ def _write(generator, writer) -> None:
     write_media_feeds(catalogue, generator.settings, output_dir)
     write_app_feeds(catalogue, generator.settings, output_dir)
     write_opml(catalogue, generator.settings, output_dir)
+    items = generator.context[ITEMS_KEY]
+    write_wechat(items, catalogue, generator.settings, output_dir, page_writer(generator, writer))
+    write_weibo_feed(items, catalogue, generator.settings, output_dir)
 
 
 def register() -> None:

@@ -8,20 +8,29 @@ element, literal list markers, captioned figures, and links turned into numbered
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from feedgen.entry import FeedEntry
 
+from .covers import Cover, CoverError, write_covers
+from .links import FeedCatalogue
+from .media import add_image, render_feed, write_if_changed
+from .model import FeedItem, ImageRef, site_base_url
 from .problems import report
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+log = logging.getLogger(__name__)
 
-    from .model import FeedItem
+# Settings (defaults here; pelicanconf.py may override).
+STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build
+PREVIEW_TEMPLATE = "wechat_preview"
+PageWriter = Callable[[str, dict[str, Any]], None]  # (save_as, template variables) -> writes the page
 
 TITLE_LIMIT = 32
 AUTHOR_LIMIT = 8
@@ -33,7 +42,6 @@ ELLIPSIS = "…"
 ROOT_STYLE = "font-size:16px;line-height:1.75;color:#333333;letter-spacing:0.5px;"
 STYLES = {
     "p": "margin:0 0 1em 0;",
-    "h1": "margin:1.2em 0 0.6em 0;font-size:20px;font-weight:bold;",
     "h2": "margin:1.2em 0 0.6em 0;font-size:18px;font-weight:bold;",
     "h3": "margin:1em 0 0.5em 0;font-size:17px;font-weight:bold;",
     "h4": "margin:1em 0 0.5em 0;font-size:16px;font-weight:bold;",
@@ -124,6 +132,8 @@ def _clean(soup: BeautifulSoup) -> None:
     for element in soup.find_all(True):
         if element.name == "div":
             element.name = "section"
+        elif element.name == "h1":
+            element.name = "h2"  # the post's title is the only top-level heading in WeChat too
         kept = INPUT_ATTRIBUTES.get(element.name, set())
         element.attrs = {name: value for name, value in element.attrs.items() if name in kept}
         if element.name in STYLES:
@@ -355,3 +365,94 @@ def wechat_articles(items: Iterable[FeedItem], strict: bool) -> dict[str, Wechat
 def preview_dir(item: FeedItem) -> str:
     """Site-relative folder of an article's editor preview and covers, e.g. "wechat/some-slug"."""
     return f"wechat/{PurePosixPath(item.path).name}"
+
+
+def _write_item_covers(item: FeedItem, content_dir: Path, folder: Path) -> tuple[Cover, ...]:
+    """Covers from the lead image when it is a file of this site; none otherwise (the preview says so)."""
+    source = content_dir / item.image.path if item.image and item.image.path else None
+    if source is None or not source.is_file():
+        return ()
+    try:
+        return tuple(write_covers(source, folder))
+    except CoverError as error:
+        log.warning("channels: %s: no WeChat cover: %s", item.source_path, error)
+        return ()
+
+
+def _fill_entry(
+    entry: FeedEntry, item: FeedItem, article: WechatArticle, covers: tuple[Cover, ...], base_url: str
+) -> None:
+    entry.id(item.id)
+    entry.title(article.title)
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    entry.description(article.digest)
+    entry.content(article.fragment, type="CDATA")
+    entry.published(item.published)
+    entry.updated(item.updated)
+    entry.dc.dc_creator(item.author)
+    if covers:
+        banner = covers[0]
+        path = f"{preview_dir(item)}/{banner.name}"
+        url = f"{base_url}/{path}"
+        add_image(entry, ImageRef(path, url, banner.width, banner.height, "image/jpeg", len(banner.data)))
+
+
+def write_wechat(
+    items: Iterable[FeedItem],
+    catalogue: FeedCatalogue,
+    settings: dict[str, Any],
+    output_dir: Path,
+    write_page: PageWriter,
+) -> None:
+    """Covers and an editor's preview page per WeChat article, and the feed of fragments.
+
+    Everything goes under `output_dir`; content/ is only read.
+    """
+    wechat_items = [item for item in items if "wechat" in item.channels]
+    folders: dict[str, str] = {}
+    for item in wechat_items:
+        if (other := folders.setdefault(preview_dir(item), item.source_path)) != item.source_path:
+            raise WechatLimitError(
+                f"{item.source_path} and {other} would share the WeChat preview {preview_dir(item)}/; "
+                "give one of them another Slug"
+            )
+    articles = wechat_articles(wechat_items, strict=settings.get(STRICT_SETTING, False))
+    content_dir = Path(settings["PATH"])
+    base_url = site_base_url(settings)
+    covers = {}
+    for item in wechat_items:
+        folder = preview_dir(item)
+        covers[item.id] = _write_item_covers(item, content_dir, output_dir / folder)
+        write_page(
+            f"{folder}/index.html",
+            {
+                "item": item,
+                "wechat": articles[item.id],
+                "covers": covers[item.id],
+                "site_base": base_url,
+                "limits": {"title": TITLE_LIMIT, "author": AUTHOR_LIMIT, "digest": DIGEST_LIMIT,
+                           "content": CONTENT_LIMIT},
+            },
+        )  # fmt: skip
+
+    group = catalogue.group("wechat")
+    if group is None or not group.items:
+        return
+
+    def fill(entry: FeedEntry, item: FeedItem) -> None:
+        _fill_entry(entry, item, articles[item.id], covers[item.id], base_url)
+
+    for link in group.links:
+        write_if_changed(output_dir, link.path, render_feed(group, link, settings, fill))
+
+
+def page_writer(generator: Any, writer: Any) -> PageWriter:
+    """Write preview pages with the theme's wechat_preview.html through Pelican's writer."""
+    template = generator.get_template(PREVIEW_TEMPLATE)
+
+    def write(save_as: str, values: dict[str, Any]) -> None:
+        writer.write_file(
+            save_as, template, generator.context, relative_urls=generator.settings["RELATIVE_URLS"], **values
+        )
+
+    return write

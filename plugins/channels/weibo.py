@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
+from feedgen.entry import FeedEntry
+
+from .links import FeedCatalogue
+from .media import render_feed, write_if_changed
+from .model import FeedItem, ImageRef
 from .problems import report
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from .model import FeedItem
+STRICT_SETTING = "CHANNELS_WEIBO_STRICT"  # True: a message that cannot fit stops the build
 
 WEIBO_LIMIT = 140
 URL_WEIGHT = 10
@@ -36,7 +40,7 @@ class WeiboLengthError(ValueError):
 @dataclass(frozen=True)
 class WeiboPost:
     text: str
-    image_urls: tuple[str, ...]
+    images: tuple[ImageRef, ...]  # posted with the text; not counted
     problems: tuple[str, ...]  # what had to give way, or why the message is still too long
 
 
@@ -84,7 +88,8 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
     from the last one back, with a problem noted. An explicit `weibo_text` wins; the article link is
     appended to it unless already there, and it is checked against the same limit, never cut.
     """
-    images = tuple(image.url for image in item.images[:MAX_IMAGES])
+    # The lead image first: Weibo shows the first picture largest.
+    images = tuple(dict.fromkeys([*([item.image] if item.image else []), *item.images]))[:MAX_IMAGES]
     name = item.source_path
     if item.weibo_text:
         text = item.weibo_text.strip()
@@ -133,3 +138,30 @@ def weibo_posts(items: Iterable[FeedItem], strict: bool) -> dict[str, WeiboPost]
     posts = {item.id: weibo_post(item) for item in items}
     report((problem for post in posts.values() for problem in post.problems), strict, WeiboLengthError)
     return posts
+
+
+def write_weibo_feed(
+    items: Iterable[FeedItem], catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path
+) -> None:
+    """The Weibo feed: each item's description is the ready-to-post message, its images media:content."""
+    weibo_items = [item for item in items if "weibo" in item.channels]
+    posts = weibo_posts(weibo_items, strict=settings.get(STRICT_SETTING, False))
+    group = catalogue.group("weibo")
+    if group is None or not group.items:
+        return
+
+    def fill(entry: FeedEntry, item: FeedItem) -> None:
+        post = posts[item.id]
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate", type="text/html")
+        entry.description(post.text)
+        entry.published(item.published)
+        entry.updated(item.updated)
+        entry.dc.dc_creator(item.author)
+        for image in post.images:
+            size = {"width": str(image.width), "height": str(image.height)} if image.width else {}
+            entry.media.content(url=image.url, type=image.mime, medium="image", **size, group=None)
+
+    for link in group.links:
+        write_if_changed(output_dir, link.path, render_feed(group, link, settings, fill))

@@ -2,11 +2,16 @@
 
 import logging
 import re
+from collections.abc import Callable
+from pathlib import Path
 
+import feedparser
 import markdown
 import pytest
 from bs4 import BeautifulSoup, Tag
 from channel_items import make_item
+from channels.links import DEFAULT_SETTINGS, build_catalogue
+from channels.model import ImageRef
 from channels.wechat import (
     REFERENCES_HEADING,
     WechatLimitError,
@@ -14,7 +19,13 @@ from channels.wechat import (
     wechat_articles,
     wechat_digest,
     wechat_fragment,
+    write_wechat,
 )
+from PIL import Image
+from site_build import PUBLIC_URL, built_site
+
+__all__ = ["built_site"]  # the session fixture, imported so pytest finds it
+Site = Callable[[str], Path]
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""
@@ -197,3 +208,100 @@ def test_problems_are_warnings_unless_strict(caplog: pytest.LogCaptureFixture) -
     assert "stories/2020-02-18-nanjing-logistics.md" in caplog.text and "limit of 32" in caplog.text
     with pytest.raises(WechatLimitError, match=r"nanjing-logistics\.md: WeChat title.*32"):
         wechat_articles(items, strict=True)
+
+
+# --- The outputs: preview pages, covers and the feed ---------------------------------------------
+
+
+def _catalogue_settings(content_dir: Path) -> dict:
+    return {**DEFAULT_SETTINGS, "PATH": str(content_dir), "SITENAME": "测试站", "SITEURL": SITE}
+
+
+def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tmp_path: Path) -> None:
+    content, output = tmp_path / "content", tmp_path / "output"
+    (content / "images").mkdir(parents=True)
+    Image.new("RGB", (1200, 800), "red").save(content / "images" / "lead.jpg")
+    lead = ImageRef("images/lead.jpg", f"{SITE}/images/lead.jpg", 1200, 800, "image/jpeg", 1)
+    with_image = make_item(image=lead, images=(lead,))
+    without_image = make_item(id="urn:b", title="无图稿件", path="stories/2020/no-image/", image=None)
+    excluded = make_item(id="urn:c", path="stories/2020/media-only/", channels=frozenset({"media"}))
+    items = [with_image, without_image, excluded]
+    settings = _catalogue_settings(content)
+    pages: dict[str, dict] = {}
+
+    write_wechat(items, build_catalogue(items, settings), settings, output, pages.__setitem__)
+
+    assert sorted(pages) == ["wechat/nanjing-logistics/index.html", "wechat/no-image/index.html"]
+    assert [cover.name for cover in pages["wechat/nanjing-logistics/index.html"]["covers"]] == [
+        "cover-900x383.jpg", "cover-500x500.jpg",
+    ]  # fmt: skip
+    assert pages["wechat/no-image/index.html"]["covers"] == ()
+    assert sorted(p.name for p in (output / "wechat" / "nanjing-logistics").iterdir()) == [
+        "cover-500x500.jpg", "cover-900x383.jpg",
+    ]  # fmt: skip
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()) == [
+        "images/lead.jpg"
+    ]
+    feed = feedparser.parse((output / "feeds" / "wechat.rss.xml").read_bytes())
+    assert not feed.bozo and [entry.title for entry in feed.entries] == [with_image.title, "无图稿件"]
+    assert feed.entries[0].enclosures[0].href == f"{SITE}/wechat/nanjing-logistics/cover-900x383.jpg"
+
+
+def test_two_stories_with_one_preview_folder_stop_the_build(tmp_path: Path) -> None:
+    items = [make_item(), make_item(id="urn:b", path="stories/2021/nanjing-logistics/", source_path="b.md")]
+    settings = _catalogue_settings(tmp_path)
+    with pytest.raises(WechatLimitError, match=r"b\.md and stories/2020-02-18-nanjing-logistics\.md"):
+        write_wechat(items, build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
+
+
+def test_built_wechat_feed_parses_and_carries_clean_fragments(built_site: Site) -> None:
+    output = built_site("public")
+    feed = feedparser.parse((output / "feeds" / "wechat.rss.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    titles = [entry.title for entry in feed.entries]
+    assert "测试：只发微信和微博的稿件" in titles and "测试：未来日期的稿件" not in titles
+    for entry in feed.entries:
+        fragment = BeautifulSoup(entry.content[0].value, "html.parser")
+        assert fragment.find_all(["script", "style", "div", "ul", "ol"]) == []
+        allowed = {"style", "href", "src", "alt"}
+        assert all(set(element.attrs) <= allowed for element in fragment.find_all(True))
+        assert entry.summary and len(entry.summary) <= 120
+    covered = next(entry for entry in feed.entries if entry.title == "测试：带封面和窄图的稿件")
+    assert covered.enclosures[0].href == f"{PUBLIC_URL}/wechat/test-wide-cover-renamed/cover-900x383.jpg"
+
+
+def test_built_preview_page_for_editors(built_site: Site) -> None:
+    output = built_site("local")
+    folder = output / "wechat" / "test-wide-cover"
+    page = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+    textarea = page.find("textarea")
+    assert textarea.has_attr("readonly")
+    fragment = BeautifulSoup(textarea.get_text(), "html.parser")  # the escaped source, read back
+    assert fragment.section["style"] and "正文第一段" in fragment.get_text()
+    assert page.find(id="wechat-rendered").section["style"] == fragment.section["style"]
+    button = page.find("button", id="copy-button")
+    assert button.has_attr("hidden")  # shown by the script only when the Clipboard API is there
+    scripts = page.find_all("script")
+    assert scripts and all(not script.get("src") for script in scripts)
+    assert "navigator.clipboard" in scripts[0].get_text()
+    for size in ("900x383", "500x500"):
+        assert page.find("img", src=f"cover-{size}.jpg")
+        width, height = map(int, size.split("x"))
+        assert Image.open(folder / f"cover-{size}.jpg").size == (width, height)
+    content = output.parent / "local" / "content"
+    assert content.is_dir() and not list(content.rglob("cover-*.jpg"))
+
+
+def test_preview_without_an_image_says_there_is_no_cover(built_site: Site) -> None:
+    folder = built_site("local") / "wechat" / "test-wechat-only"
+    assert "没有生成封面" in (folder / "index.html").read_text(encoding="utf-8")
+    assert not list(folder.glob("*.jpg"))
+
+
+def test_preview_pages_are_not_linked_from_the_public_site(built_site: Site) -> None:
+    output = built_site("local")
+    for page in output.rglob("*.html"):
+        if "wechat" in page.relative_to(output).parts:
+            continue
+        assert "wechat/" not in page.read_text(encoding="utf-8"), page

@@ -1,7 +1,10 @@
 """Weibo messages: Weibo's own counting rule, the 140 limit, and what gives way when it is tight."""
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
+import feedparser
 import pytest
 from channel_items import make_item
 from channels.model import ImageRef
@@ -13,6 +16,10 @@ from channels.weibo import (
     weibo_post,
     weibo_posts,
 )
+from site_build import PUBLIC_URL, built_site
+
+__all__ = ["built_site"]  # the session fixture, imported so pytest finds it
+Site = Callable[[str], Path]
 
 URL = "https://shzz.example.gov.cn/stories/2020/nanjing-logistics/"
 
@@ -120,7 +127,7 @@ def test_at_most_nine_image_urls_ride_along_outside_the_text() -> None:
         for n in range(12)
     )
     post = weibo_post(make_item(url=URL, images=images))
-    assert post.image_urls == tuple(image.url for image in images[:9])
+    assert post.images == images[:9]
     assert "images/0.jpg" not in post.text
 
 
@@ -132,3 +139,21 @@ def test_problems_are_warnings_or_a_strict_error(caplog: pytest.LogCaptureFixtur
     assert "stories/2020-02-18-nanjing-logistics.md" in caplog.text and "140" in caplog.text
     with pytest.raises(WeiboLengthError, match=r"nanjing-logistics\.md.*140"):
         weibo_posts(items, strict=True)
+
+
+def test_built_weibo_feed_carries_ready_messages_and_images(built_site: Site) -> None:
+    output = built_site("public")
+    feed = feedparser.parse((output / "feeds" / "weibo.rss.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    entries = {entry.title: entry for entry in feed.entries}
+    assert "测试：只发微信和微博的稿件" in entries and "测试：未来日期的稿件" not in entries
+    for entry in feed.entries:
+        assert weibo_length(entry.summary) <= 140, entry.summary
+        assert entry.summary.startswith(f"【{entry.title}】") and entry.summary.endswith(entry.link)
+        assert len(entry.get("media_content", [])) <= 9
+    covered = entries["测试：带封面和窄图的稿件"]
+    assert "#测试话题甲# #物资保障#" in covered.summary
+    assert [media["url"] for media in covered.media_content] == [
+        f"{PUBLIC_URL}/images/test/wide.jpg",
+        f"{PUBLIC_URL}/images/test/narrow.png",
+    ]
