@@ -104,6 +104,8 @@ AUTHOR_FEED_RSS = None
 # --- Feeds (plugins/channels; addresses and the rest in plugins/channels/README.md) -------------
 # Feeds need absolute addresses; a local build (SITEURL empty) uses this one instead.
 CHANNELS_LOCAL_SITEURL = "http://localhost:8000"
+# Sample stories (Sample: true) are fictional: False keeps them out of every feed.
+CHANNELS_INCLUDE_SAMPLES = True
 # Newest stories per media feed (whole site, category, tag, organization type, region); 0 = all.
 CHANNELS_FEED_LIMIT = 50
 # Newest stories in the client-app feeds (JSON Feed and its RSS twin); 0 = all.

@@ -26,6 +26,9 @@ EXTENSIONS = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 DEFAULT_SETTINGS: dict[str, Any] = {
     # Absolute address used in feeds when SITEURL is empty (a local build); publishconf.py sets SITEURL.
     "CHANNELS_LOCAL_SITEURL": "http://localhost:8000",
+    # Sample stories (front matter `Sample: true`) in the feeds too; they are fictional, so a public
+    # build that media syndicate automatically may want False.
+    "CHANNELS_INCLUDE_SAMPLES": True,
     # Newest items per feed; 0 means no limit.
     "CHANNELS_FEED_LIMIT": 50,
     "CHANNELS_APP_FEED_LIMIT": 50,

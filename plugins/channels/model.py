@@ -194,7 +194,7 @@ def _is_true(value: Any) -> bool:
 
 
 def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> FeedItem:
-    """One FeedItem from a Pelican article (after article_generator_finalized)."""
+    """One FeedItem from a Pelican article, once every generator has built its context."""
     metadata = article.metadata
     source_path = Path(article.relative_source_path).as_posix()
     base_url = site_base_url(settings)
@@ -249,7 +249,8 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
 def build_items(
     articles: Iterable[Any], settings: dict[str, Any], now: datetime | None = None
 ) -> list[FeedItem]:
-    """FeedItems for the published articles, newest first; future-dated articles are left out.
+    """FeedItems for the published articles, newest first. Future-dated articles are left out, and
+    sample stories (`Sample: true`) too when CHANNELS_INCLUDE_SAMPLES is false.
 
     Raises FeedModelError naming the files when two articles would share an ID.
     """
@@ -257,8 +258,11 @@ def build_items(
     content_dir = Path(settings["PATH"])
     items: list[FeedItem] = []
     seen: dict[str, str] = {}
+    include_samples = settings.get("CHANNELS_INCLUDE_SAMPLES", True)
     for article in articles:
         item = feed_item(article, settings, content_dir)
+        if item.is_sample and not include_samples:
+            continue
         if item.published > now:
             log.warning(
                 "channels: %s is dated %s, in the future; it stays out of every feed until then",

@@ -1,12 +1,15 @@
 """The feed model's pure parts: IDs, channel lists, absolute URLs, image sizes."""
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from channels.model import (
     CHANNELS,
+    CHINA_TIME,
     FeedModelError,
     absolutize_html,
+    build_items,
     image_ref,
     item_id,
     parse_channels,
@@ -74,3 +77,64 @@ def test_image_ref_reads_size_and_length_from_content(tmp_path: Path) -> None:
 def test_external_image_has_no_size(tmp_path: Path) -> None:
     ref = image_ref("https://elsewhere.org/a.jpg", "https://example.org", tmp_path)
     assert (ref.path, ref.width, ref.length, ref.mime) == ("", None, None, "image/jpeg")
+
+
+class FakeCategory(str):
+    slug = "gong-zuo-dong-tai"
+
+
+class FakeArticle:
+    """The parts of a Pelican article the model reads."""
+
+    def __init__(self, name: str, date: datetime, **metadata: str) -> None:
+        self.relative_source_path = f"stories/{name}.md"
+        self.url = f"stories/{date:%Y}/{name}/"
+        self.title = name
+        self.date = date
+        self.metadata = {"org": "测试协会", **metadata}
+        self.category = FakeCategory("工作动态")
+        self.tags: list = []
+
+    def get_content(self, siteurl: str) -> str:
+        return f'<p><a href="{siteurl}/about/">关于</a></p>'
+
+    def get_summary(self, siteurl: str) -> str:
+        return "<p>摘要</p>"
+
+
+NOW = datetime(2020, 3, 1, 12, 0, tzinfo=CHINA_TIME)
+SETTINGS = {"PATH": "content", "SITEURL": "", "SITENAME": "站点"}
+
+
+def test_build_items_newest_first_without_future_stories(caplog: pytest.LogCaptureFixture) -> None:
+    articles = [
+        FakeArticle("old", NOW - timedelta(days=9)),
+        FakeArticle("future", NOW + timedelta(hours=1)),
+        FakeArticle("new", NOW - timedelta(days=1)),
+    ]
+    items = build_items(articles, SETTINGS, now=NOW)
+    assert [item.title for item in items] == ["new", "old"]
+    assert "stories/future.md" in caplog.text
+    assert items[0].content_html == '<p><a href="http://localhost:8000/about/">关于</a></p>'
+    assert items[0].published.utcoffset() == timedelta(hours=8)
+    assert (items[0].category, items[0].category_slug) == ("工作动态", "gong-zuo-dong-tai")
+
+
+def test_future_modified_falls_back_to_date() -> None:
+    article = FakeArticle("edited", NOW - timedelta(days=1))
+    article.modified = NOW + timedelta(days=1)
+    (item,) = build_items([article], SETTINGS, now=NOW)
+    assert item.updated == item.published
+
+
+def test_samples_can_be_left_out() -> None:
+    articles = [FakeArticle("sample", NOW, sample="true"), FakeArticle("real", NOW)]
+    assert len(build_items(articles, SETTINGS, now=NOW)) == 2
+    kept = build_items(articles, {**SETTINGS, "CHANNELS_INCLUDE_SAMPLES": False}, now=NOW)
+    assert [item.title for item in kept] == ["real"]
+
+
+def test_two_stories_with_one_id_stop_the_build() -> None:
+    articles = [FakeArticle("a", NOW), FakeArticle("b", NOW, feed_id="stories/a.md")]
+    with pytest.raises(FeedModelError, match=r"stories/b\.md and stories/a\.md"):
+        build_items(articles, SETTINGS, now=NOW)
