@@ -218,9 +218,11 @@ def test_subscribe_page_lists_every_feed(built_site: Site) -> None:
         ("tag/ce-shi-hua-ti-jia/index.html", "feeds/tag/ce-shi-hua-ti-jia.atom.xml"),
         ("org-type/trade-association/index.html", "feeds/org-type/trade-association.atom.xml"),
         ("region/nanjing/index.html", "feeds/region/nanjing.rss.xml"),
+        ("stories/2020/test-wide-cover-renamed/index.html", "feeds/all.atom.xml"),
+        ("subscribe/index.html", "feeds/all.rss.xml"),
     ],
 )
-def test_listing_pages_advertise_their_feeds(built_site: Site, page: str, feed: str) -> None:
+def test_pages_advertise_their_feeds(built_site: Site, page: str, feed: str) -> None:
     if theme() != PROJECT_THEME:
         pytest.skip("autodiscovery links come from the project theme, not on this branch yet")
     output = built_site("public")
