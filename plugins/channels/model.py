@@ -213,6 +213,9 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
         image_urls.insert(0, cover_url)
     images = tuple(image_ref(url, base_url, content_dir) for url in dict.fromkeys(image_urls))
     lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
+    if cover_url and lead is not None and lead.path and lead.length is None:
+        log.warning("channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
+                    source_path, lead.path)
 
     tags = tuple(getattr(article, "tags", None) or ())
     org_type = _text(metadata, "org_type")

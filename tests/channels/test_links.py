@@ -72,3 +72,15 @@ def test_unchanged_file_is_not_rewritten(tmp_path: Path) -> None:
     assert target.stat().st_mtime_ns == stamp
     write_if_changed(tmp_path, "feeds/a.xml", b"two")
     assert target.read_bytes() == b"two"
+
+
+def test_subscribe_partial_lists_every_feed_with_what_it_carries() -> None:
+    theme = Path(__file__).resolve().parents[2] / "theme" / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme), autoescape=True)
+    catalogue = build_catalogue(items(1), SETTINGS)
+    html = env.get_template("partials/feed_list.html").render(channel_feeds=catalogue, SITEURL="https://x.cn")
+    for link in [*catalogue.all_links(), catalogue.opml]:
+        assert f'href="https://x.cn/{link.path}" type="{link.mime}">{link.title}</a>' in html
+    for group in catalogue.groups:
+        assert group.carries in html
+    assert env.get_template("partials/feed_list.html").render(SITEURL="").strip() == ""
