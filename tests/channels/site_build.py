@@ -11,7 +11,6 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_THEME = ROOT / "theme"
-STUB_THEME = Path(__file__).parent / "stub_theme"
 PUBLIC_URL = "https://shzz.example.gov.cn"
 IMPORTED_SOURCE = "5f" * 32
 
@@ -101,16 +100,11 @@ def make_site(root: Path, edited: bool = False) -> Path:
     return content
 
 
-def theme() -> Path:
-    return PROJECT_THEME if (PROJECT_THEME / "templates" / "base.html").is_file() else STUB_THEME
-
-
 def build(content: Path, output: Path, siteurl: str = "") -> subprocess.CompletedProcess[str]:
     """Run `pelican` as an editor would, with the project's settings and the given SITEURL."""
     overrides = [
         f'PATH="{content}"',
-        f'THEME="{theme()}"',
-        f'THEME_TEMPLATES_OVERRIDES=["{PROJECT_THEME / "templates"}"]',  # the channels partials
+        f'THEME="{PROJECT_THEME}"',
         f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
         f'SITEURL="{siteurl}"',
         f"RELATIVE_URLS={'false' if siteurl else 'true'}",
