@@ -1,8 +1,12 @@
 """WeChat fragments follow what the 公众号 editor keeps; the editor's limits are checked at build time."""
 
+import functools
+import http.server
 import logging
 import re
-from collections.abc import Callable
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import feedparser
@@ -26,6 +30,7 @@ from site_build import PUBLIC_URL, built_site
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
+CHROMIUM = shutil.which("chromium")
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""
@@ -305,3 +310,47 @@ def test_preview_pages_are_not_linked_from_the_public_site(built_site: Site) -> 
         if "wechat" in page.relative_to(output).parts:
             continue
         assert "wechat/" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.fixture(scope="module")
+def preview_url(built_site: Site) -> Iterator[str]:
+    """The local build served over HTTP (127.0.0.1 is a secure context, so the Clipboard API exists)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site("local")))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/wechat/test-wide-cover/"
+    server.shutdown()
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium: apt-get install chromium fonts-noto-cjk")
+def test_copy_button_puts_the_fragment_on_the_clipboard_as_html(preview_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(preview_url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.get_by_role("button", name="复制排版好的正文").click()
+        page.get_by_role("status").filter(has_text="已复制").wait_for()
+        copied = page.evaluate(
+            """async () => {
+                const [item] = await navigator.clipboard.read();
+                return await (await item.getType("text/html")).text();
+            }"""
+        )
+        # The browser re-serializes clipboard HTML (e.g. <img/> becomes <img>): compare the elements.
+        def elements(html: str) -> list[tuple[str, str]]:
+            root = BeautifulSoup(html, "html.parser").find("section")
+            return [(element.name, element.get("style", "")) for element in root.find_all(True)]
+
+        assert "正文第一段" in copied
+        assert elements(copied) == elements(page.locator("textarea").input_value())
+
+        without_js = browser.new_page(java_script_enabled=False)
+        without_js.goto(preview_url)
+        assert not without_js.get_by_role("button", name="复制排版好的正文").is_visible()
+        assert "正文第一段" in without_js.locator("textarea").input_value()
+        browser.close()
