@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from .app import write_app_feeds
 from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
@@ -28,7 +29,7 @@ def _add_defaults(pelican) -> None:
 
 def _build_model(generators) -> None:
     # After every generator's context exists, so {static} image links resolve in the article HTML.
-    articles_generator = next(g for g in generators if type(g).__name__ == "ArticlesGenerator")
+    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     items = build_items(articles_generator.articles, articles_generator.settings)
     catalogue = build_catalogue(items, articles_generator.settings)
     articles_generator.context[ITEMS_KEY] = items

@@ -100,7 +100,9 @@ def make_site(root: Path, edited: bool = False) -> Path:
     return content
 
 
-def build(content: Path, output: Path, siteurl: str = "") -> subprocess.CompletedProcess[str]:
+def build(
+    content: Path, output: Path, siteurl: str = "", expect_success: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run `pelican` as an editor would, with the project's settings and the given SITEURL."""
     overrides = [
         f'PATH="{content}"',
@@ -117,7 +119,7 @@ def build(content: Path, output: Path, siteurl: str = "") -> subprocess.Complete
         "-e", *overrides,
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert (result.returncode == 0) == expect_success, result.stdout + result.stderr
     return result
 
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PROJECT_THEME, PUBLIC_URL, built_site
+from site_build import IMPORTED_SOURCE, PROJECT_THEME, PUBLIC_URL, build, built_site, make_site
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
@@ -40,9 +40,9 @@ def json_feed(output: Path) -> dict:
     return json.loads((output / "feeds" / "app.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("build", ["local", "public"])
-def test_every_feed_parses_without_errors(built_site: Site, build: str) -> None:
-    output = built_site(build)
+@pytest.mark.parametrize("which", ["local", "public"])
+def test_every_feed_parses_without_errors(built_site: Site, which: str) -> None:
+    output = built_site(which)
     feeds = xml_feeds(output)
     kinds = {p.parent.name for p in feeds}
     assert {"feeds", "category", "tag", "org-type", "region"} <= kinds
@@ -134,8 +134,8 @@ def test_future_story_is_in_no_feed(built_site: Site) -> None:
 
 
 def test_content_links_and_images_are_absolute(built_site: Site) -> None:
-    for build in ("local", "public"):
-        for item in json_feed(built_site(build))["items"]:
+    for which in ("local", "public"):
+        for item in json_feed(built_site(which))["items"]:
             soup = BeautifulSoup(item["content_html"], "html.parser")
             for tag in soup.find_all(["a", "img"]):
                 address = tag.get("href") or tag.get("src")
@@ -231,3 +231,13 @@ def test_pages_advertise_their_feeds(built_site: Site, page: str, feed: str) -> 
     for href in links:
         if href.startswith(f"{PUBLIC_URL}/feeds/"):
             assert (output / href.removeprefix(f"{PUBLIC_URL}/")).is_file(), href
+
+
+def test_unknown_channel_stops_the_build_naming_the_file(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    story = content / "stories/test-wechat-only.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Channels: wechat, weibo",
+                                                              "Channels: wechat, toutiao"), encoding="utf-8")
+    result = build(content, tmp_path / "output", expect_success=False)
+    log = " ".join((result.stdout + result.stderr).split())
+    assert "stories/test-wechat-only.md: unknown channel(s) toutiao" in log
