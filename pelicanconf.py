@@ -123,6 +123,10 @@ CHANNELS_FEED_TITLES = {
     "wechat": "微信公众号稿",
     "weibo": "微博稿",
 }
+# WeChat limits (title 32, author 8, digest 120, content under 20,000 characters) and Weibo's 140:
+# False reports a story that breaks one as a build warning; True stops the build instead.
+CHANNELS_WECHAT_STRICT = False
+CHANNELS_WEIBO_STRICT = False
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [

@@ -27,6 +27,7 @@ from channels.wechat import (
 )
 from PIL import Image
 from site_build import PUBLIC_URL, built_site
+from sitebuild import build_site
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
@@ -354,3 +355,16 @@ def test_copy_button_puts_the_fragment_on_the_clipboard_as_html(preview_url: str
         assert not without_js.get_by_role("button", name="复制排版好的正文").is_visible()
         assert "正文第一段" in without_js.locator("textarea").input_value()
         browser.close()
+
+
+def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: Path) -> None:
+    relaxed = build_site(tmp_path / "relaxed")
+    assert relaxed.returncode == 0, relaxed.log
+    log = "".join(relaxed.log.split())  # the log wraps long lines
+    assert "stories/2020-02-18-nanjing-logistics.md:WeChatauthor" in log and "limitof8" in log
+
+    strict = build_site(tmp_path / "strict", extra_settings={"CHANNELS_WECHAT_STRICT": True})
+    assert strict.returncode != 0
+    log = "".join(strict.log.split())
+    assert "stories/2020-02-18-nanjing-logistics.md:WeChatauthor" in log and "limitof8" in log
+    assert "stories/2020-02-14-province-protective-supplies.md:WeChattitle" in log and "limitof32" in log

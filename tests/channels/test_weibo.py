@@ -1,6 +1,7 @@
 """Weibo messages: Weibo's own counting rule, the 140 limit, and what gives way when it is tight."""
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from channels.weibo import (
     weibo_posts,
 )
 from site_build import PUBLIC_URL, built_site
+from sitebuild import REPO, build_site
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
@@ -157,3 +159,19 @@ def test_built_weibo_feed_carries_ready_messages_and_images(built_site: Site) ->
         f"{PUBLIC_URL}/images/test/wide.jpg",
         f"{PUBLIC_URL}/images/test/narrow.png",
     ]
+
+
+def test_too_long_weibo_text_warns_or_stops_a_real_build(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "stories" / "long-weibo.md").write_text(
+        "Title: 微博文案过长的稿件\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: long-weibo\n"
+        f"Org: 测试协会\nWeibo_text: {'长' * 150}\n\n正文。\n",
+        encoding="utf-8",
+    )
+    relaxed = build_site(tmp_path / "relaxed", content=content)
+    assert relaxed.returncode == 0, relaxed.log
+    assert "stories/long-weibo.md:Weibo_textcounts161ofthe140" in "".join(relaxed.log.split())
+    strict = build_site(tmp_path / "strict", content=content, extra_settings={"CHANNELS_WEIBO_STRICT": True})
+    assert strict.returncode != 0
+    assert "stories/long-weibo.md:Weibo_textcounts161ofthe140" in "".join(strict.log.split())
