@@ -64,6 +64,8 @@ def dispatch(orders):
 
 ![志愿者搬运物资](/images/samples/boxes.jpg)
 
+图片前的文字 ![司机测温](/images/samples/community.jpg) 图片后的文字。
+
 [![点图看大图](/images/samples/hands.jpg)](/images/samples/hands.jpg)
 
 <div class="note"><style>p {{color: red}}</style><script>alert(1)</script>提示：注意防护。</div>
@@ -164,10 +166,12 @@ def test_images_are_figures_captioned_from_title_or_alt(fragment: BeautifulSoup)
     assert [figure.img["src"] for figure in figures] == [
         f"{SITE}/images/samples/trucks.jpg",
         f"{SITE}/images/samples/boxes.jpg",
+        f"{SITE}/images/samples/community.jpg",
         f"{SITE}/images/samples/hands.jpg",
     ]
     captions = [figure.figcaption.get_text() for figure in figures]
-    assert captions == ["协会会员单位车辆", "志愿者搬运物资", "点图看大图"]
+    assert captions == ["协会会员单位车辆", "志愿者搬运物资", "司机测温", "点图看大图"]
+    assert "图片前的文字  图片后的文字。" in [p.get_text() for p in fragment.find_all("p")]
     for figure in figures:
         assert isinstance(figure.parent, Tag) and figure.parent.name == "section"  # never inside a <p>
 
@@ -191,13 +195,12 @@ def test_each_limit_is_named_with_the_file(changes: dict, limit_text: str) -> No
     assert f"limit of {limit_text}" in problem or f"under {limit_text}" in problem
 
 
-def test_limits_at_the_boundary_pass() -> None:
+def test_limits_at_the_boundary() -> None:
     item = make_item(title="字" * 32, author="字" * 8, wechat_digest="摘" * 120)
     assert check_wechat_limits(item) == []
-    # A fragment of exactly 19,999 characters passes; the root section's markup counts too.
-    overhead = len(_fragment_of("文"))
-    assert len(_fragment_of("文" * (19_999 - overhead + 1))) == 19_999
-    assert check_wechat_limits(item, _fragment_of("文" * (19_999 - overhead + 1))) == []
+    assert check_wechat_limits(item, "<p>" + "文" * 19_992 + "</p>") == []  # 19,999 characters
+    (problem,) = check_wechat_limits(item, "<p>" + "文" * 19_993 + "</p>")  # 20,000
+    assert "20000" in problem
 
 
 def test_digest_from_the_summary_is_cut_to_fit() -> None:
