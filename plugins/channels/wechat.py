@@ -88,6 +88,7 @@ BLOCK_TAGS = frozenset(
 # Read by the conversions below; anything else (class, id, style from the source…) is dropped first.
 INPUT_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 OUTPUT_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
+CELL_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
 
 class WechatLimitError(ValueError):
@@ -134,10 +135,12 @@ def _clean(soup: BeautifulSoup) -> None:
             element.name = "section"
         elif element.name == "h1":
             element.name = "h2"  # the post's title is the only top-level heading in WeChat too
+        # A Markdown table column's alignment is the one incoming style worth keeping.
+        align = CELL_ALIGN.search(str(element.get("style", ""))) if element.name in ("th", "td") else None
         kept = INPUT_ATTRIBUTES.get(element.name, set())
         element.attrs = {name: value for name, value in element.attrs.items() if name in kept}
         if element.name in STYLES:
-            element["style"] = STYLES[element.name]
+            element["style"] = STYLES[element.name] + (f"text-align:{align.group(1)};" if align else "")
 
 
 def _convert_code(soup: BeautifulSoup) -> None:

@@ -152,6 +152,7 @@ def test_tables_get_inline_borders(fragment: BeautifulSoup) -> None:
     assert "border-collapse:collapse" in table["style"]
     cells = table.find_all(["th", "td"])
     assert len(cells) == 6 and all("border:1px solid" in cell["style"] for cell in cells)
+    assert [cell["style"].endswith("text-align:right;") for cell in cells] == [False, True] * 3
 
 
 def test_code_blocks_become_one_styled_pre_of_plain_text(fragment: BeautifulSoup) -> None:
