@@ -89,7 +89,8 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "channels",
 ]
-SITEMAP = {"format": "xml"}
+# sitemap.xml lists public pages only: the editors' WeChat previews (wechat/<slug>/) stay out.
+SITEMAP = {"format": "xml", "exclude": ["^wechat/"]}
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None

@@ -311,6 +311,8 @@ def test_preview_without_an_image_says_there_is_no_cover(built_site: Site) -> No
 
 def test_preview_pages_are_not_linked_from_the_public_site(built_site: Site) -> None:
     output = built_site("local")
+    assert (output / "wechat" / "test-wide-cover" / "index.html").is_file()
+    assert "wechat/" not in (output / "sitemap.xml").read_text(encoding="utf-8")
     for page in output.rglob("*.html"):
         if "wechat" in page.relative_to(output).parts:
             continue
