@@ -105,7 +105,7 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
         return WeiboPost(text, images, tuple(problems))
 
     headline = f"【{item.title.strip()}】"
-    tags = [hashtag(tag) for tag in item.tags if hashtag(tag) != "##"]
+    tags = [topic for topic in map(hashtag, item.tags) if topic != "##"]
     problems = []
     dropped = []
     while tags and weibo_length(_compose(headline, "", tags, item.url)) > limit:
