@@ -1,4 +1,5 @@
 import pytest
+from browsing import CHROMIUM, CHROMIUM_ARGS
 from sitebuild import Build, build_site
 
 
@@ -8,3 +9,14 @@ def site(tmp_path_factory) -> Build:
     build = build_site(tmp_path_factory.mktemp("site") / "output")
     assert build.returncode == 0, build.log
     return build
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a browser Playwright downloads itself)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -35,8 +35,9 @@ def build_site(
 ) -> Build:
     """Run `pelican` from the repository root, as `make html` does, and keep its log."""
     command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output)]
-    for key, value in (extra_settings or {}).items():
-        command += ["-e", f"{key}={json.dumps(value)}"]
+    if extra_settings:
+        # One -e for all: Pelican keeps only the last -e it is given.
+        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra_settings.items())]
     result = subprocess.run(
         command,
         cwd=REPO,

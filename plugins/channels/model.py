@@ -70,6 +70,7 @@ class FeedItem:
     channels: frozenset[str]  # subset of CHANNELS
     source_path: str  # relative to content/, e.g. "stories/2020-02-18-masks.md"
     is_sample: bool
+    wechat_author: str | None  # a short name for the 公众号 author field (8 characters at most)
     wechat_digest: str | None
     weibo_text: str | None
 
@@ -189,6 +190,9 @@ def _term_slug(source_path: str, field: str, terms: tuple[Term, ...], name: str)
         ) from None
 
 
+SAMPLE_NOTICE_HTML = "<p><strong>【示例稿件】</strong>本文为展示网站功能而编写，所述单位与事迹均为虚构。</p>"
+
+
 def _is_true(value: Any) -> bool:
     return str(value).strip().lower() in {"true", "yes", "1", "是"}
 
@@ -199,8 +203,13 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
     source_path = Path(article.relative_source_path).as_posix()
     base_url = site_base_url(settings)
     page_url = f"{base_url}/{article.url}"
+    is_sample = _is_true(metadata.get("sample", ""))
     content_html = absolutize_html(article.get_content(base_url), page_url)
     summary_html = absolutize_html(article.get_summary(base_url), page_url)
+    if is_sample:
+        # Feeds leave the site: a fictional sample must say so wherever it is read.
+        content_html = SAMPLE_NOTICE_HTML + content_html
+        summary_html = SAMPLE_NOTICE_HTML + summary_html
     published = in_china_time(article.date)
     updated = in_china_time(getattr(article, "modified", None) or article.date)
     if updated < published:
@@ -243,7 +252,8 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
         images=images,
         channels=parse_channels(source_path, metadata.get("channels")),
         source_path=source_path,
-        is_sample=_is_true(metadata.get("sample", "")),
+        is_sample=is_sample,
+        wechat_author=_text(metadata, "wechat_author") or None,
         wechat_digest=_text(metadata, "wechat_digest") or None,
         weibo_text=_text(metadata, "weibo_text") or None,
     )

@@ -322,6 +322,11 @@ def wechat_digest(item: FeedItem) -> str:
     return summary[: DIGEST_LIMIT - 1].rstrip() + ELLIPSIS
 
 
+def wechat_author(item: FeedItem) -> str:
+    """The 公众号 author: the editor's short name when given, else the organization."""
+    return item.wechat_author or item.author
+
+
 def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[str]:
     """One message per WeChat limit the article breaks, naming its source file and the limit."""
     fragment = wechat_fragment(item) if fragment is None else fragment
@@ -332,10 +337,11 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[str
             f"{name}: WeChat title has {len(item.title)} characters, over the limit of {TITLE_LIMIT}; "
             "shorten the Title"
         )
-    if len(item.author) > AUTHOR_LIMIT:
+    author = wechat_author(item)
+    if len(author) > AUTHOR_LIMIT:
         problems.append(
-            f"{name}: WeChat author “{item.author}” has {len(item.author)} characters, over the limit "
-            f"of {AUTHOR_LIMIT}; type a short name of the organization into the 公众号 author field"
+            f"{name}: WeChat author “{author}” has {len(author)} characters, over the limit "
+            f"of {AUTHOR_LIMIT}; add a short name to the front matter, e.g. Wechat_author: {author[:6]}"
         )
     digest = wechat_digest(item)
     if len(digest) > DIGEST_LIMIT:
@@ -354,7 +360,7 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[str
 def wechat_article(item: FeedItem) -> WechatArticle:
     fragment = wechat_fragment(item)
     problems = tuple(check_wechat_limits(item, fragment))
-    return WechatArticle(item.title, item.author, wechat_digest(item), fragment, problems)
+    return WechatArticle(item.title, wechat_author(item), wechat_digest(item), fragment, problems)
 
 
 def wechat_articles(items: Iterable[FeedItem], strict: bool) -> dict[str, WechatArticle]:
@@ -392,7 +398,7 @@ def _fill_entry(
     entry.content(article.fragment, type="CDATA")
     entry.published(item.published)
     entry.updated(item.updated)
-    entry.dc.dc_creator(item.author)
+    entry.dc.dc_creator(article.author)
     if covers:
         banner = covers[0]
         path = f"{preview_dir(item)}/{banner.name}"

@@ -35,6 +35,7 @@ def _base_item() -> FeedItem:
         channels=CHANNELS,
         source_path="stories/2020-02-18-nanjing-logistics.md",
         is_sample=True,
+        wechat_author=None,
         wechat_digest=None,
         weibo_text=None,
     )

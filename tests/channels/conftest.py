@@ -1,52 +1,13 @@
 """Shared fixtures for the channels tests."""
 
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
 import pytest
-from channels.model import CHANNELS, CHINA_TIME, FeedItem
-
-SITE = "https://shzz.example.gov.cn"
-
-
-def _base_item() -> FeedItem:
-    published = datetime(2020, 2, 18, 10, 30, tzinfo=CHINA_TIME)
-    return FeedItem(
-        id="urn:uuid:00000000-0000-5000-8000-000000000001",
-        title="物流协会搭建应急运力对接平台",
-        url=f"{SITE}/stories/2020/nanjing-logistics/",
-        path="stories/2020/nanjing-logistics/",
-        content_html="<p>正文。</p>",
-        summary_html="<p>协会整合会员单位车辆与仓储资源，保障物资运输畅通。</p>",
-        summary_text="协会整合会员单位车辆与仓储资源，保障物资运输畅通。",
-        published=published,
-        updated=published,
-        author="南京市物流协会",
-        category="经验做法",
-        category_slug="jing-yan-zuo-fa",
-        tags=("物资保障", "复工复产"),
-        tag_slugs=("wu-zi-bao-zhang", "fu-gong-fu-chan"),
-        org_type="",
-        org_type_slug="unlabelled",
-        region="南京市",
-        region_slug="nanjing",
-        image=None,
-        images=(),
-        channels=CHANNELS,
-        source_path="stories/2020-02-18-nanjing-logistics.md",
-        is_sample=True,
-        wechat_digest=None,
-        weibo_text=None,
-    )
+from channel_items import make_item as make_feed_item
+from channels.model import FeedItem
 
 
 @pytest.fixture
 def make_item() -> Callable[..., FeedItem]:
     """A FeedItem for a plain sample story; keyword arguments replace any field."""
-
-    def make(**changes: Any) -> FeedItem:
-        return replace(_base_item(), **changes)
-
-    return make
+    return make_feed_item

@@ -1,16 +1,14 @@
 """Real Pelican builds of a copy of the project content plus a few test stories, in a tmp dir."""
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from sitebuild import Build, build_site
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_THEME = ROOT / "theme"
 PUBLIC_URL = "https://shzz.example.gov.cn"
 IMPORTED_SOURCE = "5f" * 32
 
@@ -100,26 +98,11 @@ def make_site(root: Path, edited: bool = False) -> Path:
     return content
 
 
-def build(
-    content: Path, output: Path, siteurl: str = "", expect_success: bool = True
-) -> subprocess.CompletedProcess[str]:
+def build(content: Path, output: Path, siteurl: str = "", expect_success: bool = True) -> Build:
     """Run `pelican` as an editor would, with the project's settings and the given SITEURL."""
-    overrides = [
-        f'PATH="{content}"',
-        f'THEME="{PROJECT_THEME}"',
-        f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
-        f'SITEURL="{siteurl}"',
-        f"RELATIVE_URLS={'false' if siteurl else 'true'}",
-    ]
-    command = [
-        str(Path(sys.executable).parent / "pelican"),
-        str(content),
-        "-s", str(ROOT / "pelicanconf.py"),
-        "-o", str(output),
-        "-e", *overrides,
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    assert (result.returncode == 0) == expect_success, result.stdout + result.stderr
+    settings = {"SITEURL": siteurl, "RELATIVE_URLS": not siteurl}
+    result = build_site(output, content=content, extra_settings=settings)
+    assert (result.returncode == 0) == expect_success, result.log
     return result
 
 

@@ -10,15 +10,23 @@ from channels.links import DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from channels.media import write_if_changed
 from channels.model import FeedItem
 
-SETTINGS = {**DEFAULT_SETTINGS, "SITENAME": "站点", "CATEGORY_URL": "category/{slug}/",
-            "TAG_URL": "tag/{slug}/"}
+SETTINGS = {
+    **DEFAULT_SETTINGS,
+    "SITENAME": "站点",
+    "CATEGORY_URL": "category/{slug}/",
+    "TAG_URL": "tag/{slug}/",
+}
 
 
 def items(count: int) -> list[FeedItem]:
     first = make_item()
     return [
-        make_item(id=f"urn:test:{n}", title=f"稿件{n}", published=first.published - timedelta(days=n),
-                  updated=first.published - timedelta(days=n))
+        make_item(
+            id=f"urn:test:{n}",
+            title=f"稿件{n}",
+            published=first.published - timedelta(days=n),
+            updated=first.published - timedelta(days=n),
+        )
         for n in range(count)
     ]
 
@@ -26,8 +34,14 @@ def items(count: int) -> list[FeedItem]:
 def test_catalogue_has_a_group_per_listing_in_use() -> None:
     catalogue = build_catalogue(items(2), SETTINGS)
     kinds = {(group.kind, group.slug) for group in catalogue.groups}
-    assert {("site", "all"), ("category", "jing-yan-zuo-fa"), ("tag", "wu-zi-bao-zhang"),
-            ("org_type", "unlabelled"), ("region", "nanjing"), ("app", "app")} <= kinds
+    assert {
+        ("site", "all"),
+        ("category", "jing-yan-zuo-fa"),
+        ("tag", "wu-zi-bao-zhang"),
+        ("org_type", "unlabelled"),
+        ("region", "nanjing"),
+        ("app", "app"),
+    } <= kinds
     assert ("region", "suzhou") not in kinds  # no story there: no feed
 
 
@@ -46,12 +60,14 @@ def test_channel_opt_out_removes_the_story_from_that_channel_only() -> None:
 
 def test_feeds_for_in_a_macro_imported_without_context() -> None:
     feeds_for = FeedsFor()
-    loader = jinja2.DictLoader({
-        "macros.html": "{% macro heads(kind, slug) %}{% for l in feeds_for(kind, slug) %}"
-                       "{{ l.path }}|{{ l.mime }};{% endfor %}{% endmacro %}",
-        "page.html": '{% from "macros.html" import heads %}{{ heads("region", "nanjing") }}',
-        "home.html": '{% from "macros.html" import heads %}{{ heads("site", None) }}',
-    })
+    loader = jinja2.DictLoader(
+        {
+            "macros.html": "{% macro heads(kind, slug) %}{% for l in feeds_for(kind, slug) %}"
+            "{{ l.path }}|{{ l.mime }};{% endfor %}{% endmacro %}",
+            "page.html": '{% from "macros.html" import heads %}{{ heads("region", "nanjing") }}',
+            "home.html": '{% from "macros.html" import heads %}{{ heads("site", None) }}',
+        }
+    )
     env = jinja2.Environment(loader=loader)
     env.globals["feeds_for"] = feeds_for
     assert env.get_template("page.html").render() == ""  # before the model exists

@@ -1,17 +1,15 @@
 """WeChat fragments follow what the 公众号 editor keeps; the editor's limits are checked at build time."""
 
-import functools
-import http.server
 import logging
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import feedparser
 import markdown
 import pytest
+from browsing import needs_chromium, served
 from bs4 import BeautifulSoup, Tag
 from channel_items import make_item
 from channels.links import DEFAULT_SETTINGS, build_catalogue
@@ -27,11 +25,10 @@ from channels.wechat import (
 )
 from PIL import Image
 from site_build import PUBLIC_URL, built_site
-from sitebuild import build_site
+from sitebuild import REPO, build_site
 
 __all__ = ["built_site"]  # the session fixture, imported so pytest finds it
 Site = Callable[[str], Path]
-CHROMIUM = shutil.which("chromium")
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""
@@ -94,8 +91,9 @@ def test_nothing_the_editor_strips_is_left(fragment: BeautifulSoup) -> None:
 
 
 def test_every_visible_block_carries_an_inline_style(fragment: BeautifulSoup) -> None:
-    for element in fragment.find_all(["section", "p", "h2", "figure", "figcaption", "img", "table", "th",
-                                      "td", "pre", "sup", "a"]):
+    for element in fragment.find_all(
+        ["section", "p", "h2", "figure", "figcaption", "img", "table", "th", "td", "pre", "sup", "a"]
+    ):
         assert element.get("style"), element
 
 
@@ -202,6 +200,13 @@ def test_limits_at_the_boundary() -> None:
     assert check_wechat_limits(item, "<p>" + "文" * 19_992 + "</p>") == []  # 19,999 characters
     (problem,) = check_wechat_limits(item, "<p>" + "文" * 19_993 + "</p>")  # 20,000
     assert "20000" in problem
+
+
+def test_a_short_wechat_author_replaces_a_long_organization_name() -> None:
+    long_name = make_item(author="南京市物流与供应链协会")
+    (problem,) = check_wechat_limits(long_name)
+    assert "Wechat_author" in problem
+    assert check_wechat_limits(make_item(author="南京市物流与供应链协会", wechat_author="南京物流协会")) == []
 
 
 def test_digest_from_the_summary_is_cut_to_fit() -> None:
@@ -321,56 +326,58 @@ def test_preview_pages_are_not_linked_from_the_public_site(built_site: Site) -> 
 
 @pytest.fixture(scope="module")
 def preview_url(built_site: Site) -> Iterator[str]:
-    """The local build served over HTTP (127.0.0.1 is a secure context, so the Clipboard API exists)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site("local")))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/wechat/test-wide-cover/"
-    server.shutdown()
+    with served(built_site("local")) as url:
+        yield url + "wechat/test-wide-cover/"
 
 
-@pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium: apt-get install chromium fonts-noto-cjk")
-def test_copy_button_puts_the_fragment_on_the_clipboard_as_html(preview_url: str) -> None:
-    from playwright.sync_api import sync_playwright
+@needs_chromium
+def test_copy_button_puts_the_fragment_on_the_clipboard_as_html(browser, preview_url: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(preview_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="复制排版好的正文").click()
+    page.get_by_role("status").filter(has_text="已复制").wait_for()
+    copied = page.evaluate(
+        """async () => {
+            const [item] = await navigator.clipboard.read();
+            return await (await item.getType("text/html")).text();
+        }"""
+    )
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 320, "height": 800})
-        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-        page.goto(preview_url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        page.get_by_role("button", name="复制排版好的正文").click()
-        page.get_by_role("status").filter(has_text="已复制").wait_for()
-        copied = page.evaluate(
-            """async () => {
-                const [item] = await navigator.clipboard.read();
-                return await (await item.getType("text/html")).text();
-            }"""
-        )
-        # The browser re-serializes clipboard HTML (e.g. <img/> becomes <img>): compare the elements.
-        def elements(html: str) -> list[tuple[str, str]]:
-            root = BeautifulSoup(html, "html.parser").find("section")
-            return [(element.name, element.get("style", "")) for element in root.find_all(True)]
+    # The browser re-serializes clipboard HTML (e.g. <img/> becomes <img>): compare the elements.
+    def elements(html: str) -> list[tuple[str, str]]:
+        root = BeautifulSoup(html, "html.parser").find("section")
+        return [(element.name, element.get("style", "")) for element in root.find_all(True)]
 
-        assert "正文第一段" in copied
-        assert elements(copied) == elements(page.locator("textarea").input_value())
+    assert "正文第一段" in copied
+    assert elements(copied) == elements(page.locator("textarea").input_value())
+    context.close()
 
-        without_js = browser.new_page(java_script_enabled=False)
-        without_js.goto(preview_url)
-        assert not without_js.get_by_role("button", name="复制排版好的正文").is_visible()
-        assert "正文第一段" in without_js.locator("textarea").input_value()
-        browser.close()
+    without_js = browser.new_context(java_script_enabled=False)
+    page = without_js.new_page()
+    page.goto(preview_url)
+    assert not page.get_by_role("button", name="复制排版好的正文").is_visible()
+    assert "正文第一段" in page.locator("textarea").input_value()
+    without_js.close()
 
 
 def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: Path) -> None:
-    relaxed = build_site(tmp_path / "relaxed")
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "stories" / "too-long.md").write_text(
+        "Title: " + "长" * 33 + "\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: too-long\n"
+        "Org: 江苏省某某行业协会商会联合会\n\n正文。\n",
+        encoding="utf-8",
+    )
+    relaxed = build_site(tmp_path / "relaxed", content=content)
     assert relaxed.returncode == 0, relaxed.log
     log = "".join(relaxed.log.split())  # the log wraps long lines
-    assert "stories/2020-02-18-nanjing-logistics.md:WeChatauthor" in log and "limitof8" in log
+    assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
 
-    strict = build_site(tmp_path / "strict", extra_settings={"CHANNELS_WECHAT_STRICT": True})
+    strict = build_site(tmp_path / "strict", content=content, extra_settings={"CHANNELS_WECHAT_STRICT": True})
     assert strict.returncode != 0
     log = "".join(strict.log.split())
-    assert "stories/2020-02-18-nanjing-logistics.md:WeChatauthor" in log and "limitof8" in log
-    assert "stories/2020-02-14-province-protective-supplies.md:WeChattitle" in log and "limitof32" in log
+    assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
+    assert "stories/too-long.md:WeChattitle" in log and "limitof32" in log

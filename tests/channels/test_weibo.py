@@ -106,8 +106,10 @@ def test_headline_and_link_over_the_limit_are_kept_whole_and_reported() -> None:
     assert any("140" in problem and "Title" in problem for problem in post.problems)
 
 
-@pytest.mark.parametrize(("body", "fits"), [("中" * 129, True), ("中" * 130, False),
-                                            ("中" * 128 + "abc", True), ("中" * 128 + "abcd", False)])
+@pytest.mark.parametrize(
+    ("body", "fits"),
+    [("中" * 129, True), ("中" * 130, False), ("中" * 128 + "abc", True), ("中" * 128 + "abcd", False)],
+)
 def test_explicit_weibo_text_wins_gets_the_link_and_is_checked(body: str, fits: bool) -> None:
     post = weibo_post(make_item(url=URL, weibo_text=body))
     assert post.text == f"{body} {URL}"  # the space before the link is half a character

@@ -1,25 +1,10 @@
 """The built site in Debian's Chromium, served over HTTP: layout on a phone and a desktop, WCAG 2.1 AA
 checks with axe-core, keyboard access and pages without JavaScript."""
 
-import functools
-import http.server
-import shutil
-import threading
-
 import pytest
+from browsing import needs_chromium, served
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM, reason="needs Debian's chromium: apt-get install chromium fonts-noto-cjk (.ci/run does)"
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 PAGES = [
     "",
     "stories/2020/notice-2020-1/",
@@ -28,29 +13,16 @@ PAGES = [
     "archives/",
     "submit/",
     "sitemap/",
+    "subscribe/",
+    "wechat/notice-2020-1/",
 ]
 WIDTHS = [320, 375, 1280]
 
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.output))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with served(site.output) as url:
+        yield url
 
 
 def open_page(browser, url, width, **options):
