@@ -4,7 +4,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from sitebuild import Build, build_site
 
@@ -106,22 +105,5 @@ def build(content: Path, output: Path, siteurl: str = "", expect_success: bool =
     return result
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """Builds by name, made once per session: "local" and "local-again" of the same content with an
-    empty SITEURL; "public" of the edited content (see EDITS) with SITEURL = PUBLIC_URL."""
-    root = tmp_path_factory.mktemp("channels-site")
-    content = {"local": make_site(root / "local"), "public": make_site(root / "public", edited=True)}
-    outputs: dict[str, Path] = {}
-
-    def get(name: str) -> Path:
-        if name not in outputs:
-            output = root / f"output-{name}"
-            if name == "public":
-                build(content["public"], output, PUBLIC_URL)
-            else:
-                build(content["local"], output)
-            outputs[name] = output
-        return outputs[name]
-
-    return get
+# A built site by name (see the built_site fixture in conftest.py) -> its output folder.
+Site = Callable[[str], Path]

@@ -2,7 +2,6 @@
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -10,10 +9,8 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PUBLIC_URL, build, built_site, make_site
+from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, make_site
 
-__all__ = ["built_site"]  # the session fixture, imported so pytest finds it
-Site = Callable[[str], Path]
 LOCAL_URL = "http://localhost:8000"
 LINKED_SLUG = "nanjing-logistics-emergency-capacity"  # the story the test story links to with {filename}
 FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json")

@@ -3,7 +3,7 @@
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -24,11 +24,8 @@ from channels.wechat import (
     write_wechat,
 )
 from PIL import Image
-from site_build import PUBLIC_URL, built_site
+from site_build import PUBLIC_URL, Site
 from sitebuild import REPO, build_site
-
-__all__ = ["built_site"]  # the session fixture, imported so pytest finds it
-Site = Callable[[str], Path]
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""

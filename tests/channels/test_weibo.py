@@ -2,7 +2,6 @@
 
 import logging
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -17,11 +16,8 @@ from channels.weibo import (
     weibo_post,
     weibo_posts,
 )
-from site_build import PUBLIC_URL, built_site
+from site_build import PUBLIC_URL, Site
 from sitebuild import REPO, build_site
-
-__all__ = ["built_site"]  # the session fixture, imported so pytest finds it
-Site = Callable[[str], Path]
 
 URL = "https://shzz.example.gov.cn/stories/2020/nanjing-logistics/"
 
