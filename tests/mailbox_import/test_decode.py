@@ -67,7 +67,8 @@ def percent(text: str, codec: str) -> str:
     [
         f"attachment; filename*=gbk''{percent('先进事迹.docx', 'gbk')}",  # RFC 2231, bare
         f"attachment; filename*=\"gbk''{percent('先进事迹.docx', 'gbk')}\"",  # RFC 2231, quoted
-        f"attachment; filename*0*=gb2312''{percent('先进', 'gbk')}; filename*1*={percent('事迹.docx', 'gbk')}",
+        f"attachment; filename*0*=gb2312''{percent('先进', 'gbk')};"
+        f" filename*1*={percent('事迹.docx', 'gbk')}",  # RFC 2231 continuation
         f"attachment; filename*=utf-8'zh'{percent('先进事迹.docx', 'utf-8')}",
         'attachment; filename="=?GBK?B?z8i9+MrCvKMuZG9jeA==?="',  # RFC 2047 inside quotes (Outlook, Foxmail)
     ],
