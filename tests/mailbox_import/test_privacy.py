@@ -182,6 +182,20 @@ def test_report_never_holds_an_original_and_follows_text_order() -> None:
     assert masked_text.startswith("第0项：138****8000；第1项：")
 
 
+def test_numbers_split_by_markdown_emphasis_are_still_found() -> None:
+    # HTML like 电话：138<b>0013</b>8000 becomes this Markdown; rendered, the whole number shows.
+    masked_text, maskings = mask_personal_data("电话：138**0013**8000，卡号__6222__021234567894")
+    assert masked_text == "电话：138****8000，卡号__622*********7894"
+    assert [masking.kind for masking in maskings] == [MOBILE, BANK_CARD]
+
+
+def test_masking_twice_changes_nothing_more() -> None:
+    text = f"手机13800138000，身份证{VALID_ID}，电话025-83451234，卡号{CARD_19}，邮箱zhang@qq.com"
+    for escape_markdown in (False, True):
+        once, _ = mask_personal_data(text, escape_markdown=escape_markdown)
+        assert mask_personal_data(once, escape_markdown=escape_markdown) == (once, [])
+
+
 def test_escaped_masks_render_as_stars_in_markdown() -> None:
     text = "联系电话13800138000或13900139000，邮箱a@qq.com和b@qq.com。"
     plain, _ = mask_personal_data(text)
