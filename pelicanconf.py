@@ -81,7 +81,7 @@ SITEMAP_URL = "sitemap/"
 # --- Theme and plugins ------------------------------------------------------------------------
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["taxonomy", "accessibility"]
+PLUGINS = ["taxonomy", "accessibility", "mailbox_import"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
@@ -92,6 +92,13 @@ TAG_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+
+# Mailbox import (`make import`): editors approve a submission by moving it into one of these mail
+# folders; nothing inside a message can approve it. A name without "/" matches that folder at any depth.
+MAILBOX_APPROVED_FOLDERS = ["已采用"]
+MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
+MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
+# SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [

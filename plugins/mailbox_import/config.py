@@ -1,6 +1,5 @@
 """The import's settings: read from pelicanconf.py, defaults here."""
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,15 +42,10 @@ def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) 
 
 
 def load_settings(settings_file: Path) -> ImportSettings:
-    """Read pelicanconf.py (only reads it; nothing is rendered)."""
-    from pelican.settings import read_settings
+    """Read pelicanconf.py as Pelican does, without checking or rendering anything else."""
+    from pelican.settings import get_settings_from_file
 
     settings_file = Path(settings_file).resolve()
-    pelican_log = logging.getLogger("pelican")
-    level = pelican_log.level
-    pelican_log.setLevel(logging.ERROR)  # its warnings are about rendering, which the import does not do
-    try:
-        values = read_settings(str(settings_file))
-    finally:
-        pelican_log.setLevel(level)
-    return settings_from(values, settings_file.parent, Path(values["PATH"]))
+    values = get_settings_from_file(str(settings_file))
+    project_dir = settings_file.parent
+    return settings_from(values, project_dir, project_dir / values.get("PATH", "content"))

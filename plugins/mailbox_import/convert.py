@@ -34,7 +34,7 @@ from .decode import UndecodableText, attachment_name, decode_bytes, decode_heade
 SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A mail body this short next to a .docx is a cover note ("稿件见附件，请审阅"): the .docx is the story.
-COVER_NOTE_MAX_CHARS = 300
+COVER_NOTE_MAX_CHARS = 150
 SUMMARY_MAX_CHARS = 120
 
 # Parser defects that mean the message is damaged: reported, not guessed at.
@@ -45,6 +45,7 @@ FATAL_DEFECTS = {
     email.errors.MultipartInvariantViolationDefect: "multipart structure is broken",
     email.errors.InvalidBase64CharactersDefect: "broken base64 (invalid characters)",
     email.errors.InvalidBase64LengthDefect: "broken base64 (truncated)",
+    email.errors.InvalidBase64PaddingDefect: "broken base64 (truncated: padding missing)",
 }
 
 # The notice's own words for each kind of submission (part four).
@@ -177,7 +178,9 @@ def _cut_quoted_html(soup: BeautifulSoup) -> None:
     if first is not None and GREETING.match(first):
         first.extract()
     for text in soup.find_all(string=True):
-        if is_cut_marker(text):
+        if text.strip().startswith(">"):  # a quoted line, as plain-text replies write them
+            text.extract()
+        elif is_cut_marker(text):
             node = text
             while node is not None and node is not soup:
                 for sibling in list(node.next_siblings):
