@@ -44,10 +44,10 @@ _FOLD = str.maketrans(
     }
 )
 
-# Between digits: a space or dash, or Markdown emphasis markers, because a number half in bold
-# ("138**0013**8000") is still a number once rendered. Escaped stars (\*) are not gaps, so masked
-# output is never matched again.
-_GAP = r"(?:[ -]|(?<!\\)\*{1,3}|_{1,3})?"
+# Between digits: a space or dash; one line break (a wrapped line renders as a space); Markdown
+# emphasis or code marks, because a number half in bold ("138**0013**8000") still shows whole once
+# rendered. Escaped stars (\*) are not gaps, so masked output is never matched again.
+_GAP = r"(?:[ -]|\r?\n|(?<!\\)\*{1,3}|_{1,3}|`)?"
 _NOT_AFTER_CODE = r"(?<![0-9A-Za-z])"  # long numbers glued to letters are parts of codes, not IDs or cards
 _NOT_BEFORE_CODE = r"(?![0-9A-Za-z])"
 _PATTERN = re.compile(
@@ -67,7 +67,7 @@ _PATTERN = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_ASCII_RUN = re.compile(r"[ -~]+")
+_ASCII_RUN = re.compile(r"[ -~\r\n]+")
 _BIRTH_DATE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"

@@ -184,9 +184,17 @@ def test_report_never_holds_an_original_and_follows_text_order() -> None:
 
 def test_numbers_split_by_markdown_emphasis_are_still_found() -> None:
     # HTML like 电话：138<b>0013</b>8000 becomes this Markdown; rendered, the whole number shows.
-    masked_text, maskings = mask_personal_data("电话：138**0013**8000，卡号__6222__021234567894")
-    assert masked_text == "电话：138****8000，卡号__622*********7894"
-    assert [masking.kind for masking in maskings] == [MOBILE, BANK_CARD]
+    text = "电话：138**0013**8000，卡号__6222__021234567894，138`0013`8000"
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == "电话：138****8000，卡号__622*********7894，138****8000"
+    assert [masking.kind for masking in maskings] == [MOBILE, BANK_CARD, MOBILE]
+
+
+def test_numbers_wrapped_onto_the_next_line_are_still_found() -> None:
+    text = f"身份证号{VALID_ID[:6]}\n{VALID_ID[6:]}，手机1380013\r\n8000\n\n第2段13800138000\n12人"
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == "身份证号440***********5618，手机138****8000\n\n第2段138****8000\n12人"
+    assert [masking.kind for masking in maskings] == [RESIDENT_ID, MOBILE, MOBILE]
 
 
 def test_masking_twice_changes_nothing_more() -> None:
