@@ -69,6 +69,14 @@ def _png_with_patched_size(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+def _webp_with_patched_size(width: int, height: int) -> bytes:
+    """A real lossy WebP whose VP8 frame header claims another size (14 bits each, little-endian)."""
+    data = bytearray(_encode(Image.new("RGB", (16, 16), RED), "WEBP"))
+    assert data[12:16] == b"VP8 " and data[23:26] == b"\x9d\x01\x2a"
+    data[26:30] = struct.pack("<HH", width, height)
+    return bytes(data)
+
+
 def _assert_no_metadata(clean: CleanImage) -> None:
     for secret in SECRETS:
         assert secret not in clean.data, secret
@@ -155,6 +163,18 @@ def test_webp_exif_and_xmp_dropped() -> None:
     _assert_no_metadata(clean)
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_photo_with_corrupt_exif_is_kept_and_stripped() -> None:
+    plain = _encode(_red_left_blue_right(), "JPEG")
+    segment = b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x09"
+    damaged = plain[:2] + b"\xff\xe1" + struct.pack(">H", len(segment) + 2) + segment + plain[2:]
+
+    clean = clean_image(damaged)
+
+    assert (clean.width, clean.height) == (40, 20)  # orientation 9 does not exist: left as it is
+    _assert_no_metadata(clean)
+
+
 def test_multi_picture_jpeg_from_a_phone_is_a_jpeg() -> None:
     frames = [_red_left_blue_right(), Image.new("RGB", (40, 20), BLUE)]
     original = _encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
@@ -201,9 +221,13 @@ def test_bomb_header_is_refused_without_decoding(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(ImageOps, "exif_transpose", refuse_to_decode)
     with pytest.raises(ImageRejected, match="larger"):
         clean_image(_png_with_patched_size(100_000, 100_000))
+    with pytest.raises(ImageRejected, match="larger"):
+        clean_image(_webp_with_patched_size(16383, 16383))
     # Below Pillow's own limit, so only clean_image's pixel budget stands in the way.
     with pytest.raises(ImageRejected, match="8000x8000 pixels, more than the 40,000,000 allowed"):
         clean_image(_png_with_patched_size(8000, 8000))
+    with pytest.raises(ImageRejected, match="7000x7000 pixels"):
+        clean_image(_webp_with_patched_size(7000, 7000))
 
 
 def test_pixel_budget_is_a_parameter() -> None:
