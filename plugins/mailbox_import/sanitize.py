@@ -40,7 +40,9 @@ def _scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _attribute_filter(links: frozenset[str | None], images: frozenset[str | None]) -> Callable:
+def _attribute_filter(
+    links: frozenset[str | None], images: frozenset[str | None]
+) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if attribute in ("width", "height"):
             return value if _SIZE.fullmatch(value.strip()) else None
