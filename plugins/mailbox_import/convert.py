@@ -30,6 +30,7 @@ from taxonomy.vocabulary import ORG_TYPES, REGIONS, STORY_CATEGORIES, names
 
 from . import media, privacy, sanitize
 from .decode import UndecodableText, attachment_name, decode_bytes, decode_header_text, raw_header
+from .wordfile import slim_docx
 
 SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -275,7 +276,7 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
 
     try:
         result = mammoth.convert_to_html(
-            io.BytesIO(data), convert_image=mammoth.images.img_element(keep_image)
+            io.BytesIO(slim_docx(data)), convert_image=mammoth.images.img_element(keep_image)
         )
     except Exception as error:  # mammoth raises many kinds on a damaged .docx
         raise BadMessage(f"attachment {label!r} is not a readable .docx ({type(error).__name__})") from None
@@ -461,7 +462,8 @@ def _build_story(
     _mask_soup(soup, public_emails, maskings)
     _place_images(soup, images)
     body = _StoryMarkdown(heading_style="ATX", bullets="-").convert_soup(soup).strip()
-    body, found = privacy.mask_personal_data(body, public_emails)
+    # Again on the Markdown: catches numbers that markup had split across elements.
+    body, found = privacy.mask_personal_data(body, public_emails, escape_markdown=True)
     maskings.extend(found)
 
     sender_name, _address = email.utils.parseaddr(decode_header_text(raw_header(message, "from")))
