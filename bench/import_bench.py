@@ -197,10 +197,10 @@ def main() -> None:
     for label, messages, seconds in rows:
         print(f"{label:24}{messages / seconds:12.0f}{seconds:10.2f}{bare_seconds / seconds * 100:15.0f}%")
     print(
-        f"first import: {len(first.imported)} imported, {len(first.duplicates)} duplicates, "
-        f"{len(first.skipped)} skipped, {first.pending} pending"
+        f"first import: {first.imported.total} imported, {first.duplicates.total} duplicates, "
+        f"{first.skipped.total} skipped, {first.pending} pending"
     )
-    print(f"re-run: {rerun.unchanged} unchanged, {len(rerun.imported)} imported")
+    print(f"re-run: {rerun.unchanged} unchanged, {rerun.imported.total} imported")
     print(
         f"peak traced memory of the import process: {small_peak:.1f} MiB at 1,000 messages, "
         f"{large_peak:.1f} MiB at {count:,}"

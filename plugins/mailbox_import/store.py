@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .convert import Story
@@ -60,7 +60,7 @@ def render_markdown(story: Story, source: str) -> str:
     return "\n".join(lines) + "\n\n" + story.body + "\n"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     sources: list[str]
     text_key: str
@@ -144,7 +144,7 @@ class Store:
     def save(self) -> None:
         if not self.changed:
             return
-        stories = {name: vars(entry) for name, entry in sorted(self.entries.items())}
+        stories = {name: asdict(entry) for name, entry in sorted(self.entries.items())}
         text = json.dumps({"version": 1, "stories": stories}, ensure_ascii=False, indent=1, sort_keys=True)
         atomic_write(self.stories_dir / MANIFEST_NAME, (text + "\n").encode("utf-8"))
         self.changed = False

@@ -160,3 +160,15 @@ def test_report_counts_masked_personal_data_by_kind_and_story(export, run):
     ]
     text = report.render()
     assert "手机号 1" in text and "身份证号 1" in text and "13912345678" not in text
+
+
+def test_a_huge_report_keeps_counts_but_lists_only_the_first_lines():
+    from mailbox_import.report import DETAIL_LIMIT, Report
+
+    report = Report()
+    report.imported += [(f"{n}.md", f"稿件{n}") for n in range(DETAIL_LIMIT + 7)]
+    report.maskings += [(f"{n}.md", "手机号", "139****5678") for n in range(DETAIL_LIMIT + 1)]
+    text = report.render()
+    assert report.imported.total == DETAIL_LIMIT + 7 and len(report.imported) == DETAIL_LIMIT
+    assert f"imported:            {DETAIL_LIMIT + 7}" in text and "另有 7 条未列出" in text
+    assert f"手机号 {DETAIL_LIMIT + 1}" in text
