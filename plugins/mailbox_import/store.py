@@ -11,8 +11,11 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .convert import Story
 
@@ -21,20 +24,27 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path so a reader sees the old file or the new one, never a part."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A stream whose bytes replace path only when the block ends without error: a reader sees the
+    old file or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; stories are ordinary files
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    with atomic_file(path) as stream:
+        stream.write(data)
 
 
 def story_slug(story: Story, source: str) -> str:
@@ -142,9 +152,14 @@ class Store:
         return name
 
     def save(self) -> None:
+        """Write the manifest, one story per line (small diffs; streamed, as it grows with the site)."""
         if not self.changed:
             return
-        stories = {name: asdict(entry) for name, entry in sorted(self.entries.items())}
-        text = json.dumps({"version": 1, "stories": stories}, ensure_ascii=False, indent=1, sort_keys=True)
-        atomic_write(self.stories_dir / MANIFEST_NAME, (text + "\n").encode("utf-8"))
+        with atomic_file(self.stories_dir / MANIFEST_NAME) as stream:
+            stream.write(b'{"version": 1, "stories": {\n')
+            for number, name in enumerate(sorted(self.entries)):
+                line = f"{json.dumps(name, ensure_ascii=False)}: "
+                line += json.dumps(asdict(self.entries[name]), ensure_ascii=False, sort_keys=True)
+                stream.write(("," if number else "").encode() + line.encode("utf-8") + b"\n")
+            stream.write(b"}}\n")
         self.changed = False

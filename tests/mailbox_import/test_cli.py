@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(tmp_path: Path, export: Path, *args: str) -> subprocess.CompletedProcess:
-    (tmp_path / "conf.py").write_text('PATH = "content"\n', encoding="utf-8")
+    if not (tmp_path / "conf.py").exists():
+        (tmp_path / "conf.py").write_text('PATH = "content"\n', encoding="utf-8")
     (tmp_path / "content").mkdir(exist_ok=True)
     env = {**os.environ, "MAILBOX_EXPORT": str(export), "PYTHONPATH": str(ROOT / "plugins")}
     command = [sys.executable, "-m", "mailbox_import", *args, "--settings", str(tmp_path / "conf.py")]
@@ -50,3 +51,19 @@ def test_import_prints_the_summary_and_reads_the_export_from_the_environment(tmp
 def test_missing_export_is_a_clear_error(tmp_path):
     result = cli(tmp_path, tmp_path / "missing", "import")
     assert result.returncode == 2 and "MAILBOX_EXPORT" in result.stderr
+
+
+def test_settings_come_from_pelicanconf(tmp_path):
+    export = tmp_path / "export"
+    write(export / "采用稿" / "a.eml", message(subject="编辑改名后的采用文件夹"))
+    write(export / "已采用" / "b.eml", message(subject="默认文件夹此时不算采用"))
+    conf = (
+        'PATH = "content"\nMAILBOX_APPROVED_FOLDERS = ["采用稿"]\n'
+        'MAILBOX_CONTENT_DIR = "content/投稿"\nMAILBOX_IMAGES_DIR = "content/images/投稿"\n'
+    )
+    (tmp_path / "conf.py").write_text(conf, encoding="utf-8")
+    result = cli(tmp_path, export, "import")
+    assert result.returncode == 0, result.stderr
+    (story,) = (tmp_path / "content" / "投稿").glob("*.md")
+    assert "编辑改名后的采用文件夹" in story.read_text(encoding="utf-8")
+    assert "pending review:      1" in result.stdout

@@ -172,3 +172,12 @@ def test_a_huge_report_keeps_counts_but_lists_only_the_first_lines():
     assert report.imported.total == DETAIL_LIMIT + 7 and len(report.imported) == DETAIL_LIMIT
     assert f"imported:            {DETAIL_LIMIT + 7}" in text and "另有 7 条未列出" in text
     assert f"手机号 {DETAIL_LIMIT + 1}" in text
+
+
+def test_progress_bar_goes_to_stderr(export, settings, capsys):
+    from mailbox_import.pipeline import run_import
+
+    write(export / "已采用" / "a.eml", message(STORY))
+    run_import(settings, export, workers=1, progress=True)
+    captured = capsys.readouterr()
+    assert "导入邮件" in captured.err and "导入邮件" not in captured.out

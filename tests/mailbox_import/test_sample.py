@@ -64,3 +64,9 @@ def test_sample_stories_have_valid_metadata_and_no_sample_flag():
         assert metadata_problems(meta, path.name) == []
         assert meta.get("category", STORY_CATEGORIES[0]) in STORY_CATEGORIES
         assert len(meta["source"]) == 64 and "sample" not in meta
+
+
+def test_sample_text_in_gbk_survives_without_replacement_characters():
+    texts = [path.read_text(encoding="utf-8") for path in (ROOT / "content" / "submissions").glob("*.md")]
+    assert all("\ufffd" not in text for text in texts)
+    assert any("堃、镕" in text for text in texts)  # GBK-only characters sent labelled gb2312
