@@ -62,7 +62,8 @@ SUBJECT_PREFIX = re.compile(
 )
 # A greeting line opening the mail ("各位老师好：") is not part of the story.
 GREETING = re.compile(
-    r"^\s*(?:尊敬的)?[\u4e00-\u9fff]{0,8}?(?:老师|编辑|领导|同志)?们?(?:您|你)?好[！!，,：:。]?\s*$"
+    r"^\s*(?:尊敬的)?(?:[\u4e00-\u9fff]{0,8}?(?:老师|编辑|领导|同志|各位|大家)们?(?:您|你)?|(?:您|你)们?)"
+    r"好[！!，,：:。]?\s*$"
 )
 # Lines from which the rest of the mail is a quoted reply or a signature.
 CUT_MARKERS = re.compile(
@@ -79,7 +80,7 @@ CUT_MARKERS = re.compile(
 )
 ORG_NAME = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,30}?"
-    r"(?:协会|商会|学会|研究会|基金会|促进会|联合会|慈善总会|慈善会|服务中心|服务社|服务队|服务站|研究院|联合会)"
+    r"(?:协会|商会|学会|研究会|基金会|促进会|联合会|慈善总会|慈善会|服务中心|服务社|服务队|服务站|研究院)"
 )
 ORG_LINE = re.compile(r"(?:供稿|投稿|报送|来稿)单位\s*[:：]\s*(\S{2,40})")
 # Words in an organization's name that make its type clear. Type names come from the vocabulary.
@@ -266,11 +267,9 @@ def _looks_like_docx(part: Message, name: str, data: bytes) -> bool:
 
 
 def _docx_html(data: bytes, images: _Images, label: str) -> str:
-    counter = iter(range(1, 10_000))
-
     def keep_image(image: mammoth.documents.Image) -> dict[str, str]:
+        cid = f"docx-image-{len(images.by_cid)}@mailbox-import"  # our name, not the sender's
         with image.open() as stream:
-            cid = f"docx-image-{next(counter)}@{label}"
             images.add(stream.read(), f"{label} 内的图片", cid)
         return {"src": f"cid:{cid}"}
 

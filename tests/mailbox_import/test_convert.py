@@ -237,3 +237,13 @@ def test_bad_messages_raise_bad_message_with_a_reason(kind):
 
 def test_base64_body_decodes():
     assert STORY in story_of(message(b64(STORY.encode()) + b"\r\n", encoding="base64")).body
+
+
+@pytest.mark.parametrize("greeting", ["各位老师好：", "编辑老师您好！", "您好，", "尊敬的编辑同志们好"])
+def test_opening_greeting_is_dropped(greeting):
+    assert greeting.rstrip("：！，") not in story_of(message(f"{greeting}\n{STORY}")).body
+
+
+@pytest.mark.parametrize("first_line", ["效果很好。", "大家都说好"])
+def test_a_first_line_that_only_ends_in_good_is_kept(first_line):
+    assert first_line in story_of(message(f"{first_line}\n{STORY}")).body
