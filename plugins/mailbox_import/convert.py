@@ -271,7 +271,7 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
         cid = f"docx-image-{len(images.by_cid)}@mailbox-import"  # our name, not the sender's
         with image.open() as stream:
             images.add(stream.read(), f"{label} 内的图片", cid)
-        return {"src": f"cid:{cid}"}
+        return {"src": f"cid:{cid}", "alt": image.alt_text or ""}
 
     try:
         result = mammoth.convert_to_html(
@@ -350,7 +350,10 @@ def _mask_soup(soup: BeautifulSoup, public_emails: Collection[str], maskings: li
                 tag[attribute] = masked
 
 
-def _place_images(soup: BeautifulSoup, images: _Images) -> None:
+def _place_images(soup: BeautifulSoup, images: _Images, default_alt: str) -> int:
+    """Point cid: images at their saved files, drop all others, append unplaced photos; give every
+    image alt text (the default where the sender gave none) and return how many got the default."""
+    defaulted = 0
     for img in soup.find_all("img"):
         src = str(img.get("src") or "")
         image = images.by_cid.get(src[4:].strip("<>")) if src.lower().startswith("cid:") else None
@@ -358,11 +361,16 @@ def _place_images(soup: BeautifulSoup, images: _Images) -> None:
             img.decompose()
             continue
         img["src"] = images.url(image)
-    unplaced = [image for name, image in images.saved.items() if name not in images.used]
-    for image in unplaced:
-        paragraph = soup.new_tag("p")
-        paragraph.append(soup.new_tag("img", src=images.url(image), alt=""))
-        soup.append(paragraph)
+        if not str(img.get("alt") or "").strip():
+            img["alt"] = default_alt
+            defaulted += 1
+    for name, image in images.saved.items():
+        if name not in images.used:
+            paragraph = soup.new_tag("p")
+            paragraph.append(soup.new_tag("img", src=images.url(image), alt=default_alt))
+            soup.append(paragraph)
+            defaulted += 1
+    return defaulted
 
 
 def _single_line(text: str, public_emails: Collection[str], maskings: list) -> str:
@@ -459,7 +467,11 @@ def _build_story(
         raise BadMessage("no story text (empty body and no .docx)")
     maskings: list[privacy.Masking] = []
     _mask_soup(soup, public_emails, maskings)
-    _place_images(soup, images)
+    title = subject or next((line.strip() for line in text.splitlines() if line.strip()), "")[:40]
+    title = _single_line(title, public_emails, maskings)
+    default_alt = re.sub(r"[\[\]]", "", title) + "配图"  # brackets would end Markdown's ![alt]
+    if _place_images(soup, images, default_alt):
+        notes.append(f"有图片没有说明文字，暂用“{default_alt}”，请编辑补充图片说明")
     body = _StoryMarkdown(heading_style="ATX", bullets="-").convert_soup(soup).strip()
     # Again on the Markdown: catches numbers that markup had split across elements.
     body, found = privacy.mask_personal_data(body, public_emails, escape_markdown=True)
@@ -467,11 +479,10 @@ def _build_story(
 
     sender_name, _address = email.utils.parseaddr(decode_header_text(raw_header(message, "from")))
     org = _guess_org(sender_name, text)
-    title = subject or next((line.strip() for line in text.splitlines() if line.strip()), "")[:40]
     if not subject:
         notes.append("邮件没有主题：标题取自正文第一行，请编辑确认")
     story = Story(
-        title=_single_line(title, public_emails, maskings),
+        title=title,
         date=_message_date(message),
         summary=_single_line(_summary(soup), public_emails, maskings),
         body=body,

@@ -158,7 +158,7 @@ def test_cid_and_attached_photos_are_cleaned_and_named_by_hash():
             text_part(
                 f"<p>{STORY}</p><p><img src='cid:p1@x'></p><img src='https://tracker.example/p.gif'>", "html"
             ),
-            part(photo, "image/jpeg", headers=(b"Content-ID: <p1@x>",)),
+            part(photo, "image/jpeg", headers=(b"Content-ID: <p1@x>",)),  # the <img> has no alt
             part(
                 jpeg_with_gps((0, 0, 200)),
                 'image/jpeg; name="../../../etc/passwd"',
@@ -178,6 +178,14 @@ def test_cid_and_attached_photos_are_cleaned_and_named_by_hash():
         assert b"secret comment" not in image.data
     assert "tracker.example" not in story.body and "passwd" not in story.body and "nul" not in story.body
     assert story.cover == f"images/submissions/{story.images[0].name}"
+    # Every image has alt text: the sender's where given, else a stand-in the editor is told about.
+    assert (
+        f"![志愿者开展社区防疫宣传配图]({{static}}/images/submissions/{story.images[0].name})" in story.body
+    )
+    assert (
+        f"![志愿者开展社区防疫宣传配图]({{static}}/images/submissions/{story.images[1].name})" in story.body
+    )
+    assert any("图片说明" in note for note in story.notes)
 
 
 def test_non_image_posing_as_image_is_refused_with_a_note():
@@ -247,3 +255,15 @@ def test_opening_greeting_is_dropped(greeting):
 @pytest.mark.parametrize("first_line", ["效果很好。", "大家都说好"])
 def test_a_first_line_that_only_ends_in_good_is_kept(first_line):
     assert first_line in story_of(message(f"{first_line}\n{STORY}")).body
+
+
+def test_the_senders_alt_text_is_kept():
+    raw = multipart(
+        [
+            text_part(f"<p>{STORY}</p><img src='cid:p1@x' alt='发放物资现场'>", "html"),
+            part(jpeg_with_gps(), "image/jpeg", headers=(b"Content-ID: <p1@x>",)),
+        ],
+        "related",
+    )
+    story = story_of(raw)
+    assert "![发放物资现场](" in story.body and not any("图片说明" in note for note in story.notes)
