@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAILDIR_PARTS = ("cur", "new", "tmp")
+MAILDIR_INFO = ":2,"  # a Maildir file name ends in ":2," and its flags; T = trashed
 THUNDERBIRD_SUBFOLDERS = ".sbd"
 # Thunderbird marks a deleted-but-not-compacted message by this bit of X-Mozilla-Status.
 MOZILLA_EXPUNGED = 0x0008
@@ -37,6 +38,16 @@ def _folder_name(parts: list[str]) -> str:
 
 def is_maildir(directory: Path) -> bool:
     return all((directory / name).is_dir() for name in ("cur", "new"))
+
+
+def deleted_reason(entry: ExportEntry) -> str:
+    """Why a message the mail client had deleted is not mail to import; empty for live mail."""
+    if is_expunged(entry.data):
+        return "Thunderbird 已删除（expunged 标记），不导入"
+    flags = entry.location.rpartition(MAILDIR_INFO)[2] if MAILDIR_INFO in entry.location else ""
+    if "T" in flags:
+        return "Maildir 中已标记删除（T 标记），不导入"
+    return ""
 
 
 def is_expunged(data: bytes) -> bool:

@@ -21,11 +21,10 @@ from .approval import is_approved
 from .config import ImportSettings
 from .convert import BadMessage, Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
-from .export import ExportEntry, is_expunged, iter_export
+from .export import ExportEntry, deleted_reason, iter_export
 from .report import Report
 from .store import Store
 
-EXPUNGED_REASON = "Thunderbird 已删除（expunged 标记），不导入"
 LEFT_ALONE_REASONS = {
     "edited": "编辑手工改过，导入未覆盖",
     "deleted": "编辑已删除该稿件文件，导入未恢复",
@@ -92,8 +91,8 @@ def _triage(entry: ExportEntry, settings: ImportSettings, store: Store, report: 
     """The fingerprint of a message that needs converting; anything else is counted here."""
     if entry.problem:
         report.skipped.append((entry.folder, entry.location, entry.problem))
-    elif is_expunged(entry.data):
-        report.skipped.append((entry.folder, entry.location, EXPUNGED_REASON))
+    elif deleted := deleted_reason(entry):
+        report.skipped.append((entry.folder, entry.location, deleted))
     elif not is_approved(entry.folder, settings.approved_folders):
         report.pending += 1
     else:
@@ -158,7 +157,7 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
     """Messages waiting for an editor's decision (not in an approval folder). Reads only."""
     parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
     for entry in iter_export(export_root):
-        if entry.problem or is_expunged(entry.data) or is_approved(entry.folder, settings.approved_folders):
+        if entry.problem or deleted_reason(entry) or is_approved(entry.folder, settings.approved_folders):
             continue
         headers = parser.parsebytes(entry.data)
         try:

@@ -1,6 +1,6 @@
 import pytest
 from mailbox_import.approval import is_approved
-from mailcorpus import mbox, message, write
+from mailcorpus import maildir, mbox, message, write
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,11 @@ def test_expunged_message_in_approved_folder_is_skipped(export, run):
     assert report.imported == []
     ((folder, location, reason),) = report.skipped
     assert (folder, location) == ("已采用", "已采用#1") and "expunged" in reason
+
+
+def test_trashed_maildir_message_is_skipped(export, run):
+    maildir(export / "已采用", [message()])
+    (live,) = (export / "已采用" / "cur").iterdir()
+    live.rename(live.with_name(live.name.replace(":2,S", ":2,ST")))
+    report = run()
+    assert report.imported == [] and "T 标记" in report.skipped[0][2]
