@@ -12,6 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .export import ExportEntry, deleted_reason, iter_export
 from .report import Report
 from .store import Store
 
+WORKER_DIED = "转换这封邮件时进程意外退出（邮件过大或损坏？），未写入任何内容"
 LEFT_ALONE_REASONS = {
     "edited": "编辑手工改过，导入未覆盖",
     "deleted": "编辑已删除该稿件文件，导入未恢复",
@@ -50,6 +52,46 @@ class _InlineExecutor(Executor):
         return future
 
 
+class _Converter:
+    """Conversion jobs in a process pool that is replaced if a worker dies (a message that exhausts
+    memory, a crash in a C library), so one such message cannot stop the run."""
+
+    def __init__(self, workers: int, settings: ImportSettings) -> None:
+        self.workers = workers
+        self.settings = settings
+        self.executor = self._new_executor()
+
+    def _new_executor(self) -> Executor:
+        return ProcessPoolExecutor(self.workers) if self.workers > 1 else _InlineExecutor()
+
+    def submit(self, data: bytes) -> Future:
+        args = (_convert_job, data, *self._job_settings())
+        try:
+            return self.executor.submit(*args)
+        except BrokenProcessPool:
+            self.executor.shutdown(cancel_futures=True)
+            self.executor = self._new_executor()
+            return self.executor.submit(*args)
+
+    def result(self, job: Future, data: bytes) -> Story | str:
+        """The job's result. When its pool broke, the message was one of those in flight: it is
+        converted again in a process of its own, which tells whether it was the one that killed it."""
+        try:
+            return job.result()
+        except BrokenProcessPool:
+            with ProcessPoolExecutor(1) as alone:
+                try:
+                    return alone.submit(_convert_job, data, *self._job_settings()).result()
+                except BrokenProcessPool:
+                    return WORKER_DIED
+
+    def _job_settings(self) -> tuple[str, tuple[str, ...]]:
+        return self.settings.images_path, self.settings.public_emails
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
+
+
 def _workers(requested: int | None) -> int:
     if requested:
         return requested
@@ -69,20 +111,19 @@ def run_import(
     store = Store.open(settings.stories_dir, settings.images_dir)
     report = Report()
     worker_count = _workers(workers)
-    executor = ProcessPoolExecutor(worker_count) if worker_count > 1 else _InlineExecutor()
+    converter = _Converter(worker_count, settings)
     in_flight: deque[tuple[ExportEntry, str, Future]] = deque()
     try:
         for entry in _progress(iter_export(export_root), progress):
             source = _triage(entry, settings, store, report)
             if source:
-                job = executor.submit(_convert_job, entry.data, settings.images_path, settings.public_emails)
-                in_flight.append((entry, source, job))
+                in_flight.append((entry, source, converter.submit(entry.data)))
             while len(in_flight) > worker_count * 8:  # bounded: memory stays flat however big the export
-                _store_result(*in_flight.popleft(), store, report)
+                _store_result(*in_flight.popleft(), converter, store, report)
         while in_flight:
-            _store_result(*in_flight.popleft(), store, report)
+            _store_result(*in_flight.popleft(), converter, store, report)
     finally:
-        executor.shutdown(cancel_futures=True)
+        converter.shutdown()
         store.save()
     return report
 
@@ -114,8 +155,10 @@ def _known(source: str, store: Store, report: Report) -> bool:
     return True
 
 
-def _store_result(entry: ExportEntry, source: str, job: Future, store: Store, report: Report) -> None:
-    result = job.result()
+def _store_result(
+    entry: ExportEntry, source: str, job: Future, converter: _Converter, store: Store, report: Report
+) -> None:
+    result = converter.result(job, entry.data)
     if isinstance(result, str):
         report.skipped.append((entry.folder, entry.location, result))
         return

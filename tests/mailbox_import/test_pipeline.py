@@ -181,3 +181,25 @@ def test_progress_bar_goes_to_stderr(export, settings, capsys):
     run_import(settings, export, workers=1, progress=True)
     captured = capsys.readouterr()
     assert "导入邮件" in captured.err and "导入邮件" not in captured.out
+
+
+def test_a_message_that_kills_its_worker_does_not_stop_the_run(export, settings, monkeypatch):
+    from mailbox_import import pipeline
+
+    real_convert = pipeline.convert
+
+    def convert_or_die(data, *args):
+        if b"KILLS-THE-WORKER" in data:
+            os._exit(1)  # what the kernel's out-of-memory killer does to a worker
+        return real_convert(data, *args)
+
+    monkeypatch.setattr(pipeline, "convert", convert_or_die)  # workers are forked: they see it too
+    write(export / "已采用" / "0-killer.eml", message(STORY + "KILLS-THE-WORKER", subject="致命稿件"))
+    for number in range(1, 40):
+        write(
+            export / "已采用" / f"{number:02d}.eml",
+            message(f"{STORY}第{number}篇。", subject=f"稿件{number}"),
+        )
+    report = pipeline.run_import(settings, export, workers=2, progress=False)
+    assert report.skipped == [("已采用", "已采用/0-killer.eml", pipeline.WORKER_DIED)]
+    assert report.imported.total == 39  # the messages in flight with it were converted again
