@@ -30,7 +30,7 @@ from taxonomy.vocabulary import ORG_TYPES, REGIONS, STORY_CATEGORIES, names
 
 from . import media, privacy, sanitize
 from .decode import UndecodableText, attachment_name, decode_bytes, decode_header_text, raw_header
-from .wordfile import slim_docx
+from .wordfile import DocxTooLarge, check_unpacked_size, slim_docx
 
 SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -273,6 +273,10 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
             images.add(stream.read(), f"{label} 内的图片", cid)
         return {"src": f"cid:{cid}", "alt": image.alt_text or ""}
 
+    try:
+        check_unpacked_size(data)
+    except DocxTooLarge as error:
+        raise BadMessage(f"attachment {label!r} {error}") from None
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(slim_docx(data)), convert_image=mammoth.images.img_element(keep_image)

@@ -26,6 +26,28 @@ STYLE_REFERENCE = re.compile(
     rb'<w:(?:pStyle|rStyle|tblStyle|numStyle|styleLink|numStyleLink)\s+w:val="([^"]+)"'
 )
 UNUSED_PARTS = ("word/stylesWithEffects.xml",)  # Word 2010's copy of styles.xml; mammoth ignores it
+# A story with its photos unpacks to a few MB; a "zip bomb" unpacks to gigabytes and would take the
+# converting process's memory with it. (zipfile never reads past a member's declared size.)
+MAX_UNPACKED_BYTES = 200 * 2**20
+
+
+class DocxTooLarge(ValueError):
+    """A .docx whose parts unpack to more than the limit."""
+
+
+def check_unpacked_size(data: bytes, limit: int | None = None) -> None:
+    """Refuse a .docx that unpacks to more than limit (MAX_UNPACKED_BYTES) bytes; a damaged one is left
+    to mammoth."""
+    limit = limit or MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    if total > limit:
+        raise DocxTooLarge(
+            f"unpacks to {total / 2**20:.0f} MB, more than {limit / 2**20:.0f} MB (a zip bomb?)"
+        )
 
 
 def slim_docx(data: bytes) -> bytes:

@@ -267,3 +267,12 @@ def test_the_senders_alt_text_is_kept():
     )
     story = story_of(raw)
     assert "![发放物资现场](" in story.body and not any("图片说明" in note for note in story.notes)
+
+
+def test_zip_bomb_docx_is_a_bad_message(monkeypatch):
+    from mailbox_import import wordfile
+
+    monkeypatch.setattr(wordfile, "MAX_UNPACKED_BYTES", 100)
+    raw = multipart([text_part("见附件"), part(docx([STORY]), "application/octet-stream; name=a.docx")])
+    with pytest.raises(BadMessage, match="zip bomb"):
+        story_of(raw)

@@ -57,3 +57,16 @@ def test_damaged_files_are_returned_untouched():
     assert slim_docx(b"PK\x03\x04broken") == b"PK\x03\x04broken"
     plain = docx(["无样式"])
     assert slim_docx(plain) == plain  # no styles part: nothing to slim
+
+
+def test_a_docx_that_unpacks_too_large_is_refused():
+    import pytest
+    from mailbox_import.wordfile import DocxTooLarge, check_unpacked_size
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 5_000_000)  # compresses to a few KB
+    with pytest.raises(DocxTooLarge, match="zip bomb"):
+        check_unpacked_size(out.getvalue(), limit=1_000_000)
+    check_unpacked_size(out.getvalue(), limit=10_000_000)
+    check_unpacked_size(b"not a zip")  # damage is mammoth's to report
