@@ -6,9 +6,12 @@ INSTALLED := $(VENV)/.installed
 OUTPUT := output
 PELICAN := $(BIN)/pelican
 PORT ?= 8000
+# The mail client's export of the submissions mailbox; the default is the bundled sample.
+MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
+MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish clean test lint
+.PHONY: help venv import review html serve devserver publish clean test lint
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +24,13 @@ $(INSTALLED): requirements.txt
 
 venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
 
-html: $(INSTALLED) ## Build the whole site into output/ (local, relative links)
+import: $(INSTALLED) ## Import approved mail from MAILBOX_EXPORT into content/ and print a report
+	$(MAILBOX_IMPORT) import
+
+review: $(INSTALLED) ## List mail waiting for review in MAILBOX_EXPORT (writes nothing)
+	$(MAILBOX_IMPORT) review
+
+html: $(INSTALLED) import ## Import approved mail, then build the whole site into output/ (local links)
 	@echo "==> Building the site into $(OUTPUT)/"
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
 	@echo "==> Done: open $(OUTPUT)/index.html, or run 'make serve'"

@@ -88,6 +88,7 @@ PLUGINS = [
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
     "channels",
+    "mailbox_import",
 ]
 # sitemap.xml lists public pages only: the editors' WeChat previews (wechat/<slug>/) stay out.
 SITEMAP = {"format": "xml", "exclude": ["^wechat/"]}
@@ -128,6 +129,14 @@ CHANNELS_FEED_TITLES = {
 # False reports a story that breaks one as a build warning; True stops the build instead.
 CHANNELS_WECHAT_STRICT = False
 CHANNELS_WEIBO_STRICT = False
+
+# --- Mailbox import (plugins/mailbox_import) -----------------------------------------------------
+# Mailbox import (`make import`): editors approve a submission by moving it into one of these mail
+# folders; nothing inside a message can approve it. A name without "/" matches that folder at any depth.
+MAILBOX_APPROVED_FOLDERS = ["已采用"]
+MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
+MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
+# SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [

@@ -1,0 +1,51 @@
+"""The import's settings: read from pelicanconf.py, defaults here."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "MAILBOX_APPROVED_FOLDERS": ["已采用"],
+    "MAILBOX_CONTENT_DIR": "content/submissions",
+    "MAILBOX_IMAGES_DIR": "content/images/submissions",
+    "SITE_CONTACT_EMAIL": "jsmzshzz@163.com",
+}
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    approved_folders: tuple[str, ...]
+    stories_dir: Path
+    images_dir: Path
+    images_path: str  # the images folder relative to the content folder, as stories link to it
+    public_emails: tuple[str, ...]
+
+
+def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) -> ImportSettings:
+    """Build the settings from a mapping of Pelican-style settings; folders relative to project_dir."""
+    merged = {**DEFAULTS, **{key: value for key, value in values.items() if key in DEFAULTS}}
+    images_dir = (project_dir / merged["MAILBOX_IMAGES_DIR"]).resolve()
+    try:
+        images_path = images_dir.relative_to(content_dir.resolve()).as_posix()
+    except ValueError:
+        raise SystemExit(
+            f"error: MAILBOX_IMAGES_DIR ({images_dir}) must lie inside the content folder ({content_dir}) "
+            "so that Pelican publishes the images; change it in pelicanconf.py."
+        ) from None
+    return ImportSettings(
+        approved_folders=tuple(merged["MAILBOX_APPROVED_FOLDERS"]),
+        stories_dir=(project_dir / merged["MAILBOX_CONTENT_DIR"]).resolve(),
+        images_dir=images_dir,
+        images_path=images_path,
+        public_emails=(merged["SITE_CONTACT_EMAIL"],) if merged["SITE_CONTACT_EMAIL"] else (),
+    )
+
+
+def load_settings(settings_file: Path) -> ImportSettings:
+    """Read pelicanconf.py as Pelican does, without checking or rendering anything else."""
+    from pelican.settings import get_settings_from_file
+
+    settings_file = Path(settings_file).resolve()
+    values = get_settings_from_file(str(settings_file))
+    project_dir = settings_file.parent
+    return settings_from(values, project_dir, project_dir / values.get("PATH", "content"))

@@ -1,0 +1,511 @@
+"""One approved message -> one story: text, metadata guesses and images, with personal data masked.
+
+Pure: bytes in, a Story out (nothing written), so a process pool can run it and tests can call it.
+"""
+
+import email
+import email.errors
+import email.policy
+import email.utils
+import hashlib
+import html
+import io
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from zoneinfo import ZoneInfo
+
+import mammoth
+from bs4 import BeautifulSoup, NavigableString
+from markdownify import (
+    MarkdownConverter,
+    re_escape_misc_dash_sequences,
+    re_escape_misc_hashes,
+    re_escape_misc_list_items,
+)
+from taxonomy.vocabulary import ORG_TYPES, REGIONS, STORY_CATEGORIES, names
+
+from . import media, privacy, sanitize
+from .decode import UndecodableText, attachment_name, decode_bytes, decode_header_text, raw_header
+from .wordfile import DocxTooLarge, check_unpacked_size, slim_docx
+
+SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A mail body this short next to a .docx is a cover note ("稿件见附件，请审阅"): the .docx is the story.
+COVER_NOTE_MAX_CHARS = 150
+SUMMARY_MAX_CHARS = 120
+
+# Parser defects that mean the message is damaged: reported, not guessed at.
+FATAL_DEFECTS = {
+    email.errors.NoBoundaryInMultipartDefect: "multipart message without a boundary",
+    email.errors.StartBoundaryNotFoundDefect: "multipart boundary never found (missing boundary)",
+    email.errors.CloseBoundaryNotFoundDefect: "closing boundary missing (message truncated?)",
+    email.errors.MultipartInvariantViolationDefect: "multipart structure is broken",
+    email.errors.InvalidBase64CharactersDefect: "broken base64 (invalid characters)",
+    email.errors.InvalidBase64LengthDefect: "broken base64 (truncated)",
+    email.errors.InvalidBase64PaddingDefect: "broken base64 (truncated: padding missing)",
+}
+
+# The notice's own words for each kind of submission (part four).
+CATEGORY_WORDS = {
+    "工作动态": ("工作动态", "信息稿件", "工作信息"),
+    "经验做法": ("经验做法", "经验材料", "典型经验"),
+    "先进典型": ("先进典型", "先进事迹", "事迹材料"),
+}
+CATEGORY_OF_WORD = {word: category for category, words in CATEGORY_WORDS.items() for word in words}
+SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:回复|答复|转发|Re|RE|re|Fw|FW|Fwd|FWD|fwd|AW|WG|TR)\s*(?:\[\d+\])?\s*[:：]"
+    r"|【[^】]{0,12}】|\[(?:投稿|来稿|稿件)\]|(?:投稿|来稿|" + "|".join(CATEGORY_OF_WORD) + r")\s*[:：])\s*"
+)
+# A greeting line opening the mail ("各位老师好：") is not part of the story.
+GREETING = re.compile(
+    r"^\s*(?:尊敬的)?(?:[\u4e00-\u9fff]{0,8}?(?:老师|编辑|领导|同志|各位|大家)们?(?:您|你)?|(?:您|你)们?)"
+    r"好[！!，,：:。]?\s*$"
+)
+# Lines from which the rest of the mail is a quoted reply or a signature.
+CUT_MARKERS = re.compile(
+    r"^(?:-{2,}\s*原始邮件\s*-{2,}"
+    r"|-{3,}\s*Original Message\s*-{3,}"
+    r"|_{10,}"
+    r"|在.{0,80}写道\s*[:：]"
+    r"|On .{0,200} wrote:"
+    r"|--"
+    r"|(?:发自|来自|从)我的.{0,20}"
+    r"|Sent from my .{0,30}"
+    r"|发自.{0,12}(?:邮箱|客户端|邮箱大师))$",
+    re.IGNORECASE,
+)
+ORG_NAME = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,30}?"
+    r"(?:协会|商会|学会|研究会|基金会|促进会|联合会|慈善总会|慈善会|服务中心|服务社|服务队|服务站|研究院)"
+)
+ORG_LINE = re.compile(r"(?:供稿|投稿|报送|来稿)单位\s*[:：]\s*(\S{2,40})")
+# Words in an organization's name that make its type clear. Type names come from the vocabulary.
+ORG_TYPE_WORDS = {
+    "行业协会商会": ("商会", "行业协会", "同业公会"),
+    "学术类社会组织": ("学会", "研究会"),
+    "科技类社会组织": ("科技", "科学技术"),
+    "慈善组织": ("基金会", "慈善"),
+    "志愿服务组织": ("志愿", "义工"),
+    "社会服务机构": ("社会工作服务", "社工", "服务中心", "服务社"),
+    "社区社会组织": ("社区",),
+    "网络社会组织": ("网络", "互联网"),
+}
+assert set(ORG_TYPE_WORDS) <= set(names(ORG_TYPES)), "ORG_TYPE_WORDS must use vocabulary names"
+assert set(CATEGORY_WORDS) == set(STORY_CATEGORIES), "CATEGORY_WORDS must cover the story categories"
+
+
+class BadMessage(ValueError):
+    """A message that cannot become a story; the text says why, for the report."""
+
+
+@dataclass(frozen=True)
+class StoryImage:
+    name: str  # file name under the images folder: hash + extension, never the attachment's name
+    data: bytes
+
+
+@dataclass
+class Story:
+    title: str
+    date: datetime
+    summary: str
+    body: str  # Markdown
+    org: str = ""
+    org_type: str = ""
+    region: str = ""
+    category: str = ""
+    cover: str = ""
+    text_key: str = ""  # hash of the normalized story text: one story however often it is resent
+    images: list[StoryImage] = field(default_factory=list)
+    maskings: list[privacy.Masking] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the editor should look at
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse(data: bytes) -> Message:
+    if not data.strip():
+        raise BadMessage("empty message")
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    if not message.keys():
+        raise BadMessage("no mail headers (not a message, or truncated)")
+    _check_defects(message)
+    return message
+
+
+def _check_defects(part: Message) -> None:
+    for defect in part.defects:
+        for kind, reason in FATAL_DEFECTS.items():
+            if isinstance(defect, kind):
+                raise BadMessage(reason)
+
+
+def clean_subject(subject: str) -> tuple[str, str]:
+    """The subject without reply/forward/submission prefixes, and a category named in a 【…】 prefix."""
+    category = ""
+    while True:
+        match = SUBJECT_PREFIX.match(subject)
+        if not match or not match.group(0).strip():
+            break
+        tag = match.group(0).strip().strip("【】:：").strip()
+        category = CATEGORY_OF_WORD.get(tag, category)
+        subject = subject[match.end() :]
+    return subject.strip(), category
+
+
+def is_cut_marker(line: str) -> bool:
+    return bool(CUT_MARKERS.match(line.strip()))
+
+
+def cut_quoted_text(text: str) -> str:
+    """Plain text up to the first quoted-reply or signature marker, without "> " quoted lines."""
+    kept = []
+    for line in text.splitlines():
+        if is_cut_marker(line):
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _cut_quoted_html(soup: BeautifulSoup) -> None:
+    """Drop the opening greeting, and everything from the first quoted-reply or signature marker on."""
+    first = next((text for text in soup.find_all(string=True) if text.strip()), None)
+    if first is not None and GREETING.match(first):
+        first.extract()
+    for text in soup.find_all(string=True):
+        if text.strip().startswith(">"):  # a quoted line, as plain-text replies write them
+            text.extract()
+        elif is_cut_marker(text):
+            node = text
+            while node is not None and node is not soup:
+                for sibling in list(node.next_siblings):
+                    sibling.extract()
+                node = node.parent
+            text.extract()
+            return
+
+
+def text_to_html(text: str) -> str:
+    return "".join(f"<p>{html.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
+class _StoryMarkdown(MarkdownConverter):
+    """markdownify with an escape that keeps text as text.
+
+    Text such as "&lt;script&gt;" arrives as "<script>": written back raw it would be live markup in
+    Markdown, so &, < and > stay entities, and Markdown's own syntax characters are escaped."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        if not text:
+            return ""
+        text = html.escape(text, quote=False)
+        text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+        text = re_escape_misc_dash_sequences.sub(r"\1\\\2", text)
+        text = re_escape_misc_hashes.sub(r"\1\\\2", text)
+        return re_escape_misc_list_items.sub(r"\1\\\2", text)
+
+
+def _normalized_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZSC")
+
+
+class _Images:
+    """Images of one message, cleaned, by Content-ID; each saved once, named by its hash."""
+
+    def __init__(self, images_path: str, notes: list[str]) -> None:
+        self.images_path = images_path
+        self.notes = notes
+        self.by_cid: dict[str, StoryImage] = {}
+        self.saved: dict[str, StoryImage] = {}
+        self.used: dict[str, StoryImage] = {}  # in story order
+
+    def add(self, data: bytes, label: str, cid: str = "") -> StoryImage | None:
+        try:
+            clean = media.clean_image(data)
+        except media.ImageRejected as error:
+            self.notes.append(f"图片“{label}”未导入：{error}")
+            return None
+        image = StoryImage(f"{clean.sha256[:20]}.{clean.extension}", clean.data)
+        self.saved.setdefault(image.name, image)
+        if cid:
+            self.by_cid[cid] = image
+        return image
+
+    def url(self, image: StoryImage) -> str:
+        self.used[image.name] = image
+        return f"{{static}}/{self.images_path}/{image.name}"
+
+
+def _content_id(part: Message) -> str:
+    value = part.get("content-id")
+    return str(value).strip().strip("<>") if value else ""
+
+
+def _payload(part: Message) -> bytes:
+    data = part.get_payload(decode=True) or b""
+    _check_defects(part)
+    return data
+
+
+def _part_text(part: Message) -> str:
+    try:
+        return decode_bytes(_payload(part), part.get_content_charset())
+    except UndecodableText as error:
+        raise BadMessage(f"{part.get_content_type()} body: {error}") from None
+
+
+def _looks_like_docx(part: Message, name: str, data: bytes) -> bool:
+    return (part.get_content_type() == DOCX_TYPE or name.lower().endswith(".docx")) and data[:2] == b"PK"
+
+
+def _docx_html(data: bytes, images: _Images, label: str) -> str:
+    def keep_image(image: mammoth.documents.Image) -> dict[str, str]:
+        cid = f"docx-image-{len(images.by_cid)}@mailbox-import"  # our name, not the sender's
+        with image.open() as stream:
+            images.add(stream.read(), f"{label} 内的图片", cid)
+        return {"src": f"cid:{cid}", "alt": image.alt_text or ""}
+
+    try:
+        check_unpacked_size(data)
+    except DocxTooLarge as error:
+        raise BadMessage(f"attachment {label!r} {error}") from None
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(slim_docx(data)), convert_image=mammoth.images.img_element(keep_image)
+        )
+    except Exception as error:  # mammoth raises many kinds on a damaged .docx
+        raise BadMessage(f"attachment {label!r} is not a readable .docx ({type(error).__name__})") from None
+    return result.value
+
+
+def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) -> Story:
+    """Turn the raw bytes of an approved message into a Story, or raise BadMessage saying why.
+
+    images_path is the images folder relative to the content folder ("images/submissions")."""
+    message = parse(data)
+    notes: list[str] = []
+    images = _Images(images_path, notes)
+    html_bodies: list[str] = []
+    text_bodies: list[str] = []
+    docx_bodies: list[str] = []
+    for part in message.walk():
+        if part.is_multipart():
+            _check_defects(part)
+            continue
+        disposition = (part.get_content_disposition() or "").lower()
+        ctype = part.get_content_type()
+        name = attachment_name(part)
+        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
+            (html_bodies if ctype == "text/html" else text_bodies).append(_part_text(part))
+            continue
+        payload = _payload(part)
+        label = name or ctype
+        if _looks_like_docx(part, name, payload):
+            docx_bodies.append(_docx_html(payload, images, label))
+        elif (
+            ctype.startswith("image/")
+            or payload[:4] in (b"\x89PNG", b"GIF8", b"RIFF")
+            or payload[:2] == b"\xff\xd8"
+        ):
+            images.add(payload, label, _content_id(part))
+        elif payload:
+            notes.append(f"附件“{label}”（{ctype}）未转换，请编辑查看原邮件")
+
+    body_html = "".join(html_bodies) or text_to_html(cut_quoted_text("\n".join(text_bodies)))
+    story_html = _pick_story(body_html, docx_bodies)
+    subject, subject_category = clean_subject(decode_header_text(raw_header(message, "subject")))
+    return _build_story(message, subject, subject_category, story_html, images, public_emails, notes)
+
+
+def _pick_story(body_html: str, docx_bodies: list[str]) -> str:
+    if not docx_bodies:
+        return body_html
+    body_text = _visible_text(body_html)
+    if len(_normalized_text(body_text)) <= COVER_NOTE_MAX_CHARS:
+        return "".join(docx_bodies)
+    return body_html + "".join(docx_bodies)
+
+
+def _visible_text(fragment: str) -> str:
+    soup = BeautifulSoup(sanitize.clean_html(fragment), "html.parser")
+    _cut_quoted_html(soup)
+    return soup.get_text("\n")
+
+
+def _mask_soup(soup: BeautifulSoup, public_emails: Collection[str], maskings: list) -> None:
+    for text in list(soup.find_all(string=True)):
+        masked, found = privacy.mask_personal_data(str(text), public_emails)
+        if found:
+            maskings.extend(found)
+            text.replace_with(NavigableString(masked))
+    for tag in soup.find_all(True):
+        for attribute in ("href", "title", "alt"):
+            if tag.get(attribute):
+                masked, found = privacy.mask_personal_data(str(tag[attribute]), public_emails)
+                maskings.extend(found)
+                tag[attribute] = masked
+
+
+def _place_images(soup: BeautifulSoup, images: _Images, default_alt: str) -> int:
+    """Point cid: images at their saved files, drop all others, append unplaced photos; give every
+    image alt text (the default where the sender gave none) and return how many got the default."""
+    defaulted = 0
+    for img in soup.find_all("img"):
+        src = str(img.get("src") or "")
+        image = images.by_cid.get(src[4:].strip("<>")) if src.lower().startswith("cid:") else None
+        if image is None:  # remote, relative or unknown: nothing of it may reach the site
+            img.decompose()
+            continue
+        img["src"] = images.url(image)
+        if not str(img.get("alt") or "").strip():
+            img["alt"] = default_alt
+            defaulted += 1
+    for name, image in images.saved.items():
+        if name not in images.used:
+            paragraph = soup.new_tag("p")
+            paragraph.append(soup.new_tag("img", src=images.url(image), alt=default_alt))
+            soup.append(paragraph)
+            defaulted += 1
+    return defaulted
+
+
+def _single_line(text: str, public_emails: Collection[str], maskings: list) -> str:
+    text = " ".join(text.split()).replace("<", "＜").replace(">", "＞")
+    masked, found = privacy.mask_personal_data(text, public_emails)
+    maskings.extend(found)
+    return masked
+
+
+def _message_date(message: Message) -> datetime:
+    for value in (raw_header(message, "date"), *_received_dates(message)):
+        if not value:
+            continue
+        try:
+            when = email.utils.parsedate_to_datetime(decode_header_text(value))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=SITE_TIMEZONE)
+        return when.astimezone(SITE_TIMEZONE)
+    raise BadMessage("no usable Date (nor Received) header")
+
+
+def _received_dates(message: Message) -> list[str]:
+    return [str(value).rsplit(";", 1)[-1] for value in message.get_all("received") or []]
+
+
+def _summary(soup: BeautifulSoup) -> str:
+    for paragraph in soup.find_all(["p", "li", "div"]):
+        text = " ".join(paragraph.get_text(" ").split())
+        if len(text) >= 10:
+            if len(text) <= SUMMARY_MAX_CHARS:
+                return text
+            cut = text[:SUMMARY_MAX_CHARS]
+            end = max(cut.rfind("。"), cut.rfind("！"), cut.rfind("；"))
+            return cut[: end + 1] if end > 20 else cut + "……"
+    return ""
+
+
+def _guess_org(sender_name: str, text: str) -> str:
+    if ORG_NAME.fullmatch(sender_name.strip()):
+        return sender_name.strip()
+    line = ORG_LINE.search(text)
+    if line:
+        return line.group(1).strip("。，,.；;")
+    found = ORG_NAME.search(text)
+    return found.group(0) if found else ""
+
+
+def _only_one(matches: set[str]) -> str:
+    return next(iter(matches)) if len(matches) == 1 else ""
+
+
+def guess_org_type(org: str) -> str:
+    return _only_one({kind for kind, words in ORG_TYPE_WORDS.items() if any(w in org for w in words)})
+
+
+def _regions_in(text: str) -> set[str]:
+    return {term.name for term in REGIONS[1:] if term.name.removesuffix("市") in text}
+
+
+def guess_region(org: str, text: str) -> str:
+    region = _only_one(_regions_in(org))
+    if region:
+        return region
+    if org.startswith("江苏省") and not _regions_in(org):
+        return REGIONS[0].name
+    return _only_one(_regions_in(text))
+
+
+def guess_category(subject_category: str, subject: str, text: str) -> str:
+    if subject_category:
+        return subject_category
+    for source in (subject, text):
+        found = _only_one({kind for kind, words in CATEGORY_WORDS.items() if any(w in source for w in words)})
+        if found:
+            return found
+    return ""
+
+
+def _build_story(
+    message: Message,
+    subject: str,
+    subject_category: str,
+    story_html: str,
+    images: _Images,
+    public_emails: Collection[str],
+    notes: list[str],
+) -> Story:
+    soup = BeautifulSoup(sanitize.clean_html(story_html), "html.parser")
+    _cut_quoted_html(soup)
+    text = soup.get_text("\n")
+    if not _normalized_text(text):
+        raise BadMessage("no story text (empty body and no .docx)")
+    maskings: list[privacy.Masking] = []
+    _mask_soup(soup, public_emails, maskings)
+    title = subject or next((line.strip() for line in text.splitlines() if line.strip()), "")[:40]
+    title = _single_line(title, public_emails, maskings)
+    default_alt = re.sub(r"[\[\]]", "", title) + "配图"  # brackets would end Markdown's ![alt]
+    if _place_images(soup, images, default_alt):
+        notes.append(f"有图片没有说明文字，暂用“{default_alt}”，请编辑补充图片说明")
+    body = _StoryMarkdown(heading_style="ATX", bullets="-").convert_soup(soup).strip()
+    # Again on the Markdown: catches numbers that markup had split across elements.
+    body, found = privacy.mask_personal_data(body, public_emails, escape_markdown=True)
+    maskings.extend(found)
+
+    sender_name, _address = email.utils.parseaddr(decode_header_text(raw_header(message, "from")))
+    org = _guess_org(sender_name, text)
+    if not subject:
+        notes.append("邮件没有主题：标题取自正文第一行，请编辑确认")
+    story = Story(
+        title=title,
+        date=_message_date(message),
+        summary=_single_line(_summary(soup), public_emails, maskings),
+        body=body,
+        org=_single_line(org, public_emails, maskings),
+        org_type=guess_org_type(org),
+        region=guess_region(org, text),
+        category=guess_category(subject_category, subject, text),
+        text_key=hashlib.sha256(_normalized_text(text).encode()).hexdigest(),
+        cover=f"{images.images_path}/{next(iter(images.used))}" if images.used else "",
+        images=list(images.used.values()),
+        maskings=maskings,
+        notes=notes,
+    )
+    for field_name, label in (
+        ("org", "供稿单位"),
+        ("org_type", "组织类型"),
+        ("region", "地区"),
+        ("category", "栏目"),
+    ):
+        if not getattr(story, field_name):
+            notes.append(f"{label}无法从来信判断，留空待编辑补充")
+    return story

@@ -1,0 +1,87 @@
+"""What an import did, for the editor: counts, and a line for everything that needs a look."""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+# Lines kept per section. Beyond that only counts grow, so a huge first import neither floods the
+# terminal nor holds a line per story in memory.
+DETAIL_LIMIT = 500
+
+
+class Details(list):
+    """A list of report lines that keeps the first DETAIL_LIMIT and counts the rest (all of them, and
+    by the value at count_by when given)."""
+
+    def __init__(self, count_by: int | None = None) -> None:
+        super().__init__()
+        self.total = 0
+        self.count_by = count_by
+        self.counts: Counter[str] = Counter()
+
+    def append(self, item: Any) -> None:
+        self.total += 1
+        if self.count_by is not None:
+            self.counts[item[self.count_by]] += 1
+        if len(self) < DETAIL_LIMIT:
+            super().append(item)
+
+    def extend(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[Any]) -> "Details":
+        self.extend(items)
+        return self
+
+
+@dataclass
+class Report:
+    imported: Details = field(default_factory=Details)  # (story file, title)
+    unchanged: int = 0
+    duplicates: Details = field(default_factory=Details)  # (folder, file, story it repeats)
+    left_alone: Details = field(default_factory=Details)  # (story file, why)
+    skipped: Details = field(default_factory=Details)  # (folder, file, reason)
+    pending: int = 0
+    maskings: Details = field(default_factory=lambda: Details(count_by=1))  # (story file, kind, masked form)
+    notes: Details = field(default_factory=Details)  # (story file, what to check)
+
+    def render(self) -> str:
+        lines = [
+            "邮箱导入结果 / Mailbox import summary",
+            f"  新导入 imported:            {self.imported.total}",
+            f"  未变 unchanged:             {self.unchanged + self.duplicates.total}"
+            + (f"（其中重复来稿 {self.duplicates.total} 封）" if self.duplicates else ""),
+            f"  编辑改过、未覆盖 left alone: {self.left_alone.total}",
+            f"  跳过 skipped:               {self.skipped.total}",
+            f"  待审核 pending review:      {self.pending}（make review 查看）",
+            f"  个人信息遮盖 masked:        {self.maskings.total}"
+            + (f"（{self._masking_counts()}）" if self.maskings else ""),
+        ]
+        sections = [
+            ("新导入的稿件", [f"{name}  {title}" for name, title in self.imported]),
+            (
+                "重复来稿（已有同文稿件）",
+                [f"{folder} / {file} -> {story}" for folder, file, story in self.duplicates],
+            ),
+            ("未覆盖（编辑改过或删除）", [f"{name}: {why}" for name, why in self.left_alone]),
+            (
+                "跳过的邮件（文件夹 / 文件 / 原因；原邮件未动：请来稿单位重发，或手工录入）",
+                [f"{folder} / {file}: {why}" for folder, file, why in self.skipped],
+            ),
+            ("已遮盖的个人信息", [f"{name}: {kind} {masked}" for name, kind, masked in self.maskings]),
+            ("请编辑补充", [f"{name}: {note}" for name, note in self.notes]),
+        ]
+        for (heading, items), details in zip(sections, self._details(), strict=True):
+            if items:
+                lines += ["", f"{heading}:", *(f"  - {item}" for item in items)]
+                if details.total > len(details):
+                    lines.append(f"  - ……另有 {details.total - len(details)} 条未列出")
+        return "\n".join(lines)
+
+    def _details(self) -> list[Details]:
+        return [self.imported, self.duplicates, self.left_alone, self.skipped, self.maskings, self.notes]
+
+    def _masking_counts(self) -> str:
+        return "，".join(f"{kind} {count}" for kind, count in sorted(self.maskings.counts.items()))

@@ -1,0 +1,278 @@
+import markdown
+import pytest
+from mailbox_import.convert import BadMessage, clean_subject, convert, cut_quoted_text
+from mailcorpus import b64, docx, jpeg_with_gps, message, multipart, part, text_part
+from PIL import Image
+
+PUBLIC = ("jsmzshzz@163.com",)
+STORY = "南京市测试志愿者协会组织志愿者开展社区防疫宣传，累计服务居民三百余人次，发放宣传资料两千份。"
+
+
+def story_of(raw: bytes):
+    return convert(raw, "images/submissions", PUBLIC)
+
+
+def rendered(raw: bytes) -> str:
+    return markdown.markdown(story_of(raw).body)
+
+
+# --- text, HTML, .docx ---------------------------------------------------------------------------
+
+
+def test_plain_text_becomes_paragraphs():
+    story = story_of(message(f"{STORY}\n第二段。"))
+    assert STORY in story.body and "第二段。" in story.body
+    assert story.summary == STORY
+
+
+def test_html_is_sanitized_and_escaped_text_stays_text():
+    html = (
+        f"<p>{STORY}</p><script>alert(1)</script><p onclick='x()'>点击"
+        "<a href='javascript:alert(2)'>这里</a></p><p>&lt;script&gt;alert(3)&lt;/script&gt;</p>"
+        "<p>&lt;img src=x onerror=alert(4)&gt;</p><iframe src='https://evil.example/'></iframe>"
+    )
+    page = rendered(message(html, content_type="text/html; charset=utf-8"))
+    assert STORY in page
+    assert "<script" not in page and "onclick" not in page and "javascript:" not in page
+    assert "<img" not in page and "<iframe" not in page
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page  # shown as text, as the sender typed it
+
+
+def test_markdown_syntax_in_plain_text_is_not_interpreted():
+    page = rendered(message(f"{STORY}\n[点我](javascript:alert(1)) *强调* <b>粗</b>"))
+    assert "<a" not in page and "<em>" not in page and "<b>" not in page
+
+
+def test_docx_is_the_story_when_the_body_is_a_cover_note():
+    raw = multipart(
+        [
+            text_part("编辑老师好，稿件见附件，请审阅。"),
+            part(docx([STORY, "第二段来自附件。"]), 'application/octet-stream; name="story.docx"'),
+        ]
+    )
+    story = story_of(raw)
+    assert STORY in story.body and "第二段来自附件。" in story.body
+    assert "稿件见附件" not in story.body
+
+
+def test_docx_joins_a_body_that_is_a_story_itself():
+    long_body = STORY * 5
+    raw = multipart(
+        [text_part(long_body), part(docx(["附件补充材料。"]), "application/octet-stream; name=a.docx")]
+    )
+    story = story_of(raw)
+    assert STORY in story.body and "附件补充材料。" in story.body
+
+
+def test_html_alternative_is_preferred_over_plain():
+    raw = multipart(
+        [text_part("纯文本版本" + STORY), text_part("<p>网页版本" + STORY + "</p>", "html")], "alternative"
+    )
+    body = story_of(raw).body
+    assert "网页版本" in body and "纯文本版本" not in body
+
+
+# --- quoted replies and signatures --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "------------------ 原始邮件 ------------------\n发件人: 编辑部\n引用内容",
+        "-----Original Message-----\nFrom: editor\n引用内容",
+        "在 2020年2月18日 上午10:00，编辑部 <jsmzshzz@163.com> 写道：\n引用内容",
+        "On Tue, Feb 18, 2020 at 10:00 AM editor wrote:\n引用内容",
+        "-- \n张三\n某协会秘书长\n引用内容",
+        "发自我的iPhone\n引用内容",
+        "> 引用内容",
+    ],
+)
+def test_quoted_replies_and_signatures_are_cut(tail):
+    assert "引用内容" not in cut_quoted_text(f"{STORY}\n{tail}")
+    assert "引用内容" not in story_of(message(f"{STORY}\n\n{tail}")).body
+    html = f"<div><p>{STORY}</p><div>{tail.replace(chr(10), '<br>')}</div></div>"
+    assert "引用内容" not in story_of(message(html, content_type="text/html; charset=utf-8")).body
+
+
+def test_dashes_inside_a_sentence_are_not_a_signature():
+    text = f"{STORY}\n活动分三个阶段 -- 宣传、排查、服务。"
+    assert "宣传、排查、服务" in cut_quoted_text(text)
+
+
+@pytest.mark.parametrize(
+    ("subject", "title", "category"),
+    [
+        ("回复: 转发: 【投稿】社区防疫宣传", "社区防疫宣传", ""),
+        ("Re: Fwd: RE:社区防疫宣传", "社区防疫宣传", ""),
+        ("【先进典型】守夜人", "守夜人", "先进典型"),
+        ("经验材料：三联动机制", "三联动机制", "经验做法"),
+        ("转发：【工作动态】物资捐赠", "物资捐赠", "工作动态"),
+        ("关于“回复:”一词的用法", "关于“回复:”一词的用法", ""),
+    ],
+)
+def test_subject_prefixes_are_cleaned(subject, title, category):
+    assert clean_subject(subject) == (title, category)
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+def test_metadata_inferred_only_where_clear():
+    story = story_of(
+        message(STORY, subject="【工作动态】社区防疫", sender="无锡市餐饮行业协会 <a@example.com>")
+    )
+    assert (story.org, story.org_type, story.region, story.category) == (
+        "无锡市餐饮行业协会",
+        "行业协会商会",
+        "无锡市",
+        "工作动态",
+    )
+    assert story.date.strftime("%Y-%m-%d %H:%M") == "2020-02-18 10:30"
+
+
+def test_unclear_metadata_is_left_empty_with_a_note_for_the_editor():
+    text = "我们组织志愿者在南京、苏州两地开展防疫宣传，服务居民三百余人次，效果良好。"
+    story = story_of(message(text, subject="一点做法", sender="张三 <zhangsan@example.com>"))
+    assert story.org == story.org_type == story.region == story.category == ""
+    assert len(story.notes) == 4 and all("待编辑补充" in note for note in story.notes)
+
+
+def test_org_from_the_text_when_the_sender_is_a_person():
+    text = STORY + "\n供稿单位：常州市科学技术协会"
+    story = story_of(message(text, sender="李四 <lisi@example.com>"))
+    assert (story.org, story.org_type, story.region) == ("常州市科学技术协会", "科技类社会组织", "常州市")
+
+
+def test_date_is_converted_to_site_time():
+    story = story_of(message(date="Tue, 18 Feb 2020 02:30:00 +0000"))
+    assert story.date.strftime("%Y-%m-%d %H:%M %z") == "2020-02-18 10:30 +0800"
+
+
+# --- images --------------------------------------------------------------------------------------
+
+
+def test_cid_and_attached_photos_are_cleaned_and_named_by_hash():
+    photo = jpeg_with_gps()
+    raw = multipart(
+        [
+            text_part(
+                f"<p>{STORY}</p><p><img src='cid:p1@x'></p><img src='https://tracker.example/p.gif'>", "html"
+            ),
+            part(photo, "image/jpeg", headers=(b"Content-ID: <p1@x>",)),  # the <img> has no alt
+            part(
+                jpeg_with_gps((0, 0, 200)),
+                'image/jpeg; name="../../../etc/passwd"',
+                headers=(b'Content-Disposition: attachment; filename="C:\\\\con\\\\..\\\\nul.jpg"',),
+            ),
+        ],
+        "related",
+    )
+    story = story_of(raw)
+    assert len(story.images) == 2
+    for image in story.images:
+        assert image.name.count(".") == 1 and "/" not in image.name and "\\" not in image.name
+        assert image.name.split(".")[0].isalnum() and image.name.endswith(".jpg")
+        assert f"{{static}}/images/submissions/{image.name}" in story.body
+        assert "GPS" not in str(Image.open(__import__("io").BytesIO(image.data)).getexif().get_ifd(0x8825))
+        assert not Image.open(__import__("io").BytesIO(image.data)).getexif().get_ifd(0x8825)
+        assert b"secret comment" not in image.data
+    assert "tracker.example" not in story.body and "passwd" not in story.body and "nul" not in story.body
+    assert story.cover == f"images/submissions/{story.images[0].name}"
+    # Every image has alt text: the sender's where given, else a stand-in the editor is told about.
+    assert (
+        f"![志愿者开展社区防疫宣传配图]({{static}}/images/submissions/{story.images[0].name})" in story.body
+    )
+    assert (
+        f"![志愿者开展社区防疫宣传配图]({{static}}/images/submissions/{story.images[1].name})" in story.body
+    )
+    assert any("图片说明" in note for note in story.notes)
+
+
+def test_non_image_posing_as_image_is_refused_with_a_note():
+    raw = multipart([text_part(STORY), part(b"<svg onload=alert(1)>", "image/jpeg; name=x.jpg")])
+    story = story_of(raw)
+    assert story.images == [] and any("x.jpg" in note for note in story.notes)
+
+
+# --- personal data -------------------------------------------------------------------------------
+
+
+def test_personal_data_is_masked_everywhere_and_the_public_mailbox_stays():
+    raw = message(
+        f"{STORY}\n联系人手机 13912345678，邮箱 zhang.wei@example.com；投稿请寄 jsmzshzz@163.com。",
+        subject="张三 13912345678 的投稿",
+        sender="某协会 13912345678 <a@example.com>",
+    )
+    story = story_of(raw)
+    written = "\n".join([story.title, story.summary, story.org, story.body])
+    assert "13912345678" not in written and "zhang.wei@" not in written
+    assert "jsmzshzz@163.com" in story.body
+    assert story.title == "张三 139****5678 的投稿"
+    assert {m.kind for m in story.maskings} == {"手机号", "电子邮箱"}
+    assert all("13912345678" not in m.masked for m in story.maskings)
+
+
+# --- bad messages --------------------------------------------------------------------------------
+
+BAD = {
+    "empty": b"",
+    "blank": b"\r\n\r\n  \r\n",
+    "broken base64": message(b"5Lit5paH!!!$$$5Lit5paH\r\n", encoding="base64"),
+    "truncated base64": message(b"5Lit5paH5Lit5p\r\n", encoding="base64"),
+    "missing boundary": message(
+        b"--x\r\n\r\ntext\r\n--x--\r\n", content_type="multipart/mixed", encoding="7bit"
+    ),
+    "boundary never found": message(
+        b"text\r\n", content_type='multipart/mixed; boundary="zz"', encoding="7bit"
+    ),
+    "truncated multipart": multipart([text_part(STORY)])[:-30],
+    "undecodable": message(b"\xff\xfe\x80\x81\xfe\xff\r\n", content_type="text/plain; charset=utf-8"),
+    "not mail": b"\x00\x01\x02 binary junk",
+    "no text": multipart([part(b"\x00" * 10, "application/octet-stream")]),
+    "no date": message(date=None),
+    "damaged docx": multipart(
+        [text_part("见附件"), part(b"PK\x03\x04broken", "application/octet-stream; name=a.docx")]
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BAD)
+def test_bad_messages_raise_bad_message_with_a_reason(kind):
+    with pytest.raises(BadMessage) as caught:
+        story_of(BAD[kind])
+    assert str(caught.value)
+
+
+def test_base64_body_decodes():
+    assert STORY in story_of(message(b64(STORY.encode()) + b"\r\n", encoding="base64")).body
+
+
+@pytest.mark.parametrize("greeting", ["各位老师好：", "编辑老师您好！", "您好，", "尊敬的编辑同志们好"])
+def test_opening_greeting_is_dropped(greeting):
+    assert greeting.rstrip("：！，") not in story_of(message(f"{greeting}\n{STORY}")).body
+
+
+@pytest.mark.parametrize("first_line", ["效果很好。", "大家都说好"])
+def test_a_first_line_that_only_ends_in_good_is_kept(first_line):
+    assert first_line in story_of(message(f"{first_line}\n{STORY}")).body
+
+
+def test_the_senders_alt_text_is_kept():
+    raw = multipart(
+        [
+            text_part(f"<p>{STORY}</p><img src='cid:p1@x' alt='发放物资现场'>", "html"),
+            part(jpeg_with_gps(), "image/jpeg", headers=(b"Content-ID: <p1@x>",)),
+        ],
+        "related",
+    )
+    story = story_of(raw)
+    assert "![发放物资现场](" in story.body and not any("图片说明" in note for note in story.notes)
+
+
+def test_zip_bomb_docx_is_a_bad_message(monkeypatch):
+    from mailbox_import import wordfile
+
+    monkeypatch.setattr(wordfile, "MAX_UNPACKED_BYTES", 100)
+    raw = multipart([text_part("见附件"), part(docx([STORY]), "application/octet-stream; name=a.docx")])
+    with pytest.raises(BadMessage, match="zip bomb"):
+        story_of(raw)
