@@ -341,7 +341,7 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[str
     if len(author) > AUTHOR_LIMIT:
         problems.append(
             f"{name}: WeChat author “{author}” has {len(author)} characters, over the limit "
-            f"of {AUTHOR_LIMIT}; add a short name to the front matter, e.g. Wechat_author: {author[:6]}"
+            f"of {AUTHOR_LIMIT}; add a short name of the organization to the front matter as Wechat_author"
         )
     digest = wechat_digest(item)
     if len(digest) > DIGEST_LIMIT:
