@@ -74,3 +74,49 @@ def test_pages_work_without_javascript(browser, server):
     assert page.locator("h1").inner_text() == "先进典型"
     assert page.locator(".story-list__item").count() >= 1
     page.context.close()
+
+
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(foreground, background) -> float:
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+FOCUSED_COLOURS = """() => {
+  const element = document.activeElement;
+  const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  let node = element, background = rgb(getComputedStyle(node).backgroundColor);
+  while (background.length === 4 && background[3] === 0 && node.parentElement) {
+    node = node.parentElement;
+    background = rgb(getComputedStyle(node).backgroundColor);
+  }
+  return {text: element.textContent.trim(), color: rgb(getComputedStyle(element).color).slice(0, 3),
+          background: background.slice(0, 3)};
+}"""
+
+
+@pytest.mark.parametrize("path", ["", "stories/2020/notice-2020-1/"])
+def test_every_focused_link_keeps_its_text_readable(browser, server, path):
+    page, _ = open_page(browser, server + path, 1280)
+    # A visited link must stay readable too: visit the home page first.
+    page.goto(server)
+    page.goto(server + path)
+    seen = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_COLOURS)
+        if not focused["text"]:
+            continue
+        seen += 1
+        ratio = contrast(focused["color"], focused["background"])
+        assert ratio >= 4.5, f"{focused['text']}: {ratio:.2f}:1"
+    assert seen >= 20
+    page.context.close()
