@@ -114,17 +114,8 @@ CHANNELS_FEED_LIMIT = 50
 CHANNELS_APP_FEED_LIMIT = 50
 # Client apps want a wide lead image: the first image at least this many pixels wide.
 CHANNELS_APP_MIN_IMAGE_WIDTH = 720
-# Feed titles shown in readers (after the site name); {name} is the category, tag, type or region.
-CHANNELS_FEED_TITLES = {
-    "site": "全部稿件",
-    "category": "{name}",
-    "tag": "话题：{name}",
-    "org_type": "组织类型：{name}",
-    "region": "地区：{name}",
-    "app": "新闻客户端",
-    "wechat": "微信公众号稿",
-    "weibo": "微博稿",
-}
+# Feed titles shown in readers (after the site name): the defaults are CHANNELS_FEED_TITLES in
+# plugins/channels/links.py; set only the ones to change, e.g. CHANNELS_FEED_TITLES = {"site": "全部稿件"}.
 # WeChat limits (title 32, author 8, digest 120, content under 20,000 characters) and Weibo's 140:
 # False reports a story that breaks one as a build warning; True stops the build instead.
 CHANNELS_WECHAT_STRICT = False

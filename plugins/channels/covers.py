@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .media import write_if_changed
+
 COVER_SIZES: tuple[tuple[int, int], ...] = ((900, 383), (500, 500))
 MAX_BYTES = 1_000_000
 QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40, 30)  # tried in order until the file is small enough
@@ -85,10 +87,6 @@ def make_covers(source: Path) -> list[Cover]:
 def write_covers(source: Path, folder: Path) -> list[Cover]:
     """Make the covers from `source` and write them into `folder` (under output/, never content/)."""
     covers = make_covers(source)
-    folder.mkdir(parents=True, exist_ok=True)
     for cover in covers:
-        target = folder / cover.name
-        # Leave an identical file alone so a rebuild does not touch its modification time.
-        if not (target.is_file() and target.read_bytes() == cover.data):
-            target.write_bytes(cover.data)
+        write_if_changed(folder, cover.name, cover.data)
     return covers

@@ -57,6 +57,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "weibo": "feeds/weibo.rss.xml",
     },
     "CHANNELS_OPML_PATH": "feeds/feeds.opml",
+    # A story over a WeChat limit or Weibo's 140: False warns naming the file, True stops the build.
+    "CHANNELS_WECHAT_STRICT": False,
+    "CHANNELS_WEIBO_STRICT": False,
 }
 
 # Which channel a kind of feed serves, and what the 订阅 page says it carries.
@@ -138,9 +141,6 @@ class FeedCatalogue:
             links += [link for link in app.links if link.format == "json"]
         return links
 
-    def all_links(self) -> list[FeedLink]:
-        return [link for group in self.groups for link in group.links]
-
     def sections(self) -> list[Section]:
         """Groups by kind, in the order the 订阅 page shows them."""
         order = list(SECTION_LABELS)
@@ -171,8 +171,12 @@ def make_group(
 
 
 def _term_groups(
-    kind: str, terms: tuple[Term, ...], slug_of_item: str, url_setting: str,
-    items: list[FeedItem], settings: dict[str, Any],
+    kind: str,
+    terms: tuple[Term, ...],
+    slug_of_item: str,
+    url_setting: str,
+    items: list[FeedItem],
+    settings: dict[str, Any],
 ) -> list[FeedGroup]:
     groups = []
     for term in (*terms, Term(UNLABELLED, UNLABELLED_SLUG)):
@@ -193,8 +197,10 @@ def build_catalogue(items: list[FeedItem], settings: dict[str, Any]) -> FeedCata
     groups = [make_group("site", "all", settings.get("SITENAME", ""), "", media, settings)]
 
     category_order = {name: index for index, name in enumerate(CATEGORIES)}
-    categories = sorted({(i.category, i.category_slug) for i in media}, key=lambda c: (
-        category_order.get(c[0], len(CATEGORIES)), c[1]))
+    categories = sorted(
+        {(i.category, i.category_slug) for i in media},
+        key=lambda c: (category_order.get(c[0], len(CATEGORIES)), c[1]),
+    )
     for name, slug in categories:
         members = [item for item in media if item.category_slug == slug]
         page = settings.get("CATEGORY_URL", "category/{slug}.html").format(slug=slug)

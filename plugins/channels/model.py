@@ -223,8 +223,11 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
     images = tuple(image_ref(url, base_url, content_dir) for url in dict.fromkeys(image_urls))
     lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
     if cover_url and lead is not None and lead.path and lead.length is None:
-        log.warning("channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
-                    source_path, lead.path)
+        log.warning(
+            "channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
+            source_path,
+            lead.path,
+        )
 
     tags = tuple(getattr(article, "tags", None) or ())
     org_type = _text(metadata, "org_type")
@@ -294,4 +297,3 @@ def build_items(
         seen[item.id] = item.source_path
         items.append(item)
     return sorted(items, key=lambda item: (item.published, item.id), reverse=True)
-

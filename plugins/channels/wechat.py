@@ -27,8 +27,7 @@ from .problems import report
 
 log = logging.getLogger(__name__)
 
-# Settings (defaults here; pelicanconf.py may override).
-STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build
+STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build (default in links.py)
 PREVIEW_TEMPLATE = "wechat_preview"
 PageWriter = Callable[[str, dict[str, Any]], None]  # (save_as, template variables) -> writes the page
 
@@ -425,7 +424,7 @@ def write_wechat(
                 f"{item.source_path} and {other} would share the WeChat preview {preview_dir(item)}/; "
                 "give one of them another Slug"
             )
-    articles = wechat_articles(wechat_items, strict=settings.get(STRICT_SETTING, False))
+    articles = wechat_articles(wechat_items, strict=settings[STRICT_SETTING])
     content_dir = Path(settings["PATH"])
     base_url = site_base_url(settings)
     covers = {}

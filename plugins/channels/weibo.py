@@ -128,11 +128,6 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
     return WeiboPost(_compose(headline, lead, tags, item.url), images, tuple(problems))
 
 
-def weibo_message(item: FeedItem, limit: int = WEIBO_LIMIT) -> str:
-    """The ready-to-post text for `item` (see `weibo_post`)."""
-    return weibo_post(item, limit).text
-
-
 def weibo_posts(items: Iterable[FeedItem], strict: bool) -> dict[str, WeiboPost]:
     """Posts by item ID; problems are logged as warnings, or raise WeiboLengthError when `strict`."""
     posts = {item.id: weibo_post(item) for item in items}
@@ -145,7 +140,7 @@ def write_weibo_feed(
 ) -> None:
     """The Weibo feed: each item's description is the ready-to-post message, its images media:content."""
     weibo_items = [item for item in items if "weibo" in item.channels]
-    posts = weibo_posts(weibo_items, strict=settings.get(STRICT_SETTING, False))
+    posts = weibo_posts(weibo_items, strict=settings[STRICT_SETTING])
     group = catalogue.group("weibo")
     if group is None or not group.items:
         return

@@ -12,7 +12,6 @@ from channels.weibo import (
     WeiboLengthError,
     hashtag,
     weibo_length,
-    weibo_message,
     weibo_post,
     weibo_posts,
 )
@@ -51,20 +50,20 @@ def test_hashtag_removes_what_would_end_the_topic() -> None:
 
 def test_short_story_message_has_headline_lead_topics_and_link() -> None:
     item = make_item(url=URL)
-    assert weibo_message(item) == (
+    assert weibo_post(item).text == (
         "【物流协会搭建应急运力对接平台】协会整合会员单位车辆与仓储资源，保障物资运输畅通。"
         f" #物资保障# #复工复产# {URL}"
     )
 
 
 def test_message_of_exactly_140_is_kept_whole_and_141_shortens_the_lead() -> None:
-    bare = weibo_length(weibo_message(make_item(url=URL, summary_text="")))
+    bare = weibo_length(weibo_post(make_item(url=URL, summary_text="")).text)
     exact = make_item(url=URL, summary_text="防" * (140 - bare))
-    assert weibo_length(weibo_message(exact)) == 140
-    assert "防" * (140 - bare) in weibo_message(exact)
+    assert weibo_length(weibo_post(exact).text) == 140
+    assert "防" * (140 - bare) in weibo_post(exact).text
 
     over = make_item(url=URL, summary_text="防" * (141 - bare))
-    message = weibo_message(over)
+    message = weibo_post(over).text
     assert weibo_length(message) <= 140
     assert "防…" in message and "防" * (141 - bare) not in message
     assert message.startswith("【物流协会搭建应急运力对接平台】") and message.endswith(URL)
@@ -118,7 +117,7 @@ def test_explicit_weibo_text_wins_gets_the_link_and_is_checked(body: str, fits: 
 
 def test_explicit_weibo_text_that_already_has_the_link_is_left_alone() -> None:
     text = f"【自定义】看这里 {URL} #物资保障#"
-    assert weibo_message(make_item(url=URL, weibo_text=text)) == text
+    assert weibo_post(make_item(url=URL, weibo_text=text)).text == text
 
 
 def test_at_most_nine_image_urls_ride_along_outside_the_text() -> None:
