@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from taxonomy.vocabulary import CATEGORIES, ORG_TYPES, REGIONS, UNLABELLED, UNLABELLED_SLUG, Term
+from taxonomy.listings import DEFAULT_SETTINGS as TAXONOMY_DEFAULTS
+from taxonomy.listings import FACETS, Facet
+from taxonomy.vocabulary import CATEGORIES, UNLABELLED, UNLABELLED_SLUG, Term
 
 from .model import FeedItem
 
@@ -170,20 +172,16 @@ def make_group(
     return FeedGroup(kind, slug, name, title, page_path, _limited(items, limit_key, settings), links)
 
 
-def _term_groups(
-    kind: str,
-    terms: tuple[Term, ...],
-    slug_of_item: str,
-    url_setting: str,
-    items: list[FeedItem],
-    settings: dict[str, Any],
-) -> list[FeedGroup]:
+def _facet_groups(facet: Facet, items: list[FeedItem], settings: dict[str, Any]) -> list[FeedGroup]:
+    """One feed per term of a taxonomy facet, for the same stories as its listing page."""
+    items = [item for item in items if facet.covers(item.category)]
     groups = []
-    for term in (*terms, Term(UNLABELLED, UNLABELLED_SLUG)):
-        members = [item for item in items if getattr(item, slug_of_item) == term.slug]
+    for term in (*facet.terms, Term(UNLABELLED, UNLABELLED_SLUG)):
+        members = [item for item in items if getattr(item, f"{facet.field}_slug") == term.slug]
         if members:
-            page = settings.get(url_setting, f"{kind}/{{slug}}/").format(slug=term.slug)
-            groups.append(make_group(kind, term.slug, term.name, page, members, settings))
+            url_setting = f"{facet.setting_prefix}_URL"
+            page = settings.get(url_setting, TAXONOMY_DEFAULTS[url_setting]).format(slug=term.slug)
+            groups.append(make_group(facet.field, term.slug, term.name, page, members, settings))
     return groups
 
 
@@ -212,8 +210,8 @@ def build_catalogue(items: list[FeedItem], settings: dict[str, Any]) -> FeedCata
         page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
         groups.append(make_group("tag", slug, name, page, members, settings))
 
-    groups += _term_groups("org_type", ORG_TYPES, "org_type_slug", "ORG_TYPE_URL", media, settings)
-    groups += _term_groups("region", REGIONS, "region_slug", "REGION_URL", media, settings)
+    for facet in FACETS:
+        groups += _facet_groups(facet, media, settings)
 
     for channel in ("app", "wechat", "weibo"):
         members = [item for item in items if channel in item.channels]

@@ -38,10 +38,16 @@ class Facet:
     setting_prefix: str
     label: str
     terms: tuple[Term, ...]
+    excluded_categories: tuple[str, ...] = ()
+
+    def covers(self, category: str) -> bool:
+        """Whether stories of this category are grouped by this facet at all."""
+        return category not in self.excluded_categories
 
 
 FACETS = (
-    Facet("org_type", "ORG_TYPE", "组织类型", ORG_TYPES),
+    # Guidance documents come from the office, not from an organization of any type.
+    Facet("org_type", "ORG_TYPE", "组织类型", ORG_TYPES, excluded_categories=(GUIDANCE_CATEGORY,)),
     Facet("region", "REGION", "地区", REGIONS),
 )
 
@@ -73,6 +79,8 @@ def group_articles(articles: Iterable[Any], facet: Facet, settings: dict[str, An
     """Group published articles by the facet's term, in vocabulary order, unlabelled last."""
     by_name: dict[str, Listing] = {}
     for article in articles:
+        if not facet.covers(str(article.category)):
+            continue
         name = term_name(article, facet)
         if name not in by_name:
             slug = UNLABELLED_SLUG if name == UNLABELLED else slug_for(facet.terms, name)

@@ -184,3 +184,13 @@ def test_article_shows_its_facets_and_neighbours(site):
     assert story_meta.find("a", string="行业协会商会") and story_meta.find("a", string="南京市")
     assert page.find("nav", class_="story-nav").find("a", rel="next")
     assert page.find("nav", class_="breadcrumb").find("a", string="政策指导")
+
+
+def test_guidance_is_not_filed_under_an_organization_type(site):
+    notice = "关于进一步压实疫情防控责任"
+    org_type_pages = list(site.output.glob("org-type/**/*.html"))
+    org_type_feeds = list(site.output.glob("feeds/org-type/*.xml"))
+    assert org_type_pages and org_type_feeds
+    for path in org_type_pages + org_type_feeds:
+        assert notice not in path.read_text(encoding="utf-8"), path
+    assert notice in (site.output / "region/province/index.html").read_text(encoding="utf-8")
