@@ -13,7 +13,7 @@ RELATIVE_URLS = True
 SITE_DOMAIN = "shzz.example.gov.cn"
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
-DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
+DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
 LOCALE = ("C.UTF-8",)
 
 # --- Footer and government page metadata (政府网站网页元数据) ----------------------------------------
@@ -23,6 +23,9 @@ SITE_CONTACT_PHONE = "025-00000000"  # 示例号码：上线前换成办公室�
 SITE_ID_CODE = "3200000000"  # 网站标识码（示例，上线前换成真实标识码）
 SITE_ICP = "苏ICP备00000000号"  # ICP备案号（示例）
 SITE_PSB = "苏公网安备 32000000000000号"  # 公安备案号（示例）
+# True while the four values above are still examples: `make publish` then warns that the footer
+# would show them. Set False once the real ones are filled in.
+SITE_REGISTRATION_PLACEHOLDERS = True
 
 # --- Content --------------------------------------------------------------------------------
 PATH = "content"

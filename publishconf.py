@@ -2,6 +2,7 @@
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(__file__))
 
@@ -12,5 +13,13 @@ if not SITEURL.startswith(("https://", "http://")):
     raise SystemExit(
         "publishconf.py: set SITEURL to the public address, e.g. SITEURL=https://shzz.example.gov.cn"
     )
+# The government meta tag SiteDomain names the host the site is really published on.
+SITE_DOMAIN = urlsplit(SITEURL).hostname
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+if SITE_REGISTRATION_PLACEHOLDERS:  # noqa: F405
+    print(
+        "publishconf.py: warning: the footer shows example 网站标识码, ICP备案号, 公安备案号 and phone; "
+        "fill in the real ones in pelicanconf.py and set SITE_REGISTRATION_PLACEHOLDERS = False",
+        file=sys.stderr,
+    )

@@ -20,7 +20,9 @@ def test_publish_build_uses_absolute_siteurl_and_never_writes_drafts(tmp_path):
     build = build_site(output, content=content, settings_file="publishconf.py", env={"SITEURL": SITEURL})
     assert build.returncode == 0, build.log
     assert not (output / "stale").exists(), "the public build starts from an empty output folder"
+    assert "SITE_REGISTRATION_PLACEHOLDERS" in build.log, "the example footer details are pointed out"
     home = build.page("index.html")
+    assert home.find("meta", attrs={"name": "SiteDomain"})["content"] == "shzz.example.gov.cn"
     assert home.find("link", rel="stylesheet")["href"].startswith(SITEURL + "/")
     assert all(
         a["href"].startswith(("https://", "mailto:"))
