@@ -334,8 +334,33 @@ def _pick_story(body_html: str, docx_bodies: list[str]) -> str:
     return body_html + "".join(docx_bodies)
 
 
+# Mail clients (QQ Mail, Foxmail, Outlook) write one <div> per paragraph, and Word headings arrive
+# as <h1>; the sanitizer drops both tags but keeps their text, so without this the paragraphs run
+# into each other. A div that holds only inline content is a paragraph; one that holds blocks is a
+# wrapper. The story's own title is the page's h1, so headings start at h2.
+_BLOCKS = {"p", "div", "table", "ul", "ol", "blockquote", "pre", "figure", "h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADING_LEVELS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+
+
+def paragraphs_from_mail_markup(fragment: str) -> str:
+    """Turn mail clients' paragraph divs into <p> and fit headings under the story title."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    for heading in soup.find_all(list(_HEADING_LEVELS)):
+        heading.name = _HEADING_LEVELS[heading.name]
+    for div in reversed(soup.find_all("div")):  # innermost first
+        if div.find(_BLOCKS):
+            div.unwrap()
+        else:
+            div.name = "p"
+    return str(soup)
+
+
+def _clean_story_html(fragment: str) -> BeautifulSoup:
+    return BeautifulSoup(sanitize.clean_html(paragraphs_from_mail_markup(fragment)), "html.parser")
+
+
 def _visible_text(fragment: str) -> str:
-    soup = BeautifulSoup(sanitize.clean_html(fragment), "html.parser")
+    soup = _clean_story_html(fragment)
     _cut_quoted_html(soup)
     return soup.get_text("\n")
 
@@ -382,6 +407,11 @@ def _single_line(text: str, public_emails: Collection[str], maskings: list) -> s
     masked, found = privacy.mask_personal_data(text, public_emails)
     maskings.extend(found)
     return masked
+
+
+def _markdown_escaped(text: str) -> str:
+    """Pelican renders the summary as Markdown: 138****1234 twice in one line would turn bold."""
+    return re.sub(r"([\\`*_\[\]#])", r"\\\1", text)
 
 
 def _message_date(message: Message) -> datetime:
@@ -464,7 +494,7 @@ def _build_story(
     public_emails: Collection[str],
     notes: list[str],
 ) -> Story:
-    soup = BeautifulSoup(sanitize.clean_html(story_html), "html.parser")
+    soup = _clean_story_html(story_html)
     _cut_quoted_html(soup)
     text = soup.get_text("\n")
     if not _normalized_text(text):
@@ -488,7 +518,7 @@ def _build_story(
     story = Story(
         title=title,
         date=_message_date(message),
-        summary=_single_line(_summary(soup), public_emails, maskings),
+        summary=_markdown_escaped(_single_line(_summary(soup), public_emails, maskings)),
         body=body,
         org=_single_line(org, public_emails, maskings),
         org_type=guess_org_type(org),

@@ -36,6 +36,15 @@ def _folder_name(parts: list[str]) -> str:
     return unicodedata.normalize("NFC", "/".join(parts))
 
 
+# A file of this name at the root marks an export of made-up mail (like the bundled one): its stories
+# are imported as samples (Sample: true), so the site and every feed say they are fictional.
+SAMPLE_MARKER = "SAMPLE.txt"
+
+
+def is_sample_export(root: Path) -> bool:
+    return (root / SAMPLE_MARKER).is_file()
+
+
 def is_maildir(directory: Path) -> bool:
     return all((directory / name).is_dir() for name in ("cur", "new"))
 

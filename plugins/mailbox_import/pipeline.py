@@ -22,7 +22,7 @@ from .approval import is_approved
 from .config import ImportSettings
 from .convert import BadMessage, Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
-from .export import ExportEntry, deleted_reason, iter_export
+from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
 from .report import Report
 from .store import Store
 
@@ -109,6 +109,7 @@ def run_import(
     settings: ImportSettings, export_root: Path, workers: int | None = None, progress: bool | None = None
 ) -> Report:
     store = Store.open(settings.stories_dir, settings.images_dir)
+    sample = is_sample_export(export_root)
     report = Report()
     worker_count = _workers(workers)
     converter = _Converter(worker_count, settings)
@@ -119,9 +120,9 @@ def run_import(
             if source:
                 in_flight.append((entry, source, converter.submit(entry.data)))
             while len(in_flight) > worker_count * 8:  # bounded: memory stays flat however big the export
-                _store_result(*in_flight.popleft(), converter, store, report)
+                _store_result(*in_flight.popleft(), converter, store, report, sample)
         while in_flight:
-            _store_result(*in_flight.popleft(), converter, store, report)
+            _store_result(*in_flight.popleft(), converter, store, report, sample)
     finally:
         converter.shutdown()
         store.save()
@@ -156,7 +157,13 @@ def _known(source: str, store: Store, report: Report) -> bool:
 
 
 def _store_result(
-    entry: ExportEntry, source: str, job: Future, converter: _Converter, store: Store, report: Report
+    entry: ExportEntry,
+    source: str,
+    job: Future,
+    converter: _Converter,
+    store: Store,
+    report: Report,
+    sample: bool,
 ) -> None:
     result = converter.result(job, entry.data)
     if isinstance(result, str):
@@ -169,7 +176,7 @@ def _store_result(
         store.add_source(existing, source)
         report.duplicates.append((entry.folder, entry.location, existing))
         return
-    name = store.write(result, source)
+    name = store.write(result, source, sample)
     if name is None:
         report.skipped.append(
             (

@@ -60,7 +60,7 @@ _PATTERN = re.compile(
         (?P<card_tail>{_GAP}[0-9]{{1,3}})?{_NOT_BEFORE_CODE})
   | (?P<mobile>(?<![0-9])(?:\(?(?:\+|00)?86\)?{_GAP})?(?P<mobile_number>1[3-9](?:{_GAP}[0-9]){{9}})(?![0-9]))
   | (?P<landline>(?<![0-9])(?:\(0[1-9][0-9]{{1,2}}\){_GAP}|0[1-9][0-9]{{1,2}}{_GAP})
-        [2-9][0-9]{{2,3}}{_GAP}[0-9]{{4}}(?![0-9]))
+        (?P<subscriber>[2-9][0-9]{{2,3}}{_GAP}[0-9]{{4}})(?![0-9]))
   | (?P<id15>{_NOT_AFTER_CODE}[1-8][0-9]{{7}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{{3}}
         {_NOT_BEFORE_CODE})
     """,
@@ -150,10 +150,15 @@ def _classify(match: re.Match[str], text: str, public: set[str]) -> tuple[str | 
     if group == "mobile":
         prefix = text[match.start() : match.start("mobile_number")]
         return MOBILE, prefix + _hide_middle(_digits(match.group("mobile_number"))), match.end()
+    if group == "landline":
+        # The area code stays as written, brackets and all: it names a city, not a person.
+        area = text[match.start() : match.start("subscriber")]
+        subscriber = _digits(match.group("subscriber"))
+        return LANDLINE, area + "*" * (len(subscriber) - 4) + subscriber[-4:], match.end()
     digits = _digits(candidate)
     if group == "id18":
         # Every ID-shaped number is masked; the checks only decide what the report calls it.
         looks_like_card = not _BIRTH_DATE.fullmatch(digits[6:14]) and digits.isdigit() and luhn_ok(digits)
         kind = BANK_CARD if looks_like_card and not resident_id_checksum_ok(digits) else RESIDENT_ID
         return kind, _hide_middle(digits), match.end()
-    return {"landline": LANDLINE, "id15": RESIDENT_ID}[group], _hide_middle(digits), match.end()
+    return RESIDENT_ID, _hide_middle(digits), match.end()

@@ -51,8 +51,8 @@ def story_slug(story: Story, source: str) -> str:
     return f"{story.date:%Y%m%d}-{source[:10]}"
 
 
-def render_markdown(story: Story, source: str) -> str:
-    """The story file in the site's front matter format (see the project brief)."""
+def render_markdown(story: Story, source: str, sample: bool = False) -> str:
+    """The story file in the site's front matter format; `sample` marks a fictional story as 示例."""
     lines = [f"Title: {story.title}", f"Date: {story.date:%Y-%m-%d %H:%M}"]
     if story.category:
         lines.append(f"Category: {story.category}")
@@ -67,6 +67,8 @@ def render_markdown(story: Story, source: str) -> str:
     if story.cover:
         lines.append(f"Cover: {story.cover}")
     lines.append(f"Source: {source}")
+    if sample:
+        lines.append("Sample: true")
     return "\n".join(lines) + "\n\n" + story.body + "\n"
 
 
@@ -134,7 +136,7 @@ class Store:
         self.by_source[source] = name
         self.changed = True
 
-    def write(self, story: Story, source: str) -> str | None:
+    def write(self, story: Story, source: str, sample: bool = False) -> str | None:
         """Write a new story and its images; None when a file of that name exists that we did not write."""
         name = f"{story_slug(story, source)}.md"
         path = self.stories_dir / name
@@ -144,7 +146,7 @@ class Store:
             image_path = self.images_dir / image.name
             if not image_path.exists():  # named by content hash: an existing file is the same image
                 atomic_write(image_path, image.data)
-        data = render_markdown(story, source).encode("utf-8")
+        data = render_markdown(story, source, sample).encode("utf-8")
         atomic_write(path, data)
         self._index(name, _Entry([source], story.text_key, hashlib.sha256(data).hexdigest()))
         self._state_cache[name] = "unchanged"

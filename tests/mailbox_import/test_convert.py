@@ -38,6 +38,30 @@ def test_html_is_sanitized_and_escaped_text_stays_text():
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page  # shown as text, as the sender typed it
 
 
+def test_mail_client_div_paragraphs_and_word_headings_stay_apart():
+    # QQ Mail and Foxmail write one <div> per paragraph inside a wrapper <div>; Word headings are <h1>.
+    html = (
+        f'<div style="font-size:14px"><div>{STORY}</div><div><br></div><div>第二段：电话13812345678、'
+        "13987654321。</div><h1>一、基本情况</h1><div>第三段。</div><div>发自我的iPhone</div></div>"
+    )
+    story = story_of(message(html, content_type="text/html; charset=utf-8"))
+    page = markdown.markdown(story.body)
+    paragraphs = [p for p in page.split("\n") if p.startswith("<p>")]
+    assert paragraphs[0] == f"<p>{STORY}</p>"
+    assert "<h2>一、基本情况</h2>" in page and "<h1>" not in page
+    assert "<p>第三段。</p>" in page and "iPhone" not in page
+    assert story.summary == STORY
+
+
+def test_summary_with_two_masked_numbers_is_not_read_as_emphasis():
+    story = story_of(
+        message("协会开通热线13812345678和13987654321，为居民提供咨询服务，已接听来电两百余次。")
+    )
+    summary = markdown.markdown(story.summary)
+    assert "<em>" not in summary and "<strong>" not in summary
+    assert "138****5678" in summary and "139****4321" in summary
+
+
 def test_markdown_syntax_in_plain_text_is_not_interpreted():
     page = rendered(message(f"{STORY}\n[点我](javascript:alert(1)) *强调* <b>粗</b>"))
     assert "<a" not in page and "<em>" not in page and "<b>" not in page

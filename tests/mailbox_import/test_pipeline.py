@@ -2,6 +2,7 @@ import os
 
 import pytest
 from mailbox_import import store as store_module
+from mailbox_import.export import SAMPLE_MARKER
 from mailbox_import.store import MANIFEST_NAME, atomic_write
 from mailcorpus import b64, encoded_word, message, multipart, text_part, write
 
@@ -30,6 +31,14 @@ def test_import_writes_front_matter_and_rerun_changes_nothing(export, run, setti
     second = run()
     assert second.imported == [] and second.unchanged == 1
     assert snapshot(tmp_path / "content") == before
+
+
+def test_stories_from_a_made_up_export_are_marked_as_samples(export, run, settings):
+    write(export / "已采用" / "a.eml", message(STORY))
+    (export / SAMPLE_MARKER).write_text("虚构的示例导出", encoding="utf-8")
+    assert len(run().imported) == 1
+    (path,) = stories(settings)
+    assert "\nSample: true\n" in path.read_text(encoding="utf-8")
 
 
 def test_resend_in_another_encoding_with_a_new_message_id_is_one_story(export, run, settings):
