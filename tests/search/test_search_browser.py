@@ -78,6 +78,18 @@ def test_a_query_in_the_address_is_searched_on_arrival(open_page, server):
     assert page.locator("#search-results a").first.get_attribute("href") == "/" + STORY_PATH
 
 
+def test_the_back_button_returns_to_the_previous_search(open_page, server):
+    page, _ = open_page(server + f"search/?q={COMMON_TERM}")
+    wait_for_results(page)
+    page.get_by_label("搜索稿件").fill(STORY_TERM)
+    page.get_by_label("搜索稿件").press("Enter")
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{STORY_TERM}')")
+    page.go_back()
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('“{COMMON_TERM}”')")
+    assert page.get_by_label("搜索稿件").input_value() == COMMON_TERM
+    assert page.locator("#search-results li").count() == PAGE_SIZE
+
+
 @pytest.mark.parametrize(
     ("term", "only_in"),
     [("公众号稿件预览", "wechat"), ("按月浏览", "archives")],
