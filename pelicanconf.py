@@ -92,6 +92,7 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "channels",
     "mailbox_import",
+    "search",
 ]
 # sitemap.xml lists public pages only: the editors' WeChat previews (wechat/<slug>/) stay out.
 SITEMAP = {"format": "xml", "exclude": ["^wechat/"]}
@@ -132,6 +133,15 @@ MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are writte
 MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
 # SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
 
+# --- Search (plugins/search; details in plugins/search/README.md) --------------------------------
+# Full-text search of story and page bodies: Pagefind writes its index into output/pagefind/ after
+# every build. False writes no index and leaves out the 搜索 page (search/) and its menu link.
+SEARCH_ENABLED = True
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+if SEARCH_ENABLED:
+    DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [
     ("首页", ""),
@@ -141,6 +151,7 @@ MENU_LINKS = [
     ("政策指导", "category/zheng-ce-zhi-dao/"),
     ("投稿指南", "submit/"),
     ("订阅", "subscribe/"),
+    *([("搜索", SEARCH_URL)] if SEARCH_ENABLED else []),
 ]
 DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False

@@ -1,0 +1,96 @@
+"""How long full-text search (plugins/search) adds to a build, for the repository's content and for
+the same content plus N synthetic stories.
+
+    .venv/bin/python bench/search.py [N]      (default N = 300)
+
+For each site: one build with every plugin and one with SEARCH_ENABLED=False, then Pagefind run
+alone three times on the built output (median). Prints the times, the pages indexed and the size of
+output/pagefind/. No targets are asserted; compare runs over time.
+"""
+
+import json
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "plugins")]
+
+from search.indexing import DEFAULT_SETTINGS, index_site  # noqa: E402
+
+PELICAN = Path(sys.executable).parent / "pelican"
+STORY = """Title: 基准稿件 {n}
+Date: {date:%Y-%m-%d %H:%M}
+Category: 工作动态
+Tags: 基准话题{tag}
+Slug: bench-{n}
+Summary: 第 {n} 篇基准稿件。
+Org: 基准协会{n}
+Region: 南京市
+
+{body}
+"""
+
+
+def sentences() -> list[str]:
+    """Real sentences from the bundled stories, so that synthetic bodies have a realistic vocabulary."""
+    found = []
+    for story in (ROOT / "content" / "stories").glob("*.md"):
+        body = story.read_text(encoding="utf-8").split("\n\n", 1)[1]
+        found += [s + "。" for s in re.split(r"。", body) if len(s.strip()) > 10 and "|" not in s]
+    return found
+
+
+def build(content: Path, output: Path, search_enabled: bool) -> float:
+    overrides = [f'PATH="{content}"', f"SEARCH_ENABLED={json.dumps(search_enabled)}"]
+    start = time.perf_counter()
+    subprocess.run(
+        [str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
+         "-e", *overrides],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def measure(label: str, content: Path, work: Path) -> None:
+    with_search = build(content, work / "with", True)
+    without = build(content, work / "without", False)
+    excluded, timeout = DEFAULT_SETTINGS["SEARCH_EXCLUDED_FOLDERS"], DEFAULT_SETTINGS["SEARCH_INDEX_TIMEOUT"]
+    runs = [index_site(work / "with", excluded, timeout) for _ in range(3)]
+    files = [f for f in (work / "with" / "pagefind").rglob("*") if f.is_file()]
+    print(f"{label}")
+    print(f"  pages indexed:            {sum(runs[-1].pages_by_language.values())}")
+    print(f"  build with search:        {with_search:6.2f} s")
+    print(f"  build without search:     {without:6.2f} s")
+    print(f"  search adds to the build: {with_search - without:6.2f} s")
+    print(f"  Pagefind alone (median):  {statistics.median(r.seconds for r in runs):6.2f} s")
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    print(f"  output/pagefind/:         {len(files)} files, {megabytes:.2f} MB")
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    pool = sentences()
+    rng = random.Random(2020)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        measure("repository content", ROOT / "content", work / "repo")
+        content = work / "content"
+        shutil.copytree(ROOT / "content", content)
+        start = datetime(2020, 2, 1, 8, 0)
+        for n in range(count):
+            body = "\n\n".join("".join(rng.sample(pool, 4)) for _ in range(6))
+            text = STORY.format(n=n, date=start + timedelta(hours=n), tag=n % 20, body=body)
+            (content / "stories" / f"bench-{n}.md").write_text(text, encoding="utf-8")
+        measure(f"repository content + {count} synthetic stories", content, work / "synthetic")
+
+
+if __name__ == "__main__":
+    main()

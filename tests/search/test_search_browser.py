@@ -1,0 +1,149 @@
+"""The search page in Debian's Chromium, over HTTP on loopback: finding stories, what stays out,
+WCAG 2.1 AA with results shown, a phone's width, and the page without JavaScript."""
+
+import pytest
+from browsing import needs_chromium, served
+from sitebuild import REPO
+
+pytestmark = needs_chromium
+# An organization named in the body of exactly one story (checked below, against content/).
+STORY_TERM = "汉风慈善基金会"
+STORY_FILE = REPO / "content" / "stories" / "2020-02-22-xuzhou-charity-foundation.md"
+STORY_PATH = "stories/2020/xuzhou-charity-foundation-transparency/"
+# Found in dozens of stories: more than one page of results.
+COMMON_TERM = "志愿"
+PAGE_SIZE = 10
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with served(site.output) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens a URL in a fresh context; returns the page and the list of every URL it requests."""
+    contexts = []
+
+    def open_url(url, width=375, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url)
+        return page, requested
+
+    yield open_url
+    for context in contexts:
+        context.close()
+
+
+def wait_for_results(page) -> str:
+    """The live region's message once the search has finished."""
+    page.wait_for_function(
+        "(status => !['', '正在搜索……'].includes(status.textContent))"
+        "(document.getElementById('search-status'))"
+    )
+    return page.locator("#search-status").inner_text()
+
+
+def test_the_term_is_in_exactly_one_story_body():
+    content = REPO / "content"
+    holders = [path for path in content.rglob("*.md") if STORY_TERM in path.read_text(encoding="utf-8")]
+    assert holders == [STORY_FILE]
+    assert f"Slug: {STORY_PATH.split('/')[2]}" in STORY_FILE.read_text(encoding="utf-8")
+
+
+def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_page, server):
+    page, requested = open_page(server + "search/")
+    page.get_by_label("搜索稿件").fill(STORY_TERM)
+    page.get_by_role("button", name="搜索").click()
+    assert wait_for_results(page) == f"找到 1 篇与“{STORY_TERM}”有关的稿件。"
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == STORY_TERM
+    first = page.locator("#search-results li").first
+    assert STORY_TERM in first.locator("p").inner_text()
+    assert first.locator("mark").count() > 0
+    first.get_by_role("link").click()
+    page.wait_for_url(server + STORY_PATH)
+    assert STORY_TERM in page.locator("h1").inner_text()
+    assert requested and all(url.startswith(server) for url in requested), requested
+
+
+def test_a_query_in_the_address_is_searched_on_arrival(open_page, server):
+    page, _ = open_page(server + f"search/?q={STORY_TERM}")
+    wait_for_results(page)
+    assert page.get_by_label("搜索稿件").input_value() == STORY_TERM
+    assert page.locator("#search-results a").first.get_attribute("href") == "/" + STORY_PATH
+
+
+def test_the_back_button_returns_to_the_previous_search(open_page, server):
+    page, _ = open_page(server + f"search/?q={COMMON_TERM}")
+    wait_for_results(page)
+    page.get_by_label("搜索稿件").fill(STORY_TERM)
+    page.get_by_label("搜索稿件").press("Enter")
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{STORY_TERM}')")
+    page.go_back()
+    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('“{COMMON_TERM}”')")
+    assert page.get_by_label("搜索稿件").input_value() == COMMON_TERM
+    assert page.locator("#search-results li").count() == PAGE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("term", "only_in"),
+    [("公众号稿件预览", "wechat"), ("按月浏览", "archives")],
+    ids=["wechat-preview", "listing"],
+)
+def test_words_only_on_previews_or_listings_are_not_found(open_page, server, site, term, only_in):
+    pages = [html.relative_to(site.output) for html in site.html_files() if term in html.read_text("utf-8")]
+    holders = {page.parts[0] for page in pages}
+    assert holders == {only_in}
+    page, _ = open_page(server + f"search/?q={term}")
+    assert wait_for_results(page).startswith("没有找到")
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_more_results_come_a_page_at_a_time_and_focus_moves_to_them(open_page, server):
+    page, _ = open_page(server + f"search/?q={COMMON_TERM}")
+    wait_for_results(page)
+    results = page.locator("#search-results li")
+    assert results.count() == PAGE_SIZE
+    page.get_by_role("button", name="显示更多结果").click()
+    page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {PAGE_SIZE}")
+    focused = page.evaluate("document.activeElement.href")
+    assert focused == results.nth(PAGE_SIZE).get_by_role("link").evaluate("link => link.href")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_search_page_with_results_has_no_wcag_21_aa_violations(open_page, server, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page(server + f"search/?q={COMMON_TERM}", width)
+    wait_for_results(page)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_results_fit_a_small_phone(open_page, server):
+    page, _ = open_page(server + f"search/?q={STORY_TERM}", 320)
+    wait_for_results(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_without_javascript_the_page_points_to_other_ways_of_finding_stories(open_page, server):
+    page, _ = open_page(server + "search/", java_script_enabled=False)
+    assert not page.get_by_label("搜索稿件").is_visible()
+    for label in ("栏目", "网站地图"):
+        assert page.locator("main").get_by_role("link", name=label, exact=True).is_visible()
+    page.locator("main").get_by_role("link", name="按月份归档").click()
+    assert page.locator("h1").inner_text() == "归档"
+
+
+def test_opened_from_disk_the_page_says_search_is_unavailable(open_page, site):
+    page, _ = open_page((site.output / "search" / "index.html").as_uri())
+    unavailable = page.locator("#search-unavailable")
+    unavailable.wait_for(state="visible")
+    assert "暂时无法使用" in unavailable.inner_text()
+    assert not page.get_by_label("搜索稿件").is_visible()
