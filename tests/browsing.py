@@ -25,11 +25,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the test output is for failures
+        pass
+
+
 @contextmanager
 def served(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (a secure context, so the Clipboard API exists); yields its URL."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
