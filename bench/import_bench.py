@@ -23,13 +23,15 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins")]
 
 from mailbox_import.__main__ import DEFAULT_EXPORT  # noqa: E402
-from mailbox_import.config import settings_from  # noqa: E402
+from mailbox_import.config import ImportSettings, settings_from  # noqa: E402
 from mailbox_import.export import iter_export  # noqa: E402
 from mailbox_import.pipeline import _workers, run_import  # noqa: E402
 
@@ -147,13 +149,16 @@ def bare_parse(root: Path) -> int:
     return count
 
 
-def timed(function, *args):
+T = TypeVar("T")
+
+
+def timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
     start = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - start
 
 
-def fresh_settings(work: Path):
+def fresh_settings(work: Path) -> ImportSettings:
     content = work / "content"
     content.mkdir(parents=True)
     return settings_from({}, work, content)

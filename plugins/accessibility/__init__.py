@@ -4,13 +4,14 @@ import logging
 from itertools import chain
 
 from pelican import signals
+from pelican.generators import Generator
 
 from .checks import alt_text_warnings
 
 logger = logging.getLogger(__name__)
 
 
-def _warn_missing_alt(generators) -> None:
+def _warn_missing_alt(generators: list[Generator]) -> None:
     # Runs once every generator is done, so {static} links inside the content already resolve.
     contents = chain.from_iterable(
         getattr(generator, kind, [])

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, Generator
+from pelican.writers import Writer
 
 from .app import write_app_feeds
 from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
@@ -16,7 +17,7 @@ from .weibo import write_weibo_feed
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
 
 
-def _add_defaults(pelican) -> None:
+def _add_defaults(pelican: Pelican) -> None:
     settings = pelican.settings
     for key, default in DEFAULT_SETTINGS.items():
         if isinstance(default, dict):
@@ -27,7 +28,7 @@ def _add_defaults(pelican) -> None:
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "feeds_for": FeedsFor()}
 
 
-def _build_model(generators) -> None:
+def _build_model(generators: list[Generator]) -> None:
     # After every generator's context exists, so {static} image links resolve in the article HTML.
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     items = build_items(articles_generator.articles, articles_generator.settings)
@@ -37,7 +38,7 @@ def _build_model(generators) -> None:
     articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
 
 
-def _write(generator, writer) -> None:
+def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     catalogue = generator.context[CONTEXT_KEY]
     output_dir = Path(writer.output_path)
     write_media_feeds(catalogue, generator.settings, output_dir)

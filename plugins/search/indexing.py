@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pelican import Pelican
+
 logger = logging.getLogger(__name__)
 
 # Pagefind's own default folder; theme/templates/search.html loads pagefind/pagefind.js from it.
@@ -100,7 +102,7 @@ def index_site(output: Path, excluded_folders: Iterable[str], timeout: float) ->
     return SearchIndex(bundle, pages, seconds)
 
 
-def index_written_site(pelican) -> None:
+def index_written_site(pelican: Pelican) -> None:
     """Pelican's `finalized` handler: index the output folder once every page is written."""
     settings: Mapping[str, Any] = {**DEFAULT_SETTINGS, **pelican.settings}
     if not settings["SEARCH_ENABLED"]:

@@ -2,23 +2,25 @@
 
 from functools import partial
 
-from pelican import signals
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator
+from pelican.writers import Writer
 
 from .listings import DEFAULT_SETTINGS, FACETS, attach_listings, group_articles, write_listings
 from .validation import check_stories
 
 
-def _add_defaults(pelican) -> None:
+def _add_defaults(pelican: Pelican) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         pelican.settings.setdefault(key, value)
 
 
-def _validate(generator) -> None:
+def _validate(generator: ArticlesGenerator) -> None:
     stories = generator.articles + generator.hidden_articles + generator.drafts
     check_stories([(story.relative_source_path, story.metadata) for story in stories])
 
 
-def _group(generator) -> None:
+def _group(generator: ArticlesGenerator) -> None:
     generator.facet_listings = {}
     for facet in FACETS:
         listings = group_articles(generator.articles, facet, generator.settings)
@@ -27,7 +29,7 @@ def _group(generator) -> None:
         generator.context[f"{facet.field}_listings"] = listings
 
 
-def _write(generator, writer) -> None:
+def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     write = partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
     for facet in FACETS:
         write_listings(
