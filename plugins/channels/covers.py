@@ -27,19 +27,24 @@ class Cover:
     width: int
     height: int
     data: bytes  # the JPEG
+    upscaled: bool = False  # the source had fewer pixels than the cover: it will look blurred
 
 
 def cover_name(width: int, height: int) -> str:
     return f"cover-{width}x{height}.jpg"
 
 
+def crop_size(source_width: int, source_height: int, width: int, height: int) -> tuple[int, int]:
+    """The largest region of the source with the target aspect ratio."""
+    if source_width * height > source_height * width:  # too wide: trim left and right
+        return round(source_height * width / height), source_height
+    return source_width, round(source_width * height / width)  # too tall: trim top and bottom
+
+
 def centre_crop(picture: Image.Image, width: int, height: int) -> Image.Image:
     """The largest centred region of `picture` with the target aspect ratio, scaled to width x height."""
     source_width, source_height = picture.size
-    if source_width * height > source_height * width:  # too wide: trim left and right
-        crop_width, crop_height = round(source_height * width / height), source_height
-    else:  # too tall: trim top and bottom
-        crop_width, crop_height = source_width, round(source_width * height / width)
+    crop_width, crop_height = crop_size(source_width, source_height, width, height)
     left = (source_width - crop_width) // 2
     top = (source_height - crop_height) // 2
     region = picture.crop((left, top, left + crop_width, top + crop_height))
@@ -77,7 +82,13 @@ def make_covers(source: Path) -> list[Cover]:
         raise CoverError(f"{source}: cannot be read as an image for the WeChat cover ({error})") from error
     try:
         return [
-            Cover(cover_name(width, height), width, height, encode_jpeg(centre_crop(picture, width, height)))
+            Cover(
+                cover_name(width, height),
+                width,
+                height,
+                encode_jpeg(centre_crop(picture, width, height)),
+                upscaled=crop_size(*picture.size, width, height)[0] < width,
+            )
             for width, height in COVER_SIZES
         ]
     except CoverError as error:

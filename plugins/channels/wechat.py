@@ -381,10 +381,19 @@ def _write_item_covers(item: FeedItem, content_dir: Path, folder: Path) -> tuple
     if source is None or not source.is_file():
         return ()
     try:
-        return tuple(write_covers(source, folder))
+        covers = tuple(write_covers(source, folder))
     except CoverError as error:
         log.warning("channels: %s: no WeChat cover: %s", item.source_path, error)
         return ()
+    if blurred := [f"{cover.width}x{cover.height}" for cover in covers if cover.upscaled]:
+        log.warning(
+            "channels: %s: the image %s is too small for the WeChat cover %s and will look blurred; "
+            "set a larger picture as Cover",
+            item.source_path,
+            item.image.path,
+            ", ".join(blurred),
+        )
+    return covers
 
 
 def _fill_entry(

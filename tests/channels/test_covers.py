@@ -51,6 +51,14 @@ def test_both_sizes_are_small_jpegs_without_exif(tmp_path: Path) -> None:
         assert cover.name == f"cover-{cover.width}x{cover.height}.jpg"
 
 
+def test_a_source_smaller_than_a_cover_is_flagged_as_upscaled(tmp_path: Path) -> None:
+    large = make_covers(_banded(tmp_path / "large.jpg", (1600, 1200), vertical=True))
+    assert [cover.upscaled for cover in large] == [False, False]
+    # 800x600: the 2.35:1 crop is 800x340, narrower than 900; the square crop 600x600 is enough.
+    medium = make_covers(_banded(tmp_path / "medium.jpg", (800, 600), vertical=True))
+    assert [cover.upscaled for cover in medium] == [True, False]
+
+
 def test_wide_source_is_cropped_at_the_sides_keeping_the_centre(tmp_path: Path) -> None:
     # 1800x600 in three 600px bands: a square from the centre is all green.
     (_, square) = make_covers(_banded(tmp_path / "wide.jpg", (1800, 600), vertical=True))
