@@ -20,7 +20,8 @@ def render_opml(catalogue: FeedCatalogue, settings: dict[str, Any]) -> bytes:
     for section in catalogue.sections():
         folder = ElementTree.SubElement(body, "outline", text=section.label, title=section.label)
         for group in section.groups:
-            for link in group.links:
+            # OPML knows only RSS-style outlines; a reader would try the JSON Feed as XML and fail.
+            for link in (link for link in group.links if link.format != "json"):
                 ElementTree.SubElement(
                     folder,
                     "outline",

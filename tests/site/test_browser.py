@@ -30,8 +30,12 @@ def open_page(browser, url, width, **options):
     page = context.new_page()
     requested = []
     page.on("request", lambda request: requested.append(request.url))
+    failed = []
+    page.on("response", lambda response: failed.append(response.url) if not response.ok else None)
     response = page.goto(url)
+    page.wait_for_load_state("networkidle")
     assert response.ok, url
+    assert failed == [], "every file the page asks for exists"
     return page, requested
 
 
