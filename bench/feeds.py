@@ -7,17 +7,14 @@ the project settings: once with every plugin, once without channels. Prints both
 difference, plus the size of the feeds folder. No targets are asserted; compare runs over time.
 """
 
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PELICAN = Path(sys.executable).parent / "pelican"
+from timed_build import ROOT, build_seconds
+
 STORY = """Title: 基准稿件 {n}
 Date: {date:%Y-%m-%d %H:%M}
 Category: 工作动态
@@ -34,21 +31,6 @@ Cover: images/samples/trucks.jpg
 """
 
 
-def build(content: Path, output: Path, plugins: list[str]) -> float:
-    overrides = [
-        f'PATH="{content}"',
-        f'PLUGIN_PATHS=["{ROOT / "plugins"}"]',
-        f"PLUGINS={json.dumps(plugins)}",
-    ]
-    start = time.perf_counter()
-    subprocess.run(
-        [str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
-         "-e", *overrides],
-        cwd=ROOT, check=True, capture_output=True,
-    )
-    return time.perf_counter() - start
-
-
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     sys.path.insert(0, str(ROOT))
@@ -62,8 +44,10 @@ def main() -> None:
         for n in range(count):
             text = STORY.format(n=n, date=start + timedelta(hours=n), tag=n % 20, body=body)
             (content / "stories" / f"bench-{n}.md").write_text(text, encoding="utf-8")
-        with_feeds = build(content, Path(tmp) / "with", PLUGINS)
-        without = build(content, Path(tmp) / "without", [p for p in PLUGINS if p != "channels"])
+        with_feeds = build_seconds(content, Path(tmp) / "with", {"PLUGINS": PLUGINS})
+        without = build_seconds(
+            content, Path(tmp) / "without", {"PLUGINS": [p for p in PLUGINS if p != "channels"]}
+        )
         feeds = Path(tmp) / "with" / "feeds"
         size = sum(f.stat().st_size for f in feeds.rglob("*") if f.is_file())
         files = sum(1 for f in feeds.rglob("*") if f.is_file())

@@ -8,15 +8,12 @@ alone three times on the built output (median). Prints the times, the pages inde
 output/pagefind/. No targets are asserted; compare runs over time.
 """
 
-import json
 import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins")]
 
 from search.indexing import DEFAULT_SETTINGS, index_site  # noqa: E402
+from timed_build import build_seconds  # noqa: E402
 
-PELICAN = Path(sys.executable).parent / "pelican"
 STORY = """Title: 基准稿件 {n}
 Date: {date:%Y-%m-%d %H:%M}
 Category: 工作动态
@@ -48,20 +45,9 @@ def sentences() -> list[str]:
     return found
 
 
-def build(content: Path, output: Path, search_enabled: bool) -> float:
-    overrides = [f'PATH="{content}"', f"SEARCH_ENABLED={json.dumps(search_enabled)}"]
-    start = time.perf_counter()
-    subprocess.run(
-        [str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
-         "-e", *overrides],
-        cwd=ROOT, check=True, capture_output=True,
-    )
-    return time.perf_counter() - start
-
-
 def measure(label: str, content: Path, work: Path) -> None:
-    with_search = build(content, work / "with", True)
-    without = build(content, work / "without", False)
+    with_search = build_seconds(content, work / "with", {"SEARCH_ENABLED": True})
+    without = build_seconds(content, work / "without", {"SEARCH_ENABLED": False})
     excluded, timeout = DEFAULT_SETTINGS["SEARCH_EXCLUDED_FOLDERS"], DEFAULT_SETTINGS["SEARCH_INDEX_TIMEOUT"]
     runs = [index_site(work / "with", excluded, timeout) for _ in range(3)]
     files = [f for f in (work / "with" / "pagefind").rglob("*") if f.is_file()]
