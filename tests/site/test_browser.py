@@ -8,6 +8,7 @@ pytestmark = needs_chromium
 PAGES = [
     "",
     "stories/2020/notice-2020-1/",
+    "stories/2020/xuzhou-charity-foundation-transparency/",  # a table
     "category/gong-zuo-dong-tai/",
     "region/nanjing/",
     "archives/",
