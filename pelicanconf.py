@@ -120,13 +120,14 @@ CHANNELS_APP_FEED_LIMIT = 50
 CHANNELS_APP_MIN_IMAGE_WIDTH = 720
 # Feed titles shown in readers (after the site name): the defaults are CHANNELS_FEED_TITLES in
 # plugins/channels/links.py; set only the ones to change, e.g. CHANNELS_FEED_TITLES = {"site": "全部稿件"}.
+
 # WeChat limits (title 32, author 8, digest 120, content under 20,000 characters) and Weibo's 140:
 # False reports a story that breaks one as a build warning; True stops the build instead.
 CHANNELS_WECHAT_STRICT = False
 CHANNELS_WEIBO_STRICT = False
 
 # --- Mailbox import (plugins/mailbox_import) -----------------------------------------------------
-# Mailbox import (`make import`): editors approve a submission by moving it into one of these mail
+# `make import`: editors approve a submission by moving it into one of these mail
 # folders; nothing inside a message can approve it. A name without "/" matches that folder at any depth.
 MAILBOX_APPROVED_FOLDERS = ["已采用"]
 MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
@@ -134,7 +135,7 @@ MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by cont
 # SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
 
 # --- Search (plugins/search; details in plugins/search/README.md) --------------------------------
-# Full-text search of story and page bodies: Pagefind writes its index into output/pagefind/ after
+# Full-text search of story and page titles and bodies: Pagefind writes its index into output/pagefind/ after
 # every build. False writes no index and leaves out the 搜索 page (search/) and its menu link.
 SEARCH_ENABLED = True
 SEARCH_URL = "search/"
