@@ -108,24 +108,24 @@ def _progress(entries: Iterator[ExportEntry], show: bool | None) -> Iterator[Exp
 def run_import(
     settings: ImportSettings, export_root: Path, workers: int | None = None, progress: bool | None = None
 ) -> Report:
-    store = Store.open(settings.stories_dir, settings.images_dir)
     sample = is_sample_export(export_root)
     report = Report()
     worker_count = _workers(workers)
-    converter = _Converter(worker_count, settings)
-    in_flight: deque[tuple[ExportEntry, str, Future]] = deque()
-    try:
-        for entry in _progress(iter_export(export_root), progress):
-            source = _triage(entry, settings, store, report)
-            if source:
-                in_flight.append((entry, source, converter.submit(entry.data)))
-            while len(in_flight) > worker_count * 8:  # bounded: memory stays flat however big the export
+    with Store.open(settings.stories_dir, settings.images_dir) as store:
+        converter = _Converter(worker_count, settings)
+        in_flight: deque[tuple[ExportEntry, str, Future]] = deque()
+        try:
+            for entry in _progress(iter_export(export_root), progress):
+                source = _triage(entry, settings, store, report)
+                if source:
+                    in_flight.append((entry, source, converter.submit(entry.data)))
+                while len(in_flight) > worker_count * 8:  # bounded: memory stays flat however big the export
+                    _store_result(*in_flight.popleft(), converter, store, report, sample)
+            while in_flight:
                 _store_result(*in_flight.popleft(), converter, store, report, sample)
-        while in_flight:
-            _store_result(*in_flight.popleft(), converter, store, report, sample)
-    finally:
-        converter.shutdown()
-        store.save()
+        finally:
+            converter.shutdown()
+            store.save()
     return report
 
 
