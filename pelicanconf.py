@@ -83,6 +83,9 @@ SITEMAP_URL = "sitemap/"
 
 # --- Theme and plugins ------------------------------------------------------------------------
 THEME = "theme"
+# Templates escape every value unless marked |safe (only the rendered, sanitized story HTML is):
+# a title, summary or organization name from a submission can never become markup.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 # channels comes after taxonomy: it reuses taxonomy's vocabulary of organization types and regions.
 PLUGINS = [

@@ -10,16 +10,18 @@ import email.utils
 import hashlib
 import html
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import mammoth
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import (
     MarkdownConverter,
     re_escape_misc_dash_sequences,
@@ -37,6 +39,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # A mail body this short next to a .docx is a cover note ("稿件见附件，请审阅"): the .docx is the story.
 COVER_NOTE_MAX_CHARS = 150
 SUMMARY_MAX_CHARS = 120
+TITLE_MAX_CHARS = 40  # a title taken from the first line of a mail without a subject
 
 # Parser defects that mean the message is damaged: reported, not guessed at.
 FATAL_DEFECTS = {
@@ -69,8 +72,9 @@ GREETING = re.compile(
 CUT_MARKERS = re.compile(
     r"^(?:-{2,}\s*原始邮件\s*-{2,}"
     r"|-{3,}\s*Original Message\s*-{3,}"
-    r"|_{10,}"
-    r"|在.{0,80}写道\s*[:：]"
+    r"|_{20,}"
+    # A client's reply header names a date or an address; "队长李明写道：" inside a story does not.
+    r"|在(?=.{0,80}[0-9@]).{0,80}写道\s*[:：]"
     r"|On .{0,200} wrote:"
     r"|--"
     r"|(?:发自|来自|从)我的.{0,20}"
@@ -82,7 +86,7 @@ ORG_NAME = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,30}?"
     r"(?:协会|商会|学会|研究会|基金会|促进会|联合会|慈善总会|慈善会|服务中心|服务社|服务队|服务站|研究院)"
 )
-ORG_LINE = re.compile(r"(?:供稿|投稿|报送|来稿)单位\s*[:：]\s*(\S{2,40})")
+ORG_LINE = re.compile(r"(?:供稿|投稿|报送|来稿)单位\s*[:：]\s*([\u4e00-\u9fffA-Za-z（）()·]{2,40})")
 # Words in an organization's name that make its type clear. Type names come from the vocabulary.
 ORG_TYPE_WORDS = {
     "行业协会商会": ("商会", "行业协会", "同业公会"),
@@ -163,33 +167,33 @@ def is_cut_marker(line: str) -> bool:
     return bool(CUT_MARKERS.match(line.strip()))
 
 
-def cut_quoted_text(text: str) -> str:
-    """Plain text up to the first quoted-reply or signature marker, without "> " quoted lines."""
-    kept = []
-    for line in text.splitlines():
-        if is_cut_marker(line):
-            break
-        if not line.lstrip().startswith(">"):
-            kept.append(line)
-    return "\n".join(kept)
-
-
-def _cut_quoted_html(soup: BeautifulSoup) -> None:
-    """Drop the opening greeting, and everything from the first quoted-reply or signature marker on."""
+def _cut_quoted_html(soup: BeautifulSoup) -> str:
+    """Drop the opening greeting, quoted lines, and everything from the first quoted-reply or signature
+    marker on; return a note for the editor when story text may have gone with them, else ""."""
+    before = len(soup.get_text())
     first = next((text for text in soup.find_all(string=True) if text.strip()), None)
     if first is not None and GREETING.match(first):
         first.extract()
+    marker = ""
     for text in soup.find_all(string=True):
         if text.strip().startswith(">"):  # a quoted line, as plain-text replies write them
+            marker = marker or text.strip()
             text.extract()
         elif is_cut_marker(text):
+            marker = text.strip()
             node = text
             while node is not None and node is not soup:
                 for sibling in list(node.next_siblings):
                     sibling.extract()
                 node = node.parent
             text.extract()
-            return
+            break
+    if not marker:
+        return ""
+    return (
+        f"从“{marker[:20]}”起删去 {before - len(soup.get_text())} 字（引用的回信或签名），"
+        "请核对原邮件，确认没有删掉正文"
+    )
 
 
 def text_to_html(text: str) -> str:
@@ -206,10 +210,35 @@ class _StoryMarkdown(MarkdownConverter):
         if not text:
             return ""
         text = html.escape(text, quote=False)
-        text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+        text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
         text = re_escape_misc_dash_sequences.sub(r"\1\\\2", text)
         text = re_escape_misc_hashes.sub(r"\1\\\2", text)
         return re_escape_misc_list_items.sub(r"\1\\\2", text)
+
+    # Link targets, titles and alt text come from the sender: written as they are, a ")" or "]" in
+    # them would end the Markdown link early and start new markup (a remote tracking image, say).
+    def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if el.get("href"):
+            el["href"] = _markdown_url(str(el["href"]))
+        el.attrs.pop("title", None)
+        return super().convert_a(el, text, parent_tags)
+
+    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        el["src"] = _markdown_url(str(el.get("src") or ""))
+        el["alt"] = re.sub(r"([\\\[\]])", r"\\\1", " ".join(str(el.get("alt") or "").split()))
+        el.attrs.pop("title", None)
+        return super().convert_img(el, text, parent_tags)
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        # A fence longer than any backtick run inside, so the code cannot close it and go live.
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}\n{text.strip(chr(10))}\n{fence}\n\n" if text else ""
+
+
+def _markdown_url(url: str) -> str:
+    """Percent-encode what would end or reshape a Markdown link target."""
+    return re.sub(r"[\s()<>\[\]\\`\"']", lambda match: quote(match.group(0)), url)
 
 
 def _normalized_text(text: str) -> str:
@@ -267,8 +296,11 @@ def _looks_like_docx(part: Message, name: str, data: bytes) -> bool:
 
 
 def _docx_html(data: bytes, images: _Images, label: str) -> str:
+    numbers = itertools.count()
+
     def keep_image(image: mammoth.documents.Image) -> dict[str, str]:
-        cid = f"docx-image-{len(images.by_cid)}@mailbox-import"  # our name, not the sender's
+        # Counted even when the image is refused, so the next one cannot take its place.
+        cid = f"docx-image-{label}-{next(numbers)}@mailbox-import"  # our name, not the sender's
         with image.open() as stream:
             images.add(stream.read(), f"{label} 内的图片", cid)
         return {"src": f"cid:{cid}", "alt": image.alt_text or ""}
@@ -293,21 +325,17 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
     message = parse(data)
     notes: list[str] = []
     images = _Images(images_path, notes)
-    html_bodies: list[str] = []
-    text_bodies: list[str] = []
     docx_bodies: list[str] = []
     for part in message.walk():
         if part.is_multipart():
             _check_defects(part)
             continue
-        disposition = (part.get_content_disposition() or "").lower()
+        if _is_body(part):
+            continue
         ctype = part.get_content_type()
         name = attachment_name(part)
-        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
-            (html_bodies if ctype == "text/html" else text_bodies).append(_part_text(part))
-            continue
         payload = _payload(part)
-        label = name or ctype
+        label = privacy.mask_personal_data(name or ctype, public_emails)[0]  # notes reach logs
         if _looks_like_docx(part, name, payload):
             docx_bodies.append(_docx_html(payload, images, label))
         elif (
@@ -319,10 +347,34 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
         elif payload:
             notes.append(f"附件“{label}”（{ctype}）未转换，请编辑查看原邮件")
 
-    body_html = "".join(html_bodies) or text_to_html(cut_quoted_text("\n".join(text_bodies)))
-    story_html = _pick_story(body_html, docx_bodies)
+    story_html = _pick_story("".join(_body_html(message)), docx_bodies)
     subject, subject_category = clean_subject(decode_header_text(raw_header(message, "subject")))
     return _build_story(message, subject, subject_category, story_html, images, public_emails, notes)
+
+
+def _is_body(part: Message) -> bool:
+    return (
+        part.get_content_type() in ("text/plain", "text/html")
+        and (part.get_content_disposition() or "").lower() != "attachment"
+        and not attachment_name(part)
+    )
+
+
+def _body_html(part: Message) -> list[str]:
+    """The message's text parts as HTML, in order. Only alternatives of one text (multipart/
+    alternative) are a choice, HTML first; in a mixed message every text part is kept, so a story in
+    text/plain is not lost behind, say, a gateway's HTML disclaimer."""
+    if part.is_multipart():
+        children = part.get_payload()
+        if part.get_content_subtype() == "alternative":
+            chosen = [child for child in children if _body_html(child)]
+            best = next((c for c in chosen if c.get_content_type() != "text/plain"), None)
+            return _body_html(best or chosen[0]) if chosen else []
+        return [html for child in children for html in _body_html(child)]
+    if not _is_body(part):
+        return []
+    text = _part_text(part)
+    return [text if part.get_content_type() == "text/html" else text_to_html(text)]
 
 
 def _pick_story(body_html: str, docx_bodies: list[str]) -> str:
@@ -402,8 +454,13 @@ def _place_images(soup: BeautifulSoup, images: _Images, default_alt: str) -> int
     return defaulted
 
 
+# Title, summary and organization end up in HTML attributes and <title>: characters that could
+# start markup or end an attribute become their full-width forms, which read the same in Chinese.
+_MARKUP_CHARACTERS = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
 def _single_line(text: str, public_emails: Collection[str], maskings: list) -> str:
-    text = " ".join(text.split()).replace("<", "＜").replace(">", "＞")
+    text = " ".join(text.split()).translate(_MARKUP_CHARACTERS)
     masked, found = privacy.mask_personal_data(text, public_emails)
     maskings.extend(found)
     return masked
@@ -432,16 +489,22 @@ def _received_dates(message: Message) -> list[str]:
     return [str(value).rsplit(";", 1)[-1] for value in message.get_all("received") or []]
 
 
-def _summary(soup: BeautifulSoup) -> str:
+def _lead_paragraph(soup: BeautifulSoup) -> str:
+    """The first paragraph with some substance, whole (it is masked before it is shortened)."""
     for paragraph in soup.find_all(["p", "li", "div"]):
         text = " ".join(paragraph.get_text(" ").split())
         if len(text) >= 10:
-            if len(text) <= SUMMARY_MAX_CHARS:
-                return text
-            cut = text[:SUMMARY_MAX_CHARS]
-            end = max(cut.rfind("。"), cut.rfind("！"), cut.rfind("；"))
-            return cut[: end + 1] if end > 20 else cut + "……"
+            return text
     return ""
+
+
+def _shortened(text: str) -> str:
+    """At most SUMMARY_MAX_CHARS, ending at a sentence where one ends late enough."""
+    if len(text) <= SUMMARY_MAX_CHARS:
+        return text
+    cut = text[:SUMMARY_MAX_CHARS]
+    end = max(cut.rfind("。"), cut.rfind("！"), cut.rfind("；"))
+    return cut[: end + 1] if end > 20 else cut + "……"
 
 
 def _guess_org(sender_name: str, text: str) -> str:
@@ -495,14 +558,18 @@ def _build_story(
     notes: list[str],
 ) -> Story:
     soup = _clean_story_html(story_html)
-    _cut_quoted_html(soup)
+    if cut_note := _cut_quoted_html(soup):
+        notes.append(cut_note)
     text = soup.get_text("\n")
     if not _normalized_text(text):
         raise BadMessage("no story text (empty body and no .docx)")
     maskings: list[privacy.Masking] = []
     _mask_soup(soup, public_emails, maskings)
-    title = subject or next((line.strip() for line in text.splitlines() if line.strip()), "")[:40]
-    title = _single_line(title, public_emails, maskings)
+    masked_text = soup.get_text("\n")
+    # Mask whole lines, then shorten: a number cut in half would no longer be recognised.
+    first_line = next((line for line in masked_text.splitlines() if line.strip()), "")
+    title = _single_line(subject or first_line, public_emails, maskings)
+    title = title if subject else title[:TITLE_MAX_CHARS]
     default_alt = re.sub(r"[\[\]]", "", title) + "配图"  # brackets would end Markdown's ![alt]
     if _place_images(soup, images, default_alt):
         notes.append(f"有图片没有说明文字，暂用“{default_alt}”，请编辑补充图片说明")
@@ -512,13 +579,13 @@ def _build_story(
     maskings.extend(found)
 
     sender_name, _address = email.utils.parseaddr(decode_header_text(raw_header(message, "from")))
-    org = _guess_org(sender_name, text)
+    org = _guess_org(sender_name, masked_text)
     if not subject:
         notes.append("邮件没有主题：标题取自正文第一行，请编辑确认")
     story = Story(
         title=title,
         date=_message_date(message),
-        summary=_markdown_escaped(_single_line(_summary(soup), public_emails, maskings)),
+        summary=_markdown_escaped(_shortened(_single_line(_lead_paragraph(soup), public_emails, maskings))),
         body=body,
         org=_single_line(org, public_emails, maskings),
         org_type=guess_org_type(org),

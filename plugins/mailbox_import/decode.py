@@ -115,6 +115,10 @@ def attachment_name(part: Message) -> str:
             continue
         if isinstance(found, tuple):
             charset, _language, text = found
-            return decode_bytes(text.encode("latin-1", "replace"), charset)
+            data = text.encode("latin-1", "replace")
+            try:
+                return decode_bytes(data, charset)
+            except UndecodableText:  # a name is only shown to the editor: a bad one must not cost the story
+                return data.decode("utf-8", "replace")
         return decode_header_text(email.utils.unquote(found))
     return ""

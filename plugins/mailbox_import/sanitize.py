@@ -7,7 +7,9 @@ own check, which is why the scheme test sees the value after the HTML parser has
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import PurePath
+from typing import Any
 
 import nh3
 
@@ -30,7 +32,8 @@ _SIZE = re.compile(r"[0-9]{1,4}")
 _SUBMITTED_LINKS = frozenset({"http", "https", "mailto"})
 _SUBMITTED_IMAGES = frozenset({"http", "https", "cid", None})  # None: a relative path
 _RENDERED_LINKS = frozenset({"http", "https", "mailto", None})  # Pelican writes relative links
-_RENDERED_IMAGES = frozenset({"http", "https", None})
+# Every image of an imported story is a file of this site: a remote one could only be a tracker.
+_RENDERED_IMAGES = frozenset({None})
 
 
 def _scheme(url: str) -> str | None:
@@ -77,5 +80,12 @@ def clean_html(html: str) -> str:
 
 
 def clean_rendered_html(html: str) -> str:
-    """Clean the HTML Pelican rendered for an imported story; images must be site paths or http(s)."""
+    """Clean the HTML Pelican rendered for an imported story; images must be paths on this site."""
     return _RENDERED.clean(html)
+
+
+def is_imported(relative_source_path: str, metadata: Mapping[str, Any], stories_folder: str) -> bool:
+    """An imported story: in the importer's folder, or carrying its fingerprint. Either is enough, so
+    an editor who deletes the Source line or moves the file does not switch the second pass off."""
+    in_folder = PurePath(relative_source_path).parts[:1] == (PurePath(stories_folder).name,)
+    return in_folder or bool(metadata.get("source"))

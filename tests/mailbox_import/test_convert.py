@@ -1,6 +1,7 @@
 import markdown
 import pytest
-from mailbox_import.convert import BadMessage, clean_subject, convert, cut_quoted_text
+from bs4 import BeautifulSoup
+from mailbox_import.convert import BadMessage, clean_subject, convert
 from mailcorpus import b64, docx, jpeg_with_gps, message, multipart, part, text_part
 from PIL import Image
 
@@ -111,16 +112,25 @@ def test_html_alternative_is_preferred_over_plain():
         "> 引用内容",
     ],
 )
-def test_quoted_replies_and_signatures_are_cut(tail):
-    assert "引用内容" not in cut_quoted_text(f"{STORY}\n{tail}")
-    assert "引用内容" not in story_of(message(f"{STORY}\n\n{tail}")).body
+def test_quoted_replies_and_signatures_are_cut_and_the_editor_is_told(tail):
+    story = story_of(message(f"{STORY}\n\n{tail}"))
+    assert "引用内容" not in story.body and STORY in story.body
+    assert any("删去" in note and "请核对原邮件" in note for note in story.notes)
     html = f"<div><p>{STORY}</p><div>{tail.replace(chr(10), '<br>')}</div></div>"
     assert "引用内容" not in story_of(message(html, content_type="text/html; charset=utf-8")).body
 
 
 def test_dashes_inside_a_sentence_are_not_a_signature():
-    text = f"{STORY}\n活动分三个阶段 -- 宣传、排查、服务。"
-    assert "宣传、排查、服务" in cut_quoted_text(text)
+    story = story_of(message(f"{STORY}\n活动分三个阶段 -- 宣传、排查、服务。"))
+    assert "宣传、排查、服务" in story.body
+    assert not any("删去" in note for note in story.notes)
+
+
+def test_a_quotation_inside_the_story_is_not_a_reply_header():
+    text = f"{STORY}\n在抗疫日记中，队长李明写道：\n“我们一定能赢。”\n这是全文最后一段。"
+    story = story_of(message(text))
+    assert "这是全文最后一段" in story.body
+    assert not any("删去" in note for note in story.notes)
 
 
 @pytest.mark.parametrize(
@@ -300,3 +310,55 @@ def test_zip_bomb_docx_is_a_bad_message(monkeypatch):
     raw = multipart([text_part("见附件"), part(docx([STORY]), "application/octet-stream; name=a.docx")])
     with pytest.raises(BadMessage, match="zip bomb"):
         story_of(raw)
+
+
+# --- hostile text that must stay text (found in review) ------------------------------------------
+
+
+def test_entities_in_subject_and_summary_cannot_become_markup():
+    raw = message(
+        "&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;本会组织志愿者开展防疫宣传，服务居民三百余人次。",
+        subject="&#60;/title&#62;&#60;script&#62;alert(1)&#60;/script&#62;志愿服务",
+    )
+    story = story_of(raw)
+    for field in (story.title, story.summary):
+        assert not set("<>&\"'") & set(field), field
+
+
+def test_org_line_takes_only_name_characters():
+    raw = message(f'{STORY}\n供稿单位：0;url=//evil.example/"http-equiv="refresh"', sender="张三 <zs@qq.com>")
+    org = story_of(raw).org
+    assert not set("<>&\"'/;=") & set(org)
+
+
+INJECTIONS = [
+    '<p>见<a href="http://x.example/a) ![t](http://evil.example/track.gif) [b](http://x.example/">链接</a></p>',
+    '<p><a href="http://x.example/" title="a&quot;) ![t](http://evil.example/t.gif) (&quot;">链接</a></p>',
+    "<pre>```\n![x](http://evil.example/pre.gif)\n&lt;img src=x onerror=alert(1)&gt;\n```</pre>",
+]
+
+
+@pytest.mark.parametrize("html", INJECTIONS)
+def test_link_attributes_and_code_cannot_inject_markdown(html):
+    page = rendered(message(f"<p>{STORY}</p>{html}", content_type="text/html; charset=utf-8"))
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find_all("img") == [] and soup.find(attrs={"onerror": True}) is None
+
+
+def test_numbers_are_masked_before_a_title_or_summary_is_shortened():
+    first_line = "我会志愿者王某某积极参与社区防控工作成效显著受到好评，负责人手机13800138000。"
+    title = story_of(message(f"{first_line}\n{STORY}", subject="")).title
+    assert "13800138" not in title
+    long_paragraph = "<p>" + "甲" * 92 + "320102<b>19900101</b>1237。</p>"
+    summary = story_of(message(long_paragraph, content_type="text/html; charset=utf-8")).summary
+    assert "19900101" not in summary
+
+
+def test_a_plain_text_story_beside_an_html_disclaimer_is_kept():
+    raw = message(
+        multipart(
+            [text_part(STORY), text_part("<p>本邮件已经过安全网关病毒扫描。</p>", subtype="html")], "mixed"
+        ),
+        content_type='multipart/mixed; boundary="BOUNDARY-42"',
+    )
+    assert STORY in story_of(raw).body

@@ -1,4 +1,5 @@
 import email
+import email.message
 import email.policy
 
 import pytest
@@ -85,3 +86,9 @@ def test_attachment_names_in_every_style(disposition):
 def test_raw_8bit_gbk_filename_is_recovered():
     raw = b'Content-Type: application/octet-stream; name="' + "照片.jpg".encode("gbk") + b'"\r\n\r\nx'
     assert attachment_name(parsed(raw)) == "照片.jpg"
+
+
+def test_an_undecodable_attachment_name_does_not_refuse_the_message():
+    holder = email.message.Message()
+    holder["Content-Disposition"] = "attachment; filename*=utf-8''%FF%FE.docx"
+    assert attachment_name(holder).endswith(".docx")

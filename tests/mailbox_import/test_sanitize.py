@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
-from mailbox_import.sanitize import clean_html, clean_rendered_html
+from mailbox_import.sanitize import clean_html, clean_rendered_html, is_imported
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "a",
@@ -76,7 +76,7 @@ HOSTILE = [
     '<base href="https://evil.example/"><a href="x">x</a>',
     '<link rel="stylesheet" href="https://evil.example/x.css">',
     "<template><script>alert(1)</script></template>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></p></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>',
     '<div id="x" class="y"><span style="color:red">text</span></div>',
     '<img src="x" width="100" height="50" style="x" class="c" id="i" title="t" alt="a" srcset="evil.jpg 2x">',
     "<!-- <script>alert(1)</script> -->",
@@ -148,12 +148,9 @@ STORY = (
 @BOTH_PASSES
 def test_story_markup_survives(clean) -> None:
     cleaned = clean(STORY)
-    expected = (
-        STORY.replace(' target="_blank" rel="opener"', ' rel="noopener noreferrer"')
-        .replace(
-            '<a href="mailto:jsmzshzz@163.com">',
-            '<a href="mailto:jsmzshzz@163.com" rel="noopener noreferrer">',
-        )
+    expected = STORY.replace(' target="_blank" rel="opener"', ' rel="noopener noreferrer"').replace(
+        '<a href="mailto:jsmzshzz@163.com">',
+        '<a href="mailto:jsmzshzz@163.com" rel="noopener noreferrer">',
     )
     assert cleaned == expected
 
@@ -183,3 +180,24 @@ def test_submitted_relative_links_are_dropped() -> None:
 def test_image_sizes_must_be_plain_numbers(clean) -> None:
     assert clean('<img src="a.jpg" width="100%" height="50px">') == '<img src="a.jpg">'
     assert clean('<img src="a.jpg" width=" 80 ">') == '<img src="a.jpg" width=" 80 ">'
+
+
+def test_rendered_imported_stories_keep_only_images_of_this_site():
+    html = (
+        '<p><img src="{static}/images/submissions/a.jpg" alt="a">'
+        '<img src="https://evil.example/t.gif" alt="t"></p>'
+    )
+    cleaned = clean_rendered_html(html)
+    assert "{static}/images/submissions/a.jpg" in cleaned and "evil.example" not in cleaned
+
+
+@pytest.mark.parametrize(
+    ("path", "metadata", "imported"),
+    [
+        ("submissions/20200218-x.md", {}, True),  # an editor deleted the Source line
+        ("stories/moved-by-hand.md", {"source": "ab" * 32}, True),
+        ("stories/2020-02-18-sample.md", {}, False),
+    ],
+)
+def test_what_counts_as_imported(path, metadata, imported):
+    assert is_imported(path, metadata, "content/submissions") is imported
