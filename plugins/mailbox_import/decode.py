@@ -55,9 +55,19 @@ def normalize_charset(label: str | None) -> str | None:
         return None
 
 
+# Labels mail clients put on text that is really UTF-8 or GBK: Chinese mail is never Latin-1, and
+# non-ASCII bytes that are valid UTF-8 are almost never meant as GBK.
+_MISLABELLED = frozenset({"gb18030", "latin-1", "iso8859-1", "cp1252", "ascii"})
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode strictly: the declared charset first, then UTF-8, then gb18030."""
-    candidates = [normalize_charset(declared), *FALLBACK_CHARSETS]
+    """Decode strictly: the declared charset first, then UTF-8, then gb18030; non-ASCII text under a
+    label clients often get wrong is tried as UTF-8, then gb18030, before the label."""
+    label = normalize_charset(declared)
+    if label in _MISLABELLED and not data.isascii():
+        candidates = [*FALLBACK_CHARSETS, label]
+    else:
+        candidates = [label, *FALLBACK_CHARSETS]
     for charset in dict.fromkeys(c for c in candidates if c):
         try:
             return data.decode(charset)

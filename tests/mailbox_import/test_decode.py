@@ -92,3 +92,20 @@ def test_an_undecodable_attachment_name_does_not_refuse_the_message():
     holder = email.message.Message()
     holder["Content-Disposition"] = "attachment; filename*=utf-8''%FF%FE.docx"
     assert attachment_name(holder).endswith(".docx")
+
+
+@pytest.mark.parametrize(
+    ("data", "label"),
+    [
+        ("南京市志愿者协会".encode(), "gb2312"),  # UTF-8 sent under a GB label
+        ("南京市志愿者协会".encode("gbk"), "iso-8859-1"),  # GBK sent under a Latin label
+        ("南京市志愿者协会".encode("gbk"), "windows-1252"),
+        ("南京市志愿者协会".encode("gbk"), "gb2312"),
+    ],
+)
+def test_chinese_text_under_a_wrong_label_is_read_right(data, label):
+    assert decode_bytes(data, label) == "南京市志愿者协会"
+
+
+def test_latin_text_under_a_latin_label_stays_latin():
+    assert decode_bytes("Café".encode("latin-1"), "iso-8859-1") == "Café"
