@@ -69,6 +69,8 @@ _PATTERN = re.compile(
 )
 
 _ASCII_RUN = re.compile(r"[ -~\r\n]+")
+_EMPHASIS_MARKS = re.compile(r"(?<!\\)(?:\*+|_+|`+)")
+_EMAIL_EMPHASIS_MARKS = re.compile(r"(?<!\\)\*+")  # "_" is a letter of an e-mail name
 _URL_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 _BIRTH_DATE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -119,8 +121,9 @@ def mask_personal_data(
         while match := _PATTERN.search(folded, position, run.end()):
             kind, masked, position = _classify(match, text, public)
             if kind is not None:
+                start, position, marks_kept = _balance_emphasis(match, position, copied_up_to)
                 written = masked.replace("*", "\\*") if escape_markdown else masked
-                pieces += [text[copied_up_to : match.start()], written]
+                pieces += [text[copied_up_to:start], marks_kept, written]
                 maskings.append(Masking(kind, masked))
                 copied_up_to = position
     pieces.append(text[copied_up_to:])
@@ -175,3 +178,32 @@ def _url_searched_on_from(match: re.Match[str], text: str) -> int:
     end = next((i for i in range(match.start(), match.end()) if not text[i].isascii()), match.end())
     query = _URL_QUERY_OR_FRAGMENT.search(match.string, match.start(), end)
     return query.end() if query else end
+
+
+def _balance_emphasis(match: re.Match[str], end: int, earliest: int) -> tuple[int, int, str]:
+    """Keep Markdown emphasis balanced when a masked number swallows marks: (start, end, marks to keep).
+
+    Marks inside the hidden part vanish with it. Pairs among them (138**0013**8000) need nothing
+    more; a mark whose partner lies outside (**320102**19900101*1237*) takes that partner along when
+    it sits right at the number's edge, and is otherwise kept just before the masked number, where it
+    still closes or opens the emphasis around it (**电话：138**0013… -> **电话：**138…).
+    """
+    folded, start = match.string, match.start()
+    if match.lastgroup == "email":  # the name between its first letter and "@" is hidden
+        hidden_start, hidden_end = start + 1, start + match.group().index("@")
+        marks = _EMAIL_EMPHASIS_MARKS
+    else:  # an area code or +86 prefix stays as written, marks and all
+        kept_prefix = {"mobile": "mobile_number", "landline": "subscriber"}.get(match.lastgroup or "")
+        hidden_start, hidden_end = (match.start(kept_prefix) if kept_prefix else start), end
+        marks = _EMPHASIS_MARKS
+    unpaired: list[str] = []
+    for mark in marks.finditer(folded, hidden_start, hidden_end):
+        if unpaired and unpaired[-1] == mark.group():
+            unpaired.pop()
+        else:
+            unpaired.append(mark.group())
+    if unpaired and folded.endswith(unpaired[0], earliest, start):
+        start -= len(unpaired.pop(0))
+    if unpaired and folded.startswith(unpaired[-1], end):
+        end += len(unpaired.pop())
+    return start, end, "".join(unpaired)

@@ -187,7 +187,8 @@ def test_numbers_split_by_markdown_emphasis_are_still_found() -> None:
     # HTML like 电话：138<b>0013</b>8000 becomes this Markdown; rendered, the whole number shows.
     text = "电话：138**0013**8000，卡号__6222__021234567894，138`0013`8000"
     masked_text, maskings = mask_personal_data(text)
-    assert masked_text == "电话：138****8000，卡号__622*********7894，138****8000"
+    # The bold around 6222 goes with the number it was part of: no stray "__" is left behind.
+    assert masked_text == "电话：138****8000，卡号622*********7894，138****8000"
     assert [masking.kind for masking in maskings] == [MOBILE, BANK_CARD, MOBILE]
 
 
@@ -298,3 +299,54 @@ def test_relative_link_targets_and_harmless_queries_stay(text: str) -> None:
 def test_escaped_masks_in_a_link_query_render_as_stars() -> None:
     masked_text, _ = mask_personal_data("[问卷](https://wj.qq.com/s?tel=13800138000)", escape_markdown=True)
     assert markdown.markdown(masked_text) == '<p><a href="https://wj.qq.com/s?tel=138****8000">问卷</a></p>'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # <br> inside a number becomes a Markdown hard break; rendered, the number still shows whole
+        # (split over two lines).
+        ("电话138  \n00138000", "电话138****8000"),
+        ("电话138\\\n00138000", "电话138****8000"),
+        (f"身份证{GROUPED_ID[:6]}  \r\n{GROUPED_ID[6:]}", "身份证320***********1237"),
+    ],
+)
+def test_numbers_split_by_a_markdown_hard_break_are_found(text: str, expected: str) -> None:
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == expected
+    assert len(maskings) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "html"),
+    [
+        # <b>320102</b>19900101<i>1237</i>: the marks' partners sit right outside the number.
+        (
+            "**320102**19900101*1237*",
+            r"320\*\*\*\*\*\*\*\*\*\*\*1237",
+            "<p>320***********1237</p>",
+        ),
+        ("电话：**138**00138000", r"电话：138\*\*\*\*8000", "<p>电话：138****8000</p>"),
+        ("邮箱 **zhangsan**@qq.com", r"邮箱 z\*\*\*@qq.com", "<p>邮箱 z***@qq.com</p>"),
+        ("`138`00138000", r"138\*\*\*\*8000", "<p>138****8000</p>"),
+        # A partner further away stays: the emphasis closes (or opens) right before the number.
+        (
+            "**电话：138**00138000，请联系",
+            r"**电话：**138\*\*\*\*8000，请联系",
+            "<p><strong>电话：</strong>138****8000，请联系</p>",
+        ),
+        (
+            "电话13800**138000 联系人**",
+            r"电话**138\*\*\*\*8000 联系人**",
+            "<p>电话<strong>138****8000 联系人</strong></p>",
+        ),
+        # Marks that pair up inside the number simply go.
+        ("138**0013**8000", r"138\*\*\*\*8000", "<p>138****8000</p>"),
+    ],
+)
+def test_emphasis_cut_by_a_masked_number_stays_balanced(text: str, expected: str, html: str) -> None:
+    masked_text, maskings = mask_personal_data(text, escape_markdown=True)
+    assert masked_text == expected
+    assert markdown.markdown(masked_text) == html
+    assert len(maskings) == 1 and "\\" not in maskings[0].masked
+    assert mask_personal_data(masked_text, escape_markdown=True) == (masked_text, [])
