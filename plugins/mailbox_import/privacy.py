@@ -1,9 +1,10 @@
 """Masks personal data in submitted stories before anything is written, because the site is public.
 
 Submissions quote senders' mobiles, ID numbers, e-mail addresses and, for donations, bank cards. They
-are found on a copy of the text with full-width digits and punctuation folded to ASCII (same length,
-so positions line up) and replaced in the original, so the text and punctuation around each stay as
-written. URLs and relative link targets (image paths named by hash) are left alone.
+are found on a copy of the text with full-width ASCII and odd dashes folded to ASCII (same length, so
+positions line up) and replaced in the original, so the text and punctuation around each stay as
+written. URLs are left alone except for their query strings (web forms put numbers there); relative
+link targets (image paths named by hash) are left alone entirely.
 """
 
 import re
@@ -25,41 +26,41 @@ class Masking:
     masked: str
 
 
+# Full-width ASCII (U+FF01–FF5E: digits, letters, ＠, ．, （, －…) and the dashes and spaces typed
+# between digit groups, each to one ASCII character so that offsets in the folded copy match the text.
 _FOLD = str.maketrans(
     {
-        **{chr(ord("０") + digit): str(digit) for digit in range(10)},
-        "Ｘ": "X",
-        "ｘ": "x",
-        "＋": "+",
-        "＠": "@",
-        "（": "(",
-        "）": ")",
-        "－": "-",
-        "‐": "-",
-        "‑": "-",
-        "–": "-",
-        "—": "-",
+        **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+        **dict.fromkeys("‐‑‒–—―−﹣", "-"),
         "\u3000": " ",
         "\u00a0": " ",
     }
 )
 
-# Between digits: a space or dash; one line break (a wrapped line renders as a space); Markdown
-# emphasis or code marks, because a number half in bold ("138**0013**8000") still shows whole once
-# rendered. Escaped stars (\*) are not gaps, so masked output is never matched again.
-_GAP = r"(?:[ -]|\r?\n|(?<!\\)\*{1,3}|_{1,3}|`)?"
-_NOT_AFTER_CODE = r"(?<![0-9A-Za-z])"  # long numbers glued to letters are parts of codes, not IDs or cards
+# Between digits: a space or dash (spaced or not); one line break (a wrapped line renders as a space,
+# "  \n" and "\\\n" are Markdown hard breaks from <br>); Markdown emphasis or code marks, because a
+# number half in bold ("138**0013**8000") still shows whole once rendered. Escaped stars (\*) are not
+# gaps, so masked output is never matched again.
+_GAP = r"(?:[ ]?-[ ]?|[ ]{0,2}\r?\n|\\\r?\n|[ ]{1,2}|(?<!\\)\*{1,3}|_{1,3}|`)?"
+# Long numbers glued to letters are parts of codes, not cards; an ID may follow a label (ID3201…).
+_NOT_AFTER_CODE = r"(?<![0-9A-Za-z])"
 _NOT_BEFORE_CODE = r"(?![0-9A-Za-z])"
+# An e-mail name may carry emphasis marks (zhang**san**@ from zhang<b>san</b>@), but not the "***" of
+# a masked name, so that masking twice changes nothing.
+_EMAIL_NAME = r"[A-Za-z0-9._%+\-]+(?:(?<!\\)\*{1,3}[A-Za-z0-9._%+\-]+)*(?:(?<!\\)\*{1,2})?"
 _PATTERN = re.compile(
     rf"""
-    (?P<url>(?:https?://|www\.)[A-Za-z0-9\-._~:/?\#\[\]@!$&'*+,;=%]+)
+    (?P<url>(?:https?://|www\.)(?:[A-Za-z0-9\-._~:/?\#\[\]@!$&'*+=%]|[,;](?![0-9]))+)
   | (?P<link_target>\]\((?![A-Za-z][A-Za-z0-9+.\-]*:)[^)\s]*)
-  | (?P<email>(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}})
-  | (?P<id18>{_NOT_AFTER_CODE}[1-9][0-9]{{5}}{_GAP}[0-9]{{8}}{_GAP}[0-9]{{3}}[0-9Xx]{_NOT_BEFORE_CODE})
+  | (?P<email>(?<![A-Za-z0-9._%+\-]){_EMAIL_NAME}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}})
+  | (?P<id18>(?<![0-9])[1-9][0-9]{{5}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{3}}[0-9Xx]
+        {_NOT_BEFORE_CODE})
   | (?P<card>{_NOT_AFTER_CODE}(?P<card_core>[1-9][0-9]{{3}}(?:{_GAP}[0-9]{{4}}){{3}})
         (?P<card_tail>{_GAP}[0-9]{{1,3}})?{_NOT_BEFORE_CODE})
-  | (?P<mobile>(?<![0-9])(?:\(?(?:\+|00)?86\)?{_GAP})?(?P<mobile_number>1[3-9](?:{_GAP}[0-9]){{9}})(?![0-9]))
-  | (?P<landline>(?<![0-9])(?:\(0[1-9][0-9]{{1,2}}\){_GAP}|0[1-9][0-9]{{1,2}}{_GAP})
+  | (?P<mobile>(?<![0-9])(?:\(?(?:\+|00)?86\)?{_GAP})?
+        (?P<mobile_number>1[3-9](?:{_GAP}[0-9]){{9}}|1[3-9][0-9]\.[0-9]{{4}}\.[0-9]{{4}})(?![0-9]))
+  | (?P<landline>(?<![0-9])(?:\(0[1-9][0-9]{{1,2}}\){_GAP}|0[1-9][0-9]{{1,2}}{_GAP}
+        |\(?(?:\+|00)86\)?{_GAP}\(?[1-9][0-9]{{1,2}}\)?{_GAP})
         (?P<subscriber>[2-9][0-9]{{2,3}}{_GAP}[0-9]{{4}})(?![0-9]))
   | (?P<id15>{_NOT_AFTER_CODE}[1-8][0-9]{{7}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{{3}}
         {_NOT_BEFORE_CODE})
@@ -68,6 +69,9 @@ _PATTERN = re.compile(
 )
 
 _ASCII_RUN = re.compile(r"[ -~\r\n]+")
+_EMPHASIS_MARKS = re.compile(r"(?<!\\)(?:\*+|_+|`+)")
+_EMAIL_EMPHASIS_MARKS = re.compile(r"(?<!\\)\*+")  # "_" is a letter of an e-mail name
+_URL_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 _BIRTH_DATE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"
@@ -117,8 +121,9 @@ def mask_personal_data(
         while match := _PATTERN.search(folded, position, run.end()):
             kind, masked, position = _classify(match, text, public)
             if kind is not None:
+                start, position, marks_kept = _balance_emphasis(match, position, copied_up_to)
                 written = masked.replace("*", "\\*") if escape_markdown else masked
-                pieces += [text[copied_up_to : match.start()], written]
+                pieces += [text[copied_up_to:start], marks_kept, written]
                 maskings.append(Masking(kind, masked))
                 copied_up_to = position
     pieces.append(text[copied_up_to:])
@@ -132,10 +137,12 @@ def _classify(match: re.Match[str], text: str, public: set[str]) -> tuple[str | 
     """
     group = match.lastgroup
     candidate = match.group(group)
-    if group in ("url", "link_target"):
+    if group == "url":
+        return None, "", _url_searched_on_from(match, text)
+    if group == "link_target":
         return None, "", match.end()
     if group == "email":
-        if candidate.casefold() in public:
+        if candidate.replace("*", "").casefold() in public:
             return None, "", match.end()
         at = match.start() + candidate.index("@")
         return EMAIL, text[match.start()] + "***" + text[at : match.end()], match.end()
@@ -162,3 +169,41 @@ def _classify(match: re.Match[str], text: str, public: set[str]) -> tuple[str | 
         kind = BANK_CARD if looks_like_card and not resident_id_checksum_ok(digits) else RESIDENT_ID
         return kind, _hide_middle(digits), match.end()
     return RESIDENT_ID, _hide_middle(digits), match.end()
+
+
+def _url_searched_on_from(match: re.Match[str], text: str) -> int:
+    """Where to search on after a URL: its query or fragment is searched like text (forms carry
+    numbers there: ?tel=…), and the URL ends where the original has a full-width character, since
+    no real URL holds one (网址https://jsxh.org：138…)."""
+    end = next((i for i in range(match.start(), match.end()) if not text[i].isascii()), match.end())
+    query = _URL_QUERY_OR_FRAGMENT.search(match.string, match.start(), end)
+    return query.end() if query else end
+
+
+def _balance_emphasis(match: re.Match[str], end: int, earliest: int) -> tuple[int, int, str]:
+    """Keep Markdown emphasis balanced when a masked number swallows marks: (start, end, marks to keep).
+
+    Marks inside the hidden part vanish with it. Pairs among them (138**0013**8000) need nothing
+    more; a mark whose partner lies outside (**320102**19900101*1237*) takes that partner along when
+    it sits right at the number's edge, and is otherwise kept just before the masked number, where it
+    still closes or opens the emphasis around it (**电话：138**0013… -> **电话：**138…).
+    """
+    folded, start = match.string, match.start()
+    if match.lastgroup == "email":  # the name between its first letter and "@" is hidden
+        hidden_start, hidden_end = start + 1, start + match.group().index("@")
+        marks = _EMAIL_EMPHASIS_MARKS
+    else:  # an area code or +86 prefix stays as written, marks and all
+        kept_prefix = {"mobile": "mobile_number", "landline": "subscriber"}.get(match.lastgroup or "")
+        hidden_start, hidden_end = (match.start(kept_prefix) if kept_prefix else start), end
+        marks = _EMPHASIS_MARKS
+    unpaired: list[str] = []
+    for mark in marks.finditer(folded, hidden_start, hidden_end):
+        if unpaired and unpaired[-1] == mark.group():
+            unpaired.pop()
+        else:
+            unpaired.append(mark.group())
+    if unpaired and folded.endswith(unpaired[0], earliest, start):
+        start -= len(unpaired.pop(0))
+    if unpaired and folded.startswith(unpaired[-1], end):
+        end += len(unpaired.pop())
+    return start, end, "".join(unpaired)

@@ -187,7 +187,8 @@ def test_numbers_split_by_markdown_emphasis_are_still_found() -> None:
     # HTML like 电话：138<b>0013</b>8000 becomes this Markdown; rendered, the whole number shows.
     text = "电话：138**0013**8000，卡号__6222__021234567894，138`0013`8000"
     masked_text, maskings = mask_personal_data(text)
-    assert masked_text == "电话：138****8000，卡号__622*********7894，138****8000"
+    # The bold around 6222 goes with the number it was part of: no stray "__" is left behind.
+    assert masked_text == "电话：138****8000，卡号622*********7894，138****8000"
     assert [masking.kind for masking in maskings] == [MOBILE, BANK_CARD, MOBILE]
 
 
@@ -213,3 +214,139 @@ def test_escaped_masks_render_as_stars_in_markdown() -> None:
     assert html == "<p>联系电话138****8000或139****9000，邮箱a***@qq.com和b***@qq.com。</p>"
     assert "<strong>" in markdown.markdown(plain)  # why the escaping is needed
     assert maskings[0] == Masking(MOBILE, "138****8000")
+
+
+GROUPED_ID = "320102199001011237"  # checksum-valid
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        # Dashes a Chinese IME or a word processor types between digit groups.
+        ("手机138―0013―8000", "手机138****8000", MOBILE),
+        ("手机138−0013−8000", "手机138****8000", MOBILE),
+        ("手机138‒0013‒8000", "手机138****8000", MOBILE),
+        ("手机138﹣0013﹣8000", "手机138****8000", MOBILE),
+        ("手机138.0013.8000", "手机138****8000", MOBILE),
+        ("手机 138 - 0013 - 8000", "手机 138****8000", MOBILE),
+        # Resident IDs grouped 6-4-4-4, or glued to the letters of a label.
+        ("身份证320102 1990 0101 1237", "身份证320***********1237", RESIDENT_ID),
+        ("身份证 320102-1990-0101-1237", "身份证 320***********1237", RESIDENT_ID),
+        (f"身份证ID{GROUPED_ID}。", "身份证ID320***********1237。", RESIDENT_ID),
+        (f"No{GROUPED_ID}", "No320***********1237", RESIDENT_ID),
+        # Full-width letters and dots fold like full-width digits.
+        ("邮箱 zhangsan＠qq．com", "邮箱 z***＠qq．com", EMAIL),
+        ("邮箱 ＺＨＡＮＧ＠ＱＱ.ＣＯＭ", "邮箱 Ｚ***＠ＱＱ.ＣＯＭ", EMAIL),
+        # A landline written with the country code drops the area code's 0; the prefix stays as written.
+        ("电话 +86-25-83451234", "电话 +86-25-****1234", LANDLINE),
+        ("电话 025 - 83451234", "电话 025 - ****1234", LANDLINE),
+        # Bold or italic inside or around an e-mail's name (HTML <b> turned into Markdown).
+        ("邮箱 zhang**san**@qq.com", "邮箱 z***@qq.com", EMAIL),
+        ("邮箱 zhang*san*@qq.com", "邮箱 z***@qq.com", EMAIL),
+        # A URL ends at a comma or semicolon followed by a digit, and at anything written full-width.
+        ("网址www.jsxh.org,13800138000", "网址www.jsxh.org,138****8000", MOBILE),
+        ("网址www.jsxh.org;13800138000", "网址www.jsxh.org;138****8000", MOBILE),
+        ("网址www.jsxh.org，13800138000", "网址www.jsxh.org，138****8000", MOBILE),
+        ("网址https://jsxh.org：13800138000", "网址https://jsxh.org：138****8000", MOBILE),
+    ],
+)
+def test_numbers_written_in_other_ways_are_masked(text: str, expected: str, kind: str) -> None:
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == expected
+    assert [masking.kind for masking in maskings] == [kind]
+    assert mask_personal_data(masked_text) == (masked_text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kinds"),
+    [
+        (
+            f"见https://wj.qq.com/s?tel=13800138000&id={GROUPED_ID}",
+            "见https://wj.qq.com/s?tel=138****8000&id=320***********1237",
+            [MOBILE, RESIDENT_ID],
+        ),
+        (
+            "[问卷](https://wj.qq.com/s?tel=13800138000)",
+            "[问卷](https://wj.qq.com/s?tel=138****8000)",
+            [MOBILE],
+        ),
+        ("www.jsxh.org/form#tel=13800138000", "www.jsxh.org/form#tel=138****8000", [MOBILE]),
+        ("https://a.cn/?mail=zhang@qq.com", "https://a.cn/?mail=z***@qq.com", [EMAIL]),
+    ],
+)
+def test_numbers_in_url_query_strings_are_masked_and_the_url_kept(
+    text: str, expected: str, kinds: list[str]
+) -> None:
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == expected
+    assert [masking.kind for masking in maskings] == kinds
+    assert mask_personal_data(masked_text) == (masked_text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![现场照片](images/submissions/abc123.jpg)",
+        "![现场照片](images/submissions/13800138000.jpg?v=13800138000)",
+        "https://example.gov.cn/art/2020/2/12/art_13800138000.html?page=2",
+        "https://example.gov.cn/s?ids=1,2,3",
+    ],
+)
+def test_relative_link_targets_and_harmless_queries_stay(text: str) -> None:
+    assert mask_personal_data(text) == (text, [])
+
+
+def test_escaped_masks_in_a_link_query_render_as_stars() -> None:
+    masked_text, _ = mask_personal_data("[问卷](https://wj.qq.com/s?tel=13800138000)", escape_markdown=True)
+    assert markdown.markdown(masked_text) == '<p><a href="https://wj.qq.com/s?tel=138****8000">问卷</a></p>'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # <br> inside a number becomes a Markdown hard break; rendered, the number still shows whole
+        # (split over two lines).
+        ("电话138  \n00138000", "电话138****8000"),
+        ("电话138\\\n00138000", "电话138****8000"),
+        (f"身份证{GROUPED_ID[:6]}  \r\n{GROUPED_ID[6:]}", "身份证320***********1237"),
+    ],
+)
+def test_numbers_split_by_a_markdown_hard_break_are_found(text: str, expected: str) -> None:
+    masked_text, maskings = mask_personal_data(text)
+    assert masked_text == expected
+    assert len(maskings) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "html"),
+    [
+        # <b>320102</b>19900101<i>1237</i>: the marks' partners sit right outside the number.
+        (
+            "**320102**19900101*1237*",
+            r"320\*\*\*\*\*\*\*\*\*\*\*1237",
+            "<p>320***********1237</p>",
+        ),
+        ("电话：**138**00138000", r"电话：138\*\*\*\*8000", "<p>电话：138****8000</p>"),
+        ("邮箱 **zhangsan**@qq.com", r"邮箱 z\*\*\*@qq.com", "<p>邮箱 z***@qq.com</p>"),
+        ("`138`00138000", r"138\*\*\*\*8000", "<p>138****8000</p>"),
+        # A partner further away stays: the emphasis closes (or opens) right before the number.
+        (
+            "**电话：138**00138000，请联系",
+            r"**电话：**138\*\*\*\*8000，请联系",
+            "<p><strong>电话：</strong>138****8000，请联系</p>",
+        ),
+        (
+            "电话13800**138000 联系人**",
+            r"电话**138\*\*\*\*8000 联系人**",
+            "<p>电话<strong>138****8000 联系人</strong></p>",
+        ),
+        # Marks that pair up inside the number simply go.
+        ("138**0013**8000", r"138\*\*\*\*8000", "<p>138****8000</p>"),
+    ],
+)
+def test_emphasis_cut_by_a_masked_number_stays_balanced(text: str, expected: str, html: str) -> None:
+    masked_text, maskings = mask_personal_data(text, escape_markdown=True)
+    assert masked_text == expected
+    assert markdown.markdown(masked_text) == html
+    assert len(maskings) == 1 and "\\" not in maskings[0].masked
+    assert mask_personal_data(masked_text, escape_markdown=True) == (masked_text, [])
