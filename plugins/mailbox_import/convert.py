@@ -492,7 +492,8 @@ def _received_dates(message: Message) -> list[str]:
 def _lead_paragraph(soup: BeautifulSoup) -> str:
     """The first paragraph with some substance, whole (it is masked before it is shortened)."""
     for paragraph in soup.find_all(["p", "li", "div"]):
-        text = " ".join(paragraph.get_text(" ").split())
+        # Inline tags join without a space, as they render: a space would split a number or address.
+        text = " ".join(paragraph.get_text().split())
         if len(text) >= 10:
             return text
     return ""

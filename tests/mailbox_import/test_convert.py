@@ -354,6 +354,12 @@ def test_numbers_are_masked_before_a_title_or_summary_is_shortened():
     assert "19900101" not in summary
 
 
+def test_an_address_split_by_bold_is_masked_in_the_summary_too():
+    html = f"<p>{STORY}如需联系，请发邮件至zhang<b>san</b>@qq.com。</p>"
+    story = story_of(message(html, content_type="text/html; charset=utf-8"))
+    assert "zhang" not in story.summary and "san" not in story.summary.replace("三", "")
+
+
 def test_a_plain_text_story_beside_an_html_disclaimer_is_kept():
     raw = message(
         multipart(
