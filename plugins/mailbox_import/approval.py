@@ -8,10 +8,8 @@ because anyone can write those.
 import unicodedata
 from collections.abc import Collection
 
-DEFAULT_APPROVED_FOLDERS = ("已采用",)
 
-
-def is_approved(folder: str, approved_folders: Collection[str] = DEFAULT_APPROVED_FOLDERS) -> bool:
+def is_approved(folder: str, approved_folders: Collection[str]) -> bool:
     """True when the folder is, or lies inside, an approval folder.
 
     A name without "/" ("已采用") matches that folder at any depth ("收件箱/已采用", "已采用/2020年2月");
