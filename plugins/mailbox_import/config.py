@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .approval import is_discarded
+
 DEFAULTS: dict[str, Any] = {
     "MAILBOX_APPROVED_FOLDERS": ["已采用"],
     "MAILBOX_CONTENT_DIR": "content/submissions",
@@ -27,6 +29,14 @@ def _approved_folders(value: Any) -> tuple[str, ...]:
         return isinstance(name, str) and all(part.strip() for part in name.strip("/").split("/"))
 
     if isinstance(value, list | tuple) and all(is_folder_path(name) for name in value):
+        for name in value:
+            if is_discarded(name):
+                raise SystemExit(
+                    f"error: MAILBOX_APPROVED_FOLDERS names {name!r}, which lies in deleted or junk mail, "
+                    "where nothing is ever approved; change it in pelicanconf.py.\n"
+                    f"错误：MAILBOX_APPROVED_FOLDERS 中的 {name!r} 是已删除/垃圾邮件文件夹，"
+                    "放在那里的邮件不会被采用；请在 pelicanconf.py 中修改。"
+                )
         return tuple(value)
     raise SystemExit(
         f"error: MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as [\"已采用\"] or "

@@ -30,6 +30,12 @@ def test_approval_setting_that_is_not_a_list_of_folder_names_stops_with_a_clear_
         settings_with(tmp_path, approved)
 
 
+@pytest.mark.parametrize("approved", [["Trash/已采用"], ["已采用", "已删除"]])
+def test_approval_setting_naming_deleted_or_junk_mail_stops_with_a_clear_error(tmp_path, approved):
+    with pytest.raises(SystemExit, match=r"MAILBOX_APPROVED_FOLDERS.*deleted or junk.*pelicanconf\.py"):
+        settings_with(tmp_path, approved)
+
+
 def test_approval_setting_as_list_or_tuple_of_names_is_kept(tmp_path):
     assert settings_with(tmp_path, ["已采用", "收件箱/通过"]).approved_folders == ("已采用", "收件箱/通过")
     assert settings_with(tmp_path, ("已采用",)).approved_folders == ("已采用",)
