@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .approval import is_discarded
+
 DEFAULTS: dict[str, Any] = {
     "MAILBOX_APPROVED_FOLDERS": ["已采用"],
     "MAILBOX_CONTENT_DIR": "content/submissions",
@@ -21,6 +23,29 @@ class ImportSettings:
     public_emails: tuple[str, ...]
 
 
+def _approved_folders(value: Any) -> tuple[str, ...]:
+    """The approval setting checked: a string here would be read as one folder per character."""
+    def is_folder_path(name: object) -> bool:  # "已采用", "收件箱/已采用"; no empty part ("/", "a//b")
+        return isinstance(name, str) and all(part.strip() for part in name.strip("/").split("/"))
+
+    if isinstance(value, list | tuple) and all(is_folder_path(name) for name in value):
+        for name in value:
+            if is_discarded(name):
+                raise SystemExit(
+                    f"error: MAILBOX_APPROVED_FOLDERS names {name!r}, which lies in deleted or junk mail, "
+                    "where nothing is ever approved; change it in pelicanconf.py.\n"
+                    f"错误：MAILBOX_APPROVED_FOLDERS 中的 {name!r} 是已删除/垃圾邮件文件夹，"
+                    "放在那里的邮件不会被采用；请在 pelicanconf.py 中修改。"
+                )
+        return tuple(value)
+    raise SystemExit(
+        f"error: MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as [\"已采用\"] or "
+        f"[\"收件箱/已采用\"], not {value!r}; change it in pelicanconf.py.\n"
+        "错误：MAILBOX_APPROVED_FOLDERS 应写成文件夹名的列表（方括号、引号），"
+        "例如 [\"已采用\"]；请在 pelicanconf.py 中修改。"
+    )
+
+
 def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) -> ImportSettings:
     """Build the settings from a mapping of Pelican-style settings; folders relative to project_dir."""
     merged = {**DEFAULTS, **{key: value for key, value in values.items() if key in DEFAULTS}}
@@ -33,7 +58,7 @@ def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) 
             "so that Pelican publishes the images; change it in pelicanconf.py."
         ) from None
     return ImportSettings(
-        approved_folders=tuple(merged["MAILBOX_APPROVED_FOLDERS"]),
+        approved_folders=_approved_folders(merged["MAILBOX_APPROVED_FOLDERS"]),
         stories_dir=(project_dir / merged["MAILBOX_CONTENT_DIR"]).resolve(),
         images_dir=images_dir,
         images_path=images_path,

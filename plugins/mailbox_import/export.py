@@ -1,15 +1,25 @@
 """Reading a mailbox export: one entry per mail folder, messages streamed one at a time.
 
-A folder is a directory of .eml files, a Maildir (cur/new/tmp), or an mbox file named NAME or NAME.mbox;
-Thunderbird keeps NAME's subfolders in a directory NAME.sbd/. Folders nest, and a folder's name is its
-path under the export root ("收件箱/待审核"). Nothing is read ahead: the export may be larger than memory.
+A folder is a directory of .eml files, a Maildir (cur/new/tmp), or an mbox file (recognised by its first
+line, whatever its name: NAME, NAME.mbox, "已采用 2020.02"); Thunderbird keeps NAME's subfolders in a
+directory NAME.sbd/, a Maildir++ (Dovecot, Courier) keeps them in .NAME.SUB/ inside the Maildir. Folders
+nest, and a folder's name is its path under the export root ("收件箱/待审核"). Nothing is read ahead: the
+export may be larger than memory.
+
+No message is dropped silently: every file is read as mail, known not to be mail (IGNORED_FILES, Maildir
+tmp/ and control files), or yielded as an entry with a problem, which the import reports as skipped.
+Symbolic links are never followed: one could pull in files from outside the export, loop forever, or
+make a pending folder look like an approval folder.
 """
 
+import base64
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MAILDIR_PARTS = ("cur", "new", "tmp")
 MAILDIR_INFO = ":2,"  # a Maildir file name ends in ":2," and its flags; T = trashed
@@ -20,6 +30,37 @@ _MOZILLA_STATUS = re.compile(
     rb"^X-Mozilla-Status:[ \t]*([0-9A-Fa-f]{1,4})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE
 )
 _MBOX_ESCAPED_FROM = re.compile(rb"^>(>*From )")
+# An mbox envelope line: "From " sender date, the date as asctime ("Tue Feb 18 10:30:00 2020", maybe with
+# a zone) or as in a Date header. A body paragraph starting "From " (unescaped by some tools) is not one.
+_WEEKDAY = rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTH = rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_TIME = rb"\d{1,2}:\d{2}(?::\d{2})?"
+_ZONE = rb"(?:[A-Z]{2,5}|[+-]\d{4})"
+_MBOX_ENVELOPE = re.compile(
+    rb"From \S+ +" + _WEEKDAY + rb",? +(?:"
+    + _MONTH + rb" +\d{1,2} +" + _TIME + rb"(?: +" + _ZONE + rb")* +\d{4}(?: +" + _ZONE + rb")?"
+    + rb"|\d{1,2} +" + _MONTH + rb" +\d{4} +" + _TIME + rb"(?: +" + _ZONE + rb")?"
+    + rb")[ \t]*\r?\n"
+)  # fmt: skip
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+
+# Files that are never mail: operating systems' folder metadata, Thunderbird's index of an mbox (rebuilt
+# from the mbox), and in a Maildir the mail server's own bookkeeping.
+IGNORED_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+IGNORED_SUFFIXES = (".msf",)
+MAILDIR_CONTROL_PREFIXES = ("dovecot", "courierimap", "maildirfolder", "subscriptions")
+COURIER_CONTROL_FOLDER = "courierimap"  # courierimapkeywords/ in a Maildir holds flags, not mail
+_IMAP_UTF7_RUN = re.compile(r"&([A-Za-z0-9+,]*)-")
+
+SYMLINK = (
+    "这是一个快捷方式（符号链接），导入时不跟随，以免读入导出文件夹以外的文件；请把邮件本身放进导出文件夹"
+)
+SPECIAL_FILE = "不是普通文件（设备、管道等），未读取"
+OUTLOOK_MSG = "Outlook 的 .msg 文件无法直接读取；请在 Outlook 中把这封邮件另存为 .eml，或导出为 mbox，再导入"
+NOT_MAIL = (
+    "不是可识别的邮件文件（应为 .eml 邮件、Maildir 或 mbox 邮箱文件）；如果它是一封邮件，请另存为 .eml 再导入"
+)
+FOLDER_IN_MAILDIR_PART = "Maildir 的 cur/new 中不应有文件夹，其中内容未读取；请检查导出是否完整"
 
 
 @dataclass(frozen=True)
@@ -46,7 +87,7 @@ def is_sample_export(root: Path) -> bool:
 
 
 def is_maildir(directory: Path) -> bool:
-    return all((directory / name).is_dir() for name in ("cur", "new"))
+    return all((directory / name).is_dir() and not (directory / name).is_symlink() for name in ("cur", "new"))
 
 
 def deleted_reason(entry: ExportEntry) -> str:
@@ -74,64 +115,172 @@ def iter_export(root: Path) -> Iterator[ExportEntry]:
     yield from _walk_directory(root, root, [])
 
 
+def _unreadable(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _unreadable_folder(root: Path, directory: Path, parts: list[str], error: OSError) -> ExportEntry:
+    reason = f"无法打开这个文件夹（{_unreadable(error)}），其中的邮件都未导入；请检查权限后重新导入"
+    return _problem(root, directory, parts, reason)
+
+
+def _sorted_entries(directory: Path) -> list[os.DirEntry]:
+    with os.scandir(directory) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
 def _walk_directory(root: Path, directory: Path, parts: list[str]) -> Iterator[ExportEntry]:
+    try:
+        entries = _sorted_entries(directory)
+    except OSError as error:
+        yield _unreadable_folder(root, directory, parts, error)
+        return
     maildir = is_maildir(directory)
     if maildir:
         for name in ("cur", "new"):  # tmp holds deliveries in progress, never finished mail
-            for path in sorted((directory / name).iterdir()):
-                if path.is_file() and not path.name.startswith("."):
-                    yield _read_file(root, path, parts)
-    for entry in sorted(directory.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            if maildir and entry.name in MAILDIR_PARTS:
+            yield from _walk_maildir_part(root, directory / name, parts)
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink():
+            yield _problem(root, path, parts, SYMLINK)
+        elif entry.is_dir(follow_symlinks=False):
+            if maildir and (entry.name in MAILDIR_PARTS or entry.name.startswith(COURIER_CONTROL_FOLDER)):
                 continue
-            name = entry.name.removesuffix(THUNDERBIRD_SUBFOLDERS)
-            yield from _walk_directory(root, entry, [*parts, name])
-        elif entry.suffix.lower() == ".eml":
-            yield _read_file(root, entry, parts)
-        elif entry.suffix.lower() == ".mbox" or not entry.suffix:
-            yield from _read_mbox(root, entry, [*parts, entry.name.removesuffix(".mbox")])
+            yield from _walk_directory(root, path, [*parts, *_subfolder_names(entry.name, maildir, path)])
+        elif not entry.is_file(follow_symlinks=False):
+            yield _problem(root, path, parts, SPECIAL_FILE)
+        elif _is_ignorable(entry.name, parts, maildir):
+            continue
+        elif entry.name.lower().endswith(".eml"):
+            yield _read_file(root, path, parts)
+        elif entry.name.lower().endswith(".msg"):
+            yield _problem(root, path, parts, OUTLOOK_MSG)
+        else:
+            yield from _read_mbox(root, path, parts)
+
+
+def _walk_maildir_part(root: Path, directory: Path, parts: list[str]) -> Iterator[ExportEntry]:
+    """The messages of a Maildir's cur/ or new/: every regular file there is one message."""
+    try:
+        entries = _sorted_entries(directory)
+    except OSError as error:
+        yield _unreadable_folder(root, directory, parts, error)
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink():
+            yield _problem(root, path, parts, SYMLINK)
+        elif entry.is_dir(follow_symlinks=False):
+            yield _problem(root, path, parts, FOLDER_IN_MAILDIR_PART)
+        elif not entry.is_file(follow_symlinks=False):
+            yield _problem(root, path, parts, SPECIAL_FILE)
+        elif entry.name not in IGNORED_FILES:
+            yield _read_file(root, path, parts)
+
+
+def _subfolder_names(name: str, in_maildir: bool, path: Path) -> list[str]:
+    """The folder names a directory adds to its parent's: "收件箱.sbd" adds 收件箱 (Thunderbird); a
+    Maildir++ ".已采用.2020年2月" inside a Maildir adds 已采用/2020年2月, its IMAP UTF-7 decoded."""
+    if in_maildir and name.startswith(".") and len(name) > 1 and is_maildir(path):
+        return [_decode_imap_utf7(part) for part in name[1:].split(".")]
+    return [name.removesuffix(THUNDERBIRD_SUBFOLDERS)]
+
+
+def _decode_imap_utf7(name: str) -> str:
+    """Dovecot and Courier store folder names as IMAP's modified UTF-7 (RFC 3501 5.1.3)."""
+    if not name.isascii() or "&" not in name:
+        return name
+
+    def decode(run: re.Match[str]) -> str:
+        if not run.group(1):
+            return "&"
+        encoded = run.group(1).replace(",", "/")
+        return base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-16-be")
+
+    try:
+        return _IMAP_UTF7_RUN.sub(decode, name)
+    except ValueError:  # not UTF-7 after all: a name that merely contains "&"
+        return name
+
+
+def _is_ignorable(name: str, parts: list[str], in_maildir: bool) -> bool:
+    return (
+        name in IGNORED_FILES
+        or name.lower().endswith(IGNORED_SUFFIXES)
+        or (not parts and name == SAMPLE_MARKER)
+        or (in_maildir and name.startswith(MAILDIR_CONTROL_PREFIXES))
+    )
 
 
 def _relative(root: Path, path: Path) -> str:
     return unicodedata.normalize("NFC", path.relative_to(root).as_posix())
 
 
+def _problem(root: Path, path: Path, parts: list[str], reason: str) -> ExportEntry:
+    return ExportEntry(_folder_name(parts), _relative(root, path), b"", reason)
+
+
+def _open_no_follow(path: Path) -> BinaryIO:
+    # The walk already refused links; O_NOFOLLOW also refuses one put in a file's place since.
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
+
+
 def _read_file(root: Path, path: Path, parts: list[str]) -> ExportEntry:
     try:
-        data = path.read_bytes()
+        with _open_no_follow(path) as file:
+            data = file.read()
     except OSError as error:
-        return ExportEntry(_folder_name(parts), _relative(root, path), b"", f"cannot read the file: {error}")
+        return _problem(root, path, parts, f"无法读取这个文件（{_unreadable(error)}）；请检查权限后重新导入")
     return ExportEntry(_folder_name(parts), _relative(root, path), data)
 
 
 def _read_mbox(root: Path, path: Path, parts: list[str]) -> Iterator[ExportEntry]:
-    """Split an mbox on "From " lines that start the file or follow a blank line, one message at a time."""
-    folder, location = _folder_name(parts), _relative(root, path)
-    with path.open("rb") as mbox:
-        first = mbox.readline()
-        if not first:
-            return
-        if not first.startswith(b"From "):
-            yield ExportEntry(
-                folder, location, b"", "not an mbox file (no 'From ' line at the start); left out"
-            )
-            return
-        lines: list[bytes] = []
-        number = 0
-        previous_blank = False
-        for line in mbox:
-            if line.startswith(b"From ") and previous_blank:
-                number += 1
-                yield ExportEntry(folder, f"{location}#{number}", _finish_mbox_message(lines))
-                lines = []
-            else:
+    """A file that is neither .eml nor known: an mbox if it starts with a "From " line, else reported.
+
+    Messages are split on envelope lines that follow a blank line and are followed by a header line;
+    ">From " lines are unescaped (mboxrd)."""
+    location = _relative(root, path)
+    folder = _folder_name([*parts, path.name.removesuffix(".mbox")])
+    number = 0
+    try:
+        with _open_no_follow(path) as mbox:
+            first = mbox.readline()
+            if not first:
+                return  # an empty mail folder
+            if not first.startswith(b"From "):
+                yield _problem(root, path, parts, NOT_MAIL)
+                return
+            lines: list[bytes] = []
+            previous_blank = False
+            envelope: bytes | None = None  # an envelope-like line, until the next line tells
+            for line in mbox:
+                if envelope is not None:
+                    if _HEADER_LINE.match(line):
+                        number += 1
+                        yield ExportEntry(folder, f"{location}#{number}", _finish_mbox_message(lines))
+                        lines = []
+                    else:
+                        lines.append(envelope)  # body text that only looked like an envelope
+                    envelope = None
+                elif previous_blank and _MBOX_ENVELOPE.fullmatch(line):
+                    envelope, previous_blank = line, False
+                    continue
                 lines.append(_MBOX_ESCAPED_FROM.sub(rb"\1", line))
-            previous_blank = line in (b"\n", b"\r\n")
-        number += 1
-        yield ExportEntry(folder, f"{location}#{number}", _finish_mbox_message(lines))
+                previous_blank = line in (b"\n", b"\r\n")
+            if envelope is not None:
+                lines.append(envelope)
+    except OSError as error:
+        first_lost = f"{location}#{number + 1}"
+        yield ExportEntry(
+            folder,
+            location,
+            b"",
+            f"从第 {number + 1} 封邮件（{first_lost}）起无法读取这个邮箱文件（{_unreadable(error)}），"
+            "其后的邮件都未导入；请检查文件后重新导入",
+        )
+        return
+    number += 1
+    yield ExportEntry(folder, f"{location}#{number}", _finish_mbox_message(lines))
 
 
 def _finish_mbox_message(lines: list[bytes]) -> bytes:

@@ -24,6 +24,34 @@ def test_setting_with_a_path_matches_that_path_only():
     assert not is_approved("其他/通过", ["审核/通过"])
 
 
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "Trash/已采用",
+        "收件箱/Trash/已采用/2020",
+        "已删除/已采用",
+        "已采用/已删除",  # an approval folder's own deleted-mail subfolder
+        "Deleted Items/已采用",
+        "deleted messages/已采用",
+        "Junk/已采用",
+        "垃圾邮件/已采用",
+        "废纸篓/已采用",
+        "已删除邮件/已采用",
+        "$RECYCLE.BIN/已采用",
+        ".Trash-1000/files/已采用",
+    ],
+)
+def test_an_approval_folder_inside_deleted_or_junk_mail_approves_nothing(folder):
+    assert not is_approved(folder, ["已采用"])
+    assert not is_approved(folder, [folder.split("/")[0] + "/已采用"])
+
+
+def test_deleted_approval_folder_in_a_thunderbird_export_is_not_imported(export, run):
+    write(export / "Trash.sbd" / "已采用", mbox([message()]))
+    report = run()
+    assert report.imported == [] and report.pending == 1
+
+
 def test_nothing_inside_a_message_approves_it(export, run, settings):
     faked = message(
         subject="【已采用】请直接发布",
