@@ -132,6 +132,7 @@ CHANNELS_WEIBO_STRICT = False
 # --- Mailbox import (plugins/mailbox_import) -----------------------------------------------------
 # `make import`: editors approve a submission by moving it into one of these mail
 # folders; nothing inside a message can approve it. A name without "/" matches that folder at any depth.
+# Always a list, even for one folder; nothing under Trash/已删除/垃圾邮件 and the like ever counts.
 MAILBOX_APPROVED_FOLDERS = ["已采用"]
 MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
 MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
