@@ -7,9 +7,9 @@ photos; one in ten pending in an mbox) in a temporary folder, then prints messag
   - bare parse: email with policy.default, every part's content decoded (the floor),
   - first import: conversion in a process pool, one worker per core,
   - re-run: nothing changed, so nothing may be converted again,
-and the import's peak memory at 1,000 messages and at N (it should not grow with N), each import run in a
-process of its own: memory traced by Python (tracemalloc), and the process's peak resident size, which
-also counts what C libraries such as SQLite allocate (the conversion workers are not included).
+and the import's peak memory at 1,000 messages and at N (it should not grow with N), measured in a process
+of its own: memory traced by Python (tracemalloc) in a first import and in its re-run, and the process's
+peak resident size, which also counts what C libraries such as SQLite allocate (not the workers').
 Targets: first import within 10x of bare parse; re-run at least as fast as bare parse; memory flat.
 """
 
@@ -20,7 +20,6 @@ import email.policy
 import io
 import mailbox
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -168,25 +167,33 @@ def fresh_settings(work: Path) -> ImportSettings:
     return settings_from({}, work, content)
 
 
-def peak_memory(count: int, scratch: Path) -> tuple[float, float]:
-    """MiB traced by Python and MiB resident at most, for a first import of count messages in a fresh
-    process (so neither the bench's own data nor an earlier import is counted)."""
+def peak_memory(count: int, scratch: Path) -> list[float]:
+    """Peak MiB traced by Python in a first import of count messages and in its re-run, and peak MiB
+    resident, in a fresh process (so neither the bench's own data nor an earlier import is counted)."""
     export = scratch / f"export-{count}"
     make_export(export, count)
     site = scratch / f"site-{count}"
     fresh_settings(site)
     command = [sys.executable, __file__, "--peak-memory", str(export), str(site)]
-    traced, resident = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
-    return float(traced), float(resident)
+    return [
+        float(mib)
+        for mib in subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+    ]
 
 
 def print_peak_memory(export: Path, site: Path) -> None:
+    """Peak MiB traced by Python for a first import and for a re-run, then peak resident MiB (Linux's
+    VmHWM: unlike ru_maxrss it does not count the parent's memory before exec)."""
     settings = settings_from({}, site, site / "content")
     tracemalloc.start()
-    run_import(settings, export, progress=False)
-    _current, peak = tracemalloc.get_traced_memory()
-    resident_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(f"{peak / 2**20:.1f} {resident_kib / 2**10:.1f}")
+    peaks = []
+    for _first_then_rerun in range(2):
+        tracemalloc.reset_peak()
+        run_import(settings, export, progress=False)
+        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+    status = Path("/proc/self/status").read_text()
+    resident_kib = int(status.split("VmHWM:", 1)[1].split()[0])
+    print(*(f"{peak:.1f}" for peak in peaks), f"{resident_kib / 2**10:.1f}")
 
 
 def main() -> None:
@@ -223,11 +230,10 @@ def main() -> None:
         f"{first.skipped.total} skipped, {first.pending} pending"
     )
     print(f"re-run: {rerun.unchanged} unchanged, {rerun.imported.total} imported")
-    print(
-        f"peak memory of the import process: traced {small_peak[0]:.1f} MiB at 1,000 messages, "
-        f"{large_peak[0]:.1f} MiB at {count:,}; resident {small_peak[1]:.1f} MiB at 1,000, "
-        f"{large_peak[1]:.1f} MiB at {count:,}"
-    )
+    print(f"peak memory of the import process (MiB){'1,000 messages':>20}{f'{count:,} messages':>20}")
+    labels = ("traced, first import", "traced, re-run", "resident, both runs")
+    for label, small, large in zip(labels, small_peak, large_peak, strict=True):
+        print(f"  {label:36}{small:20.1f}{large:20.1f}")
 
 
 if __name__ == "__main__":
