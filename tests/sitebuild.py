@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -47,3 +48,12 @@ def build_site(
         timeout=300,
     )
     return Build(output, result.returncode, result.stdout + result.stderr)
+
+
+def content_with(folder: Path, stories: dict[str, str]) -> Path:
+    """A copy of the repository's content in `folder`, plus stories (file name -> Markdown text)."""
+    content = folder / "content"
+    shutil.copytree(REPO / "content", content)
+    for name, text in stories.items():
+        (content / "stories" / name).write_text(text, encoding="utf-8")
+    return content

@@ -1,7 +1,5 @@
-import shutil
-
 from accessibility.checks import images_without_alt
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 
 def test_images_without_alt():
@@ -10,12 +8,14 @@ def test_images_without_alt():
 
 
 def test_build_warns_naming_the_file(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "no-alt.md").write_text(
-        "Title: 无说明图片\nDate: 2020-03-02 09:00\nCategory: 工作动态\nSlug: no-alt\n\n"
-        "![](/images/none.jpg)\n",
-        encoding="utf-8",
+    content = content_with(
+        tmp_path,
+        {
+            "no-alt.md": (
+                "Title: 无说明图片\nDate: 2020-03-02 09:00\nCategory: 工作动态\nSlug: no-alt\n\n"
+                "![](/images/none.jpg)\n"
+            ),
+        },
     )
     build = build_site(tmp_path / "out", content=content)
     assert build.returncode == 0, build.log

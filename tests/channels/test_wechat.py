@@ -2,7 +2,6 @@
 
 import logging
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from channels.wechat import (
 )
 from PIL import Image
 from site_build import PUBLIC_URL, Site
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""
@@ -361,12 +360,14 @@ def test_copy_button_puts_the_fragment_on_the_clipboard_as_html(browser, preview
 
 
 def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "too-long.md").write_text(
-        "Title: " + "长" * 33 + "\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: too-long\n"
-        "Org: 江苏省某某行业协会商会联合会\n\n正文。\n",
-        encoding="utf-8",
+    content = content_with(
+        tmp_path,
+        {
+            "too-long.md": (
+                "Title: " + "长" * 33 + "\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: too-long\n"
+                "Org: 江苏省某某行业协会商会联合会\n\n正文。\n"
+            ),
+        },
     )
     relaxed = build_site(tmp_path / "relaxed", content=content)
     assert relaxed.returncode == 0, relaxed.log

@@ -1,7 +1,6 @@
 """Weibo messages: Weibo's own counting rule, the 140 limit, and what gives way when it is tight."""
 
 import logging
-import shutil
 from pathlib import Path
 
 import feedparser
@@ -16,7 +15,7 @@ from channels.weibo import (
     weibo_posts,
 )
 from site_build import PUBLIC_URL, Site
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 URL = "https://shzz.example.gov.cn/stories/2020/nanjing-logistics/"
 
@@ -159,12 +158,14 @@ def test_built_weibo_feed_carries_ready_messages_and_images(built_site: Site) ->
 
 
 def test_too_long_weibo_text_warns_or_stops_a_real_build(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "long-weibo.md").write_text(
-        "Title: 微博文案过长的稿件\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: long-weibo\n"
-        f"Org: 测试协会\nWeibo_text: {'长' * 150}\n\n正文。\n",
-        encoding="utf-8",
+    content = content_with(
+        tmp_path,
+        {
+            "long-weibo.md": (
+                "Title: 微博文案过长的稿件\nDate: 2020-03-01 10:00\nCategory: 工作动态\nSlug: long-weibo\n"
+                f"Org: 测试协会\nWeibo_text: {'长' * 150}\n\n正文。\n"
+            ),
+        },
     )
     relaxed = build_site(tmp_path / "relaxed", content=content)
     assert relaxed.returncode == 0, relaxed.log

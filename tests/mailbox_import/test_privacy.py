@@ -124,8 +124,7 @@ def test_landlines_are_masked(text: str, expected: str) -> None:
 
 def test_personal_emails_are_masked_and_the_public_mailbox_stays() -> None:
     text = (
-        f"来稿请发{PUBLIC_MAILBOX}（或 JSMZSHZZ@163.COM），"
-        "联系人邮箱 zhang.san@qq.com；备用 lisi＠126.com。"
+        f"来稿请发{PUBLIC_MAILBOX}（或 JSMZSHZZ@163.COM），联系人邮箱 zhang.san@qq.com；备用 lisi＠126.com。"
     )
     masked_text, maskings = mask_personal_data(text, public_emails=[PUBLIC_MAILBOX])
     assert masked_text == (

@@ -85,7 +85,9 @@ def test_the_back_button_returns_to_the_previous_search(open_page, server):
     page.get_by_label("搜索稿件").press("Enter")
     page.wait_for_function(f"document.getElementById('search-status').textContent.includes('{STORY_TERM}')")
     page.go_back()
-    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('“{COMMON_TERM}”')")
+    page.wait_for_function(
+        f"document.getElementById('search-status').textContent.includes('“{COMMON_TERM}”')"
+    )
     assert page.get_by_label("搜索稿件").input_value() == COMMON_TERM
     assert page.locator("#search-results li").count() == PAGE_SIZE
 

@@ -1,8 +1,6 @@
 """Metadata is text: whatever a title, summary or organization holds, pages never turn it into markup."""
 
-import shutil
-
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 HOSTILE = """Title: &#60;/title&#62;&#60;script&#62;alert(1)&#60;/script&#62;志愿服务
 Date: 2020-03-01 10:00
@@ -16,9 +14,7 @@ Org: 0;url=//evil.example/" http-equiv="refresh
 
 
 def test_hostile_metadata_stays_text_on_every_page(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    content = content_with(tmp_path, {"hostile.md": HOSTILE})
     build = build_site(tmp_path / "out", content=content)
     assert build.returncode == 0, build.log
     for page in build.html_files():

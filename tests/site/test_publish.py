@@ -1,19 +1,19 @@
 """The public build: absolute addresses from SITEURL, no drafts."""
 
-import shutil
-
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 SITEURL = "https://shzz.example.gov.cn"
 
 
 def test_publish_build_uses_absolute_siteurl_and_never_writes_drafts(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "draft.md").write_text(
-        "Title: 未完成的草稿\nDate: 2020-03-03 09:00\nCategory: 工作动态\n"
-        "Slug: unfinished\nStatus: draft\n\n草稿。\n",
-        encoding="utf-8",
+    content = content_with(
+        tmp_path,
+        {
+            "draft.md": (
+                "Title: 未完成的草稿\nDate: 2020-03-03 09:00\nCategory: 工作动态\n"
+                "Slug: unfinished\nStatus: draft\n\n草稿。\n"
+            ),
+        },
     )
     output = tmp_path / "out"
     (output / "stale").mkdir(parents=True)

@@ -1,8 +1,6 @@
 """A real build refuses a story whose metadata is outside the vocabularies, and says why."""
 
-import shutil
-
-from sitebuild import REPO, build_site
+from sitebuild import build_site, content_with
 
 BAD_STORY = """Title: 测试稿件
 Date: 2020-03-01 10:00
@@ -22,15 +20,8 @@ UNLABELLED_STORY = (
 )
 
 
-def content_with(tmp_path, story: str):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "stories" / "bad.md").write_text(story, encoding="utf-8")
-    return content
-
-
 def test_unknown_org_type_stops_the_build_naming_file_field_and_values(tmp_path):
-    build = build_site(tmp_path / "out", content=content_with(tmp_path, BAD_STORY))
+    build = build_site(tmp_path / "out", content=content_with(tmp_path, {"bad.md": BAD_STORY}))
     assert build.returncode != 0
     log = "".join(build.log.split())
     assert "stories/bad.md" in log
@@ -40,7 +31,7 @@ def test_unknown_org_type_stops_the_build_naming_file_field_and_values(tmp_path)
 
 
 def test_empty_org_type_and_region_build_and_show_unlabelled(tmp_path):
-    build = build_site(tmp_path / "out", content=content_with(tmp_path, UNLABELLED_STORY))
+    build = build_site(tmp_path / "out", content=content_with(tmp_path, {"bad.md": UNLABELLED_STORY}))
     assert build.returncode == 0, build.log
     page = build.page("stories/2020/waiting-for-editor/index.html")
     assert page.find("dl", class_="story__meta").get_text().count("未标注") == 2
