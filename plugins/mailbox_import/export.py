@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .approval import is_discarded
+
 MAILDIR_PARTS = ("cur", "new", "tmp")
 MAILDIR_INFO = ":2,"  # a Maildir file name ends in ":2," and its flags; T = trashed
 THUNDERBIRD_SUBFOLDERS = ".sbd"
@@ -97,6 +99,8 @@ def deleted_reason(entry: ExportEntry) -> str:
     flags = entry.location.rpartition(MAILDIR_INFO)[2] if MAILDIR_INFO in entry.location else ""
     if "T" in flags:
         return "Maildir 中已标记删除（T 标记），不导入"
+    if is_discarded(entry.folder):
+        return "位于已删除或垃圾邮件文件夹，不导入，也不算待审核"
     return ""
 
 

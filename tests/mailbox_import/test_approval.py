@@ -49,7 +49,10 @@ def test_an_approval_folder_inside_deleted_or_junk_mail_approves_nothing(folder)
 def test_deleted_approval_folder_in_a_thunderbird_export_is_not_imported(export, run):
     write(export / "Trash.sbd" / "已采用", mbox([message()]))
     report = run()
-    assert report.imported == [] and report.pending == 1
+    # Deleted mail waits for no one: it is reported as skipped, not counted as pending review.
+    assert report.imported == [] and report.pending == 0
+    ((folder, _location, reason),) = report.skipped
+    assert folder == "Trash/已采用" and "已删除或垃圾邮件" in reason
 
 
 def test_nothing_inside_a_message_approves_it(export, run, settings):
