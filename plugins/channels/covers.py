@@ -14,6 +14,7 @@ from .media import write_if_changed
 
 COVER_SIZES: tuple[tuple[int, int], ...] = ((900, 383), (500, 500))
 MAX_BYTES = 1_000_000
+ORIENTATION_TAG = 0x0112
 QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40, 30)  # tried in order until the file is small enough
 
 
@@ -95,8 +96,39 @@ def make_covers(source: Path) -> list[Cover]:
         raise CoverError(f"{source}: {error}") from error
 
 
+def _upright_size(source: Path) -> tuple[int, int]:
+    """The picture's size as shown, read from its header (EXIF orientations 5-8 turn it sideways)."""
+    with Image.open(source) as opened:
+        width, height = opened.size
+        return (
+            (height, width) if opened.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8) else (width, height)
+        )
+
+
+def _reuse_covers(source: Path, folder: Path) -> list[Cover] | None:
+    """The covers an earlier build wrote, when they are all there and newer than the source."""
+    targets = [(folder / cover_name(width, height), width, height) for width, height in COVER_SIZES]
+    source_time = source.stat().st_mtime
+    if not all(path.is_file() and path.stat().st_mtime >= source_time for path, _, _ in targets):
+        return None
+    try:
+        size = _upright_size(source)
+    except (UnidentifiedImageError, OSError):
+        return None
+    return [
+        Cover(
+            path.name, width, height, path.read_bytes(), upscaled=crop_size(*size, width, height)[0] < width
+        )
+        for path, width, height in targets
+    ]
+
+
 def write_covers(source: Path, folder: Path) -> list[Cover]:
-    """Make the covers from `source` and write them into `folder` (under output/, never content/)."""
+    """The covers from `source`, written into `folder` (under output/, never content/). Encoding is
+    the slow part of a build, so covers an earlier build wrote from the same picture are reused."""
+    reused = _reuse_covers(source, folder)
+    if reused is not None:
+        return reused
     covers = make_covers(source)
     for cover in covers:
         write_if_changed(folder, cover.name, cover.data)

@@ -1,6 +1,7 @@
 """WeChat covers: both sizes, centre-cropped, small JPEGs without EXIF, written where they are asked."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,36 @@ def test_write_covers_writes_both_files_into_the_given_folder(tmp_path: Path) ->
     covers = write_covers(source, folder)
     assert sorted(path.name for path in folder.iterdir()) == ["cover-500x500.jpg", "cover-900x383.jpg"]
     assert all((folder / cover.name).read_bytes() == cover.data for cover in covers)
+
+
+def test_a_rebuild_reuses_covers_until_the_picture_changes(tmp_path: Path, monkeypatch) -> None:
+    source = _banded(tmp_path / "source.jpg", (800, 600), vertical=True)
+    folder = tmp_path / "output" / "wechat" / "story"
+    first = write_covers(source, folder)
+
+    def no_encoding(_source: Path) -> list:
+        raise AssertionError("covers were encoded again")
+
+    monkeypatch.setattr("channels.covers.make_covers", no_encoding)
+    assert write_covers(source, folder) == first  # same bytes, same upscaled flags
+
+    monkeypatch.undo()
+    picture_changed = max(path.stat().st_mtime for path in folder.iterdir()) + 10
+    _banded(source, (1600, 1200), vertical=False)
+    os.utime(source, (picture_changed, picture_changed))
+    again = write_covers(source, folder)
+    assert [cover.upscaled for cover in again] == [False, False] != [cover.upscaled for cover in first]
+
+
+def test_reused_covers_know_a_sideways_photo_is_upright(tmp_path: Path) -> None:
+    source = tmp_path / "phone.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored 1000x600, shown 600x1000: too narrow for the 900-wide cover
+    Image.new("RGB", (1000, 600), (200, 30, 30)).save(source, exif=exif)
+    folder = tmp_path / "covers"
+    fresh = write_covers(source, folder)
+    assert [cover.upscaled for cover in write_covers(source, folder)] == [c.upscaled for c in fresh]
+    assert fresh[0].upscaled
 
 
 def test_unreadable_source_names_the_file(tmp_path: Path) -> None:
