@@ -36,6 +36,8 @@ def build_site(
 ) -> Build:
     """Run `pelican` from the repository root, as `make html` does, and keep its log."""
     command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output)]
+    # Each test site keeps its build cache beside its output, never in the repository's cache/.
+    extra_settings = {"CACHE_PATH": f"{output}-cache", **(extra_settings or {})}
     if extra_settings:
         # One -e for all: Pelican keeps only the last -e it is given.
         command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra_settings.items())]

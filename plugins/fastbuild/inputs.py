@@ -1,0 +1,127 @@
+"""What a page was rendered from: the template variables it read, and a digest of their values.
+
+A page is rendered again only when a variable it read last time has a different digest now. The
+variables are recorded while Jinja renders (every name lookup goes through the context, including in
+included templates and macros imported with context), so a template that reads `articles` on its
+first page only makes only that page depend on the whole list.
+"""
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from jinja2.runtime import Context
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+# The key under which a render's set of read variables travels through Jinja's contexts.
+READ_NAMES_KEY = "__fastbuild_read_names__"
+# Never part of a digest: every content object and URL wrapper carries the whole settings dict.
+SKIPPED_ATTRIBUTES = frozenset({"settings"})
+
+
+class RecordingContext(Context):
+    """A Jinja context that notes every template variable it resolves."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        read_names = self.parent.get(READ_NAMES_KEY)
+        if read_names is not None:
+            read_names.add(key)
+        return super().resolve_or_missing(key)
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Describer:
+    """Digests of template values, memoized for one build (objects are keyed by identity)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, str]] = {}
+
+    def _remember(self, value: Any, digest: str) -> str:
+        self._memo[id(value)] = (value, digest)  # the value is kept so that its id is not reused
+        return digest
+
+    def describe(self, value: Any) -> str:
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value)
+        if isinstance(value, datetime | date):
+            return f"{type(value).__name__}:{value.isoformat()}"
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if isinstance(value, Content):
+            return self._remember(value, self._content(value))
+        if isinstance(value, Mapping):
+            items = sorted((str(key), self.describe(item)) for key, item in value.items())
+            return self._remember(value, _hash("map", *(f"{key}={item}" for key, item in items)))
+        if isinstance(value, list | tuple):
+            return self._remember(value, _hash("seq", *(self.describe(item) for item in value)))
+        if isinstance(value, set | frozenset):
+            return self._remember(value, _hash("set", *sorted(self.describe(item) for item in value)))
+        return self._remember(value, self._object(value))
+
+    def reference(self, value: Any) -> str:
+        """A content object seen from another one (a neighbour, a translation): what a link shows."""
+        if isinstance(value, Content):
+            date_ = getattr(value, "date", None)
+            return _hash("ref", type(value).__name__, value.url, str(getattr(value, "title", "")),
+                         date_.isoformat() if date_ else "")
+        if isinstance(value, list | tuple):
+            return _hash("refs", *(self.reference(item) for item in value))
+        url = getattr(value, "url", None)
+        if isinstance(url, str) and not callable(value):
+            # A link target (category, tag, listing): a story's page shows its name and address.
+            kind = type(value)
+            return _hash(f"{kind.__module__}.{kind.__qualname__}", str(value), url)
+        return self.describe(value)
+
+    def _content(self, content: Content) -> str:
+        # The HTML with intra-site links resolved, so a linked story's new address is a change too.
+        html = content.get_content("")
+        summary = content.get_summary("") if html is not None else None  # static files have neither
+        parts = [type(content).__name__, html or "", summary or ""]
+        for name, value in sorted(vars(content).items()):
+            if name.startswith("_") or name in SKIPPED_ATTRIBUTES:
+                continue
+            parts.append(f"{name}={self.reference(value)}")
+        return _hash(*parts)
+
+    def _object(self, value: Any) -> str:
+        kind = type(value)
+        label = f"{kind.__module__}.{kind.__qualname__}"
+        cache_key = getattr(value, "cache_key", None)
+        if callable(cache_key):
+            # The object says what of it a page can show (a stable paginator's page).
+            return _hash(label, self.describe(cache_key()))
+        if callable(value):
+            # A function or Jinja global: its result may depend only on settings and its arguments.
+            return label
+        if isinstance(value, URLWrapper):
+            # Its __dict__ gains "name" and "slug" once a URL is formatted: use the properties.
+            return _hash(label, value.name, value.slug, value.url)
+        attributes = getattr(value, "__dict__", None)
+        if attributes is None:
+            return _hash(label, str(value))
+        parts = [label]
+        for name, item in sorted(attributes.items()):
+            # Leading underscores mark private state and lazily filled caches (a tag's _slug).
+            if name.startswith("_") or name in SKIPPED_ATTRIBUTES:
+                continue
+            parts.append(f"{name}={self.describe(item)}")
+        return _hash(*parts)
+
+
+def inputs_digest(describer: Describer, values: Mapping[str, Any], names: Iterable[str]) -> str:
+    """One digest of the named template variables' values; a missing name counts as missing."""
+    parts = []
+    for name in sorted(set(names) - {READ_NAMES_KEY}):
+        parts.append(f"{name}={describer.describe(values[name]) if name in values else '<missing>'}")
+    return _hash(*parts)

@@ -1,0 +1,71 @@
+"""Read the sources that are not in the reader cache on every core, before Pelican asks for them.
+
+Pelican reads articles one by one in `generate_context`, each through `Readers.read_file`, which first
+looks in its reader-level cache (CONTENT_CACHING_LAYER = "reader"). Filling that cache beforehand in a
+process pool leaves Pelican's own loop (metadata, signals, content objects) exactly as it is.
+"""
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from pelican.readers import Readers, _filter_discardable_metadata
+from pelican.utils import file_suffix
+
+logger = logging.getLogger(__name__)
+
+# Below this many files a pool costs more than it saves.
+MIN_FILES_FOR_POOL = 64
+
+_worker_readers: Readers | None = None
+
+
+def _read_one(path: str) -> tuple[str, Any]:
+    """In a worker: the reader's (content, metadata) for one file, or the error to report."""
+    assert _worker_readers is not None
+    reader = _worker_readers.readers[file_suffix(path)]
+    try:
+        content, metadata = reader.read(path)
+    except Exception as error:  # reported by Pelican itself when it reads the file again
+        return path, error
+    return path, (content, _filter_discardable_metadata(metadata))
+
+
+def _start_worker(readers: Readers) -> None:
+    global _worker_readers
+    _worker_readers = readers
+
+
+def uncached_sources(readers: Readers, base_path: str, files: Iterable[str]) -> list[str]:
+    """Absolute paths of the readable `files` whose reader-cache entry is missing or stale."""
+    missing = []
+    for name in files:
+        path = os.path.abspath(os.path.join(base_path, name))
+        if file_suffix(path) not in readers.readers:
+            continue
+        content, _ = readers.get_cached_data(path, (None, None))
+        if content is None:
+            missing.append(path)
+    return missing
+
+
+def read_in_parallel(readers: Readers, paths: list[str], workers: int) -> int:
+    """Read `paths` in `workers` forked processes into `readers`' cache; returns how many were cached.
+
+    A file that fails is left out of the cache, so Pelican reads it again and reports the error
+    with its usual message naming the file.
+    """
+    if workers < 2 or len(paths) < MIN_FILES_FOR_POOL:
+        return 0
+    context = multiprocessing.get_context("fork")
+    cached = 0
+    chunk = max(1, min(64, len(paths) // (workers * 8)))
+    with context.Pool(workers, initializer=_start_worker, initargs=(readers,)) as pool:
+        for path, result in pool.imap_unordered(_read_one, paths, chunksize=chunk):
+            if isinstance(result, Exception):
+                continue
+            readers.cache_data(path, result)
+            cached += 1
+    return cached

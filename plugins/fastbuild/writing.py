@@ -1,0 +1,254 @@
+"""Pelican's writer, deferred: pages are queued while the generators run, then rendered on every core,
+and a page whose inputs did not change since the last build is neither rendered nor rewritten.
+
+Pelican's own `write_file` still decides every page (pagination, relative URLs, overwrite rules,
+the `content_written` signal); only the render and the file write are taken over, through a template
+that records instead of rendering and a file opener that queues instead of writing.
+"""
+
+import io
+import logging
+import multiprocessing
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class QueuedPage:
+    name: str  # relative to the output folder
+    template: Any
+    localcontext: dict[str, Any]
+    shared_context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the last build knew of a page: the variables its render read and their digest."""
+
+    read_names: tuple[str, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class FlushReport:
+    rendered: int
+    unchanged: int
+    deleted: int
+    seconds: float
+
+
+class _QueueingTemplate:
+    """Stands in for a Jinja template inside Pelican's write_file: remembers what to render."""
+
+    def __init__(self, writer: "DeferredWriter", template: Any) -> None:
+        self._writer = writer
+        self._template = template
+
+    def render(self, localcontext: dict[str, Any]) -> str:
+        self._writer._pending_render = (self._template, localcontext)
+        return ""
+
+
+def _render(page: QueuedPage) -> tuple[str, set[str]]:
+    """The page's HTML and the template variables its render read."""
+    if page.localcontext.get("localsiteurl"):
+        # Content objects resolve their links against the shared context's localsiteurl.
+        page.shared_context["localsiteurl"] = page.localcontext["localsiteurl"]
+    read_names: set[str] = set()
+    page.template.environment.context_class = RecordingContext
+    html = page.template.render({**page.localcontext, READ_NAMES_KEY: read_names})
+    return html, read_names
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def render_pages(pages: list[QueuedPage], output: Path) -> dict[str, PageRecord]:
+    """Render and write `pages`; returns each page's record for the next build."""
+    describer = Describer()
+    records = {}
+    for page in pages:
+        html, read_names = _render(page)
+        _write_if_changed(output / page.name, html)
+        records[page.name] = PageRecord(
+            tuple(sorted(read_names)), inputs_digest(describer, page.localcontext, read_names)
+        )
+    return records
+
+
+def _render_share(pages: list[QueuedPage], output: Path, connection: Any) -> None:
+    """In a forked worker: render a share of the pages and send their records back."""
+    try:
+        connection.send(render_pages(pages, output))
+    except BaseException as error:
+        connection.send(error)
+    finally:
+        connection.close()
+
+
+def render_in_parallel(pages: list[QueuedPage], output: Path, workers: int) -> dict[str, PageRecord]:
+    """Render `pages` in `workers` processes (this one and forked children sharing its memory)."""
+    if workers < 2 or len(pages) < 2 * workers:
+        return render_pages(pages, output)
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=(pages[index::workers], output, sender))
+        process.start()
+        sender.close()
+        children.append((process, receiver))
+    records = render_pages(pages[0::workers], output)
+    for process, receiver in children:
+        result = receiver.recv()
+        process.join()
+        if isinstance(result, BaseException):
+            raise result
+        records.update(result)
+    return records
+
+
+class PageManifest:
+    """The pages a build wrote into one output folder, kept in the build cache for the next build."""
+
+    def __init__(self, cache_file: Path, fingerprint: str) -> None:
+        self.cache_file = cache_file
+        self.fingerprint = fingerprint
+
+    def load(self) -> tuple[dict[str, PageRecord], set[str]]:
+        """The records still valid for this build's fingerprint, and every page the last build wrote."""
+        try:
+            with self.cache_file.open("rb") as file:
+                saved = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+            return {}, set()
+        if not isinstance(saved, dict) or saved.get("version") != MANIFEST_VERSION:
+            return {}, set()
+        pages = saved["pages"]
+        valid = pages if saved["fingerprint"] == self.fingerprint else {}
+        return valid, set(pages)
+
+    def save(self, records: dict[str, PageRecord]) -> None:
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_file.with_suffix(".tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(
+                {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": records},
+                file,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        os.replace(temporary, self.cache_file)
+
+
+def remove_stale_pages(output: Path, names: set[str]) -> int:
+    """Delete pages an earlier build wrote that this build did not, and folders left empty."""
+    removed = 0
+    for name in sorted(names):
+        path = output / name
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+        folder = path.parent
+        while folder != output and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed
+
+
+class DeferredWriter(Writer):
+    """A Pelican Writer that queues pages and renders them when `flush` is called."""
+
+    manifest: PageManifest | None = None  # set by the plugin; None renders everything, keeps no records
+    workers: int = 1
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings)
+        self._queue: dict[str, QueuedPage] = {}
+        self._pending_render: tuple[Any, dict[str, Any]] | None = None
+        self._shared_context: dict[str, Any] = {}
+
+    def write_file(
+        self, name: Any, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> None:
+        self._shared_context = context
+        super().write_file(name, _QueueingTemplate(self, template), context, *args, **kwargs)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if self._pending_render is None:  # a feed or another direct write: Pelican's own way
+            return super()._open_w(filename, encoding, override)
+        template, localcontext = self._pending_render
+        self._pending_render = None
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            return io.StringIO()
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
+                "(set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        name = os.path.relpath(filename, self.output_path)
+        self._queue[name] = QueuedPage(name, template, localcontext, self._shared_context)
+        return io.StringIO()
+
+    def flush(self) -> FlushReport:
+        """Render every queued page whose inputs changed, and delete pages no longer written."""
+        started = time.perf_counter()
+        output = Path(self.output_path)
+        pages = list(self._queue.values())
+        self._queue = {}
+        known, last_written = self.manifest.load() if self.manifest else ({}, set())
+        describer = Describer()
+        records: dict[str, PageRecord] = {}
+        to_render = []
+        for page in pages:
+            record = known.get(page.name)
+            if (
+                record is not None
+                and (output / page.name).is_file()
+                and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
+            ):
+                records[page.name] = record
+            else:
+                to_render.append(page)
+        records.update(render_in_parallel(to_render, output, self.workers))
+        deleted = remove_stale_pages(output, last_written - set(records))
+        if self.manifest:
+            self.manifest.save(records)
+        report = FlushReport(len(to_render), len(pages) - len(to_render), deleted,
+                             time.perf_counter() - started)
+        logger.info(
+            "fastbuild: %d pages rendered, %d unchanged, %d removed in %.2f s",
+            report.rendered, report.unchanged, report.deleted, report.seconds,
+        )
+        return report

@@ -1,0 +1,105 @@
+"""Cached, parallel builds write exactly what a cold, serial build of the same content writes."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sitebuild import build_site, content_with
+
+STORY = """Title: 增量构建测试稿件 {n}
+Date: 2021-{month:02d}-{day:02d} 10:00
+Category: {category}
+Tags: 测试话题{tag}, 物资保障
+Slug: incremental-{n}
+Summary: 第 {n} 篇测试稿件的摘要。
+Org: 测试协会{n}
+Org_type: 慈善组织
+Region: {region}
+
+社会组织积极参与疫情防控工作，第 {n} 篇。
+
+- 组织志愿者
+- 募集物资
+"""
+CATEGORIES = ("工作动态", "经验做法", "先进典型")
+REGIONS = ("南京市", "苏州市", "省级")
+
+
+def story(n: int, body_extra: str = "") -> str:
+    text = STORY.format(
+        n=n,
+        month=1 + n % 12,
+        day=1 + n % 27,
+        category=CATEGORIES[n % 3],
+        tag=n % 4,
+        region=REGIONS[n % 3],
+    )
+    return text + body_extra
+
+
+def digests(output: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(output)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+    }
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Files that are only in one tree or differ in bytes (sitemap.xml still carries the build time)."""
+    a, b = digests(left), digests(right)
+    changed = {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
+    return sorted(changed - {"sitemap.xml"})
+
+
+def cold_serial_build(content: Path, output: Path) -> None:
+    build = build_site(
+        output,
+        content=content,
+        extra_settings={"FASTBUILD_WORKERS": 1, "FASTBUILD_SKIP_UNCHANGED": False},
+    )
+    assert build.returncode == 0, build.log
+
+
+def cached_build(content: Path, output: Path) -> None:
+    build = build_site(output, content=content, extra_settings={"FASTBUILD_WORKERS": 2})
+    assert build.returncode == 0, build.log
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    return content_with(tmp_path, {f"incremental-{n}.md": story(n) for n in range(80)})
+
+
+def test_parallel_cached_build_equals_cold_serial_build(content, tmp_path):
+    cold_serial_build(content, tmp_path / "serial")
+    cached_build(content, tmp_path / "parallel")
+    assert differences(tmp_path / "serial", tmp_path / "parallel") == []
+
+
+def test_rebuild_without_change_rewrites_no_page(content, tmp_path):
+    output = tmp_path / "site"
+    cached_build(content, output)
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
+    cached_build(content, output)
+    after = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
+    assert before == after
+
+
+def test_add_edit_delete_between_cached_builds_equal_cold_builds(content, tmp_path):
+    output = tmp_path / "site"
+    cached_build(content, output)
+    stories = content / "stories"
+    changes = {
+        "add": lambda: (stories / "incremental-new.md").write_text(story(500), encoding="utf-8"),
+        "edit": lambda: (stories / "incremental-7.md").write_text(
+            story(7, "\n新增的一段正文，链接到[另一篇]({filename}incremental-8.md)。\n"), encoding="utf-8"
+        ),
+        "delete": lambda: (stories / "incremental-12.md").unlink(),
+    }
+    for name, change in changes.items():
+        change()
+        cached_build(content, output)
+        cold_serial_build(content, tmp_path / f"cold-{name}")
+        assert differences(tmp_path / f"cold-{name}", output) == [], f"after {name}"
+    assert not (output / "stories" / "2021" / "incremental-12").exists()

@@ -1,0 +1,52 @@
+"""What a page was rendered from: recorded template variables and stable digests of their values."""
+
+from fastbuild.inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
+from jinja2 import DictLoader, Environment
+from pelican.urlwrappers import Tag
+
+SETTINGS = {"TAG_URL": "tag/{slug}/", "TAG_SAVE_AS": "tag/{slug}/index.html"}
+
+
+def render_recording(templates: dict[str, str], values: dict) -> set[str]:
+    environment = Environment(loader=DictLoader(templates))
+    environment.context_class = RecordingContext
+    read_names: set[str] = set()
+    environment.get_template("page.html").render({**values, READ_NAMES_KEY: read_names})
+    return read_names
+
+
+def test_records_names_read_in_extended_included_and_imported_templates():
+    templates = {
+        "base.html": "{{ site }}{% block body %}{% endblock %}",
+        "page.html": (
+            '{% extends "base.html" %}{% from "macros.html" import card with context %}'
+            '{% block body %}{% if first %}{{ first_only() }}{% endif %}{% include "part.html" %}'
+            "{{ card() }}{% endblock %}"
+            # Jinja looks names up when a block or macro starts, so a macro defers them to its call.
+            "{% macro first_only() %}{{ everything }}{% endmacro %}"
+        ),
+        "part.html": "{{ included }}",
+        "macros.html": "{% macro card() %}{{ from_macro }}{% endmacro %}",
+    }
+    values = {"site": 1, "first": False, "everything": 2, "included": 3, "from_macro": 4, "unused": 5}
+    read = render_recording(templates, values)
+    assert {"site", "first", "included", "from_macro"} <= read
+    assert "everything" not in read  # not read on this page: a change to it does not re-render it
+    assert "unused" not in read
+
+
+def test_digest_changes_with_a_value_and_only_for_the_names_read():
+    base = {"title": "甲", "articles": ["a", "b"], "other": 1}
+    digest = inputs_digest(Describer(), base, ["title", "articles"])
+    assert inputs_digest(Describer(), {**base, "other": 2}, ["title", "articles"]) == digest
+    assert inputs_digest(Describer(), {**base, "articles": ["a", "c"]}, ["title", "articles"]) != digest
+    assert inputs_digest(Describer(), {**base, "title": "乙"}, ["title", "articles"]) != digest
+    assert inputs_digest(Describer(), base, ["title"]) != digest
+
+
+def test_a_tag_has_the_same_digest_before_and_after_its_url_is_formatted():
+    tag = Tag("物资保障", SETTINGS)
+    before = Describer().describe(tag)
+    assert tag.url  # formats the URL, which adds "name" and "slug" to the tag's __dict__
+    assert Describer().describe(tag) == before
+    assert Describer().describe(Tag("志愿服务", SETTINGS)) != before
