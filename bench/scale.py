@@ -465,8 +465,8 @@ def table_rows(results: list[SizeResult]) -> list[list[str]]:
         row("files changed by a rebuild with no change", "", changed("no change", judged=False)),
         row("peak memory of our builds: highest process (processes)", f"< {MIB_LIMIT} MiB each", our_memory),
         row(
-            "  cross-check: ru_maxrss of the build tree",
-            "",
+            "cross-check: ru_maxrss of our build trees",
+            "upper bound",
             lambda r: f"{max(m.maxrss_mib for m in ours_builds(r)):.0f} MiB",
         ),
         row("peak memory, bare Pelican", "", memory(lambda r: r.bare)),
