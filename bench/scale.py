@@ -158,6 +158,7 @@ class Scratch:
     repo: Path
     hugo: Path | None
     stories: list[Story]
+    cache: Path  # our CACHE_PATH (Pelican's default "cache" if pelicanconf.py does not set it)
 
     @property
     def output(self) -> Path:
@@ -202,7 +203,7 @@ def make_scratch(count: int, with_hugo: bool) -> Scratch:
         shutil.copytree(repo / "content" / PHOTO_FOLDER, hugo / "static" / PHOTO_FOLDER)
         for story in stories:
             (hugo / "content" / "posts" / story.filename).write_text(hugo_markdown(story), encoding="utf-8")
-    return Scratch(folder, repo, hugo, stories)
+    return Scratch(folder, repo, hugo, stories, repo / ours.get("CACHE_PATH", "cache"))
 
 
 # --- Measuring -----------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def measure_size(count: int, runs: int, with_hugo: bool, keep: bool) -> SizeResu
     target = scratch.stories[count // 2]
     for run in range(1, runs + 1):
         progress(f"N = {count:,}, run {run} of {runs}")
-        for stale in (scratch.output, scratch.repo / "cache", scratch.bare_output):
+        for stale in (scratch.output, scratch.cache, scratch.bare_output):
             shutil.rmtree(stale, ignore_errors=True)
         timed("ours, cold", result.ours, ours, scratch.repo, log)
         timed("bare Pelican", result.bare, bare, scratch.folder, log)
