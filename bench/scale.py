@@ -549,6 +549,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch sites in bench/out/")
     arguments = parser.parse_args()
     sizes = sorted(int(size.replace("_", "")) for size in arguments.sizes.split(",") if size.strip())
+    about = machine()  # the commit measured, before anyone commits during the run
     with_hugo = shutil.which("hugo") is not None
     if not with_hugo:
         progress("hugo is not on PATH: the Hugo rows stay empty")
@@ -556,7 +557,6 @@ def main() -> None:
         measure_size(count, arguments.runs or default_runs(count), with_hugo, arguments.keep)
         for count in sizes
     ]
-    about = machine()
     print("\n" + about + "\n\n" + plain_table(results))
     table = markdown_table(results, about)
     arguments.markdown.parent.mkdir(parents=True, exist_ok=True)
