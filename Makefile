@@ -11,7 +11,7 @@ MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish clean test lint
+.PHONY: help venv import review html serve devserver publish clean test lint bench
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,3 +56,8 @@ lint: $(INSTALLED) ## Check the Python code with ruff
 
 test: lint ## Run the test suite (sets up .venv first if needed)
 	$(BIN)/pytest
+
+# make bench N=500 (one size) or BENCH_SIZES=200,1000; BENCH_RUNS=1; BENCH_README=1 puts the table in README.md.
+bench: $(INSTALLED) ## Scale benchmark: our build vs bare Pelican and Hugo at 1,000 and 10,000 stories (minutes)
+	$(BIN)/python bench/scale.py $(if $(N),--sizes $(N)) $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) \
+		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme)

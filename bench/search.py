@@ -1,5 +1,5 @@
 """How long full-text search (plugins/search) adds to a build, for the repository's content and for
-the same content plus N synthetic stories.
+the same content plus N synthetic stories (bench/stories.py).
 
     .venv/bin/python bench/search.py [N]      (default N = 300)
 
@@ -8,41 +8,18 @@ alone three times on the built output (median). Prints the times, the pages inde
 output/pagefind/. No targets are asserted; compare runs over time.
 """
 
-import random
-import re
 import shutil
 import statistics
 import sys
 import tempfile
-from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins")]
 
 from search.indexing import DEFAULT_SETTINGS, index_site  # noqa: E402
+from stories import write_stories  # noqa: E402
 from timed_build import build_seconds  # noqa: E402
-
-STORY = """Title: 基准稿件 {n}
-Date: {date:%Y-%m-%d %H:%M}
-Category: 工作动态
-Tags: 基准话题{tag}
-Slug: bench-{n}
-Summary: 第 {n} 篇基准稿件。
-Org: 基准协会{n}
-Region: 南京市
-
-{body}
-"""
-
-
-def sentences() -> list[str]:
-    """Real sentences from the bundled stories, so that synthetic bodies have a realistic vocabulary."""
-    found = []
-    for story in (ROOT / "content" / "stories").glob("*.md"):
-        body = story.read_text(encoding="utf-8").split("\n\n", 1)[1]
-        found += [s + "。" for s in re.split(r"。", body) if len(s.strip()) > 10 and "|" not in s]
-    return found
 
 
 def measure(label: str, content: Path, work: Path) -> None:
@@ -63,18 +40,12 @@ def measure(label: str, content: Path, work: Path) -> None:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    pool = sentences()
-    rng = random.Random(2020)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         measure("repository content", ROOT / "content", work / "repo")
         content = work / "content"
         shutil.copytree(ROOT / "content", content)
-        start = datetime(2020, 2, 1, 8, 0)
-        for n in range(count):
-            body = "\n\n".join("".join(rng.sample(pool, 4)) for _ in range(6))
-            text = STORY.format(n=n, date=start + timedelta(hours=n), tag=n % 20, body=body)
-            (content / "stories" / f"bench-{n}.md").write_text(text, encoding="utf-8")
+        write_stories(content, count)
         measure(f"repository content + {count} synthetic stories", content, work / "synthetic")
 
 
