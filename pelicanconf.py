@@ -37,6 +37,9 @@ DEFAULT_CATEGORY = "工作动态"
 # Stories get their own slug in front matter; the fallback uses the file name, never the title,
 # so a retitled story keeps its address.
 SLUGIFY_SOURCE = "basename"
+# Stories per listing page (plugins/pagination): archive pages hold this many, counted from the
+# oldest story, so they never change when stories are added; the first page holds the newest ones
+# (between this many and twice this many). Changing it renumbers every archive page once.
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {
     "index": None,
@@ -47,6 +50,7 @@ PAGINATED_TEMPLATES = {
     "org_type": None,
     "region": None,
 }
+# The first page at the listing's address; archive page n at .../page/n/, page 1 holding the oldest.
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -92,6 +96,7 @@ PLUGINS = [
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",
+    "pagination",
     "pelican.plugins.sitemap",
     "channels",
     "mailbox_import",
