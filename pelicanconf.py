@@ -97,13 +97,14 @@ PLUGINS = [
     "accessibility",
     "pelican.plugins.neighbors",
     "pagination",
-    "pelican.plugins.sitemap",
+    "sitemap_xml",
     "channels",
     "mailbox_import",
     "search",
 ]
-# sitemap.xml lists public pages only: the editors' WeChat previews (wechat/<slug>/) stay out.
-SITEMAP = {"format": "xml", "exclude": ["^wechat/"]}
+# sitemap.xml (plugins/sitemap_xml) lists public pages only: the editors' WeChat previews
+# (wechat/<slug>/) and the 404 page stay out. Regular expressions on the page's address.
+SITEMAP_XML_EXCLUDE = ["^wechat/", r"^404\.html$"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
