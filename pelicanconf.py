@@ -101,6 +101,8 @@ PLUGINS = [
     "channels",
     "mailbox_import",
     "search",
+    # Last, so its end-of-build summary comes after every other plugin's warnings.
+    "buildlog",
 ]
 # sitemap.xml (plugins/sitemap_xml) lists public pages only: the editors' WeChat previews
 # (wechat/<slug>/) and the 404 page stay out. Regular expressions on the page's address.
@@ -152,6 +154,11 @@ SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 if SEARCH_ENABLED:
     DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+
+# --- Build log (plugins/buildlog) ---------------------------------------------------------------
+# Warnings of one kind shown before the rest are only counted; the build ends with a summary, and
+# cache/build-warnings.txt lists every warning and error of the last build.
+BUILDLOG_SHOWN = 3
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [
