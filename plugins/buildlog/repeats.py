@@ -1,10 +1,14 @@
 """Warnings and errors of one kind shown a few times, then summarized once at the end of the build.
 
 A kind is one logger and one format string (`logger.warning("%s is dated %s …", path, date)` is one
-kind whatever the path). Pelican's own LimitFilter (pelican/log.py) still runs first, on each
-logger: it drops exact repeats, LOG_FILTER's ignored messages and, past its threshold, the records
-it groups by `limit_msg`; records it already groups are left to it here. This filter sits on the
-output handlers instead, so a hidden record still counts for `pelican --fatal warnings`.
+kind whatever the path and date). A format string that only wraps a message built elsewhere
+(`log.warning("channels: %s", problem)`) would make every problem one kind, so the arguments count
+with their shape: file names, quoted text and numbers left out.
+
+Pelican's own LimitFilter (pelican/log.py) still runs first, on each logger: it drops exact repeats,
+LOG_FILTER's ignored messages and, past its threshold, the records it groups by `limit_msg`; records
+it already groups are left to it here. This filter sits on the output handlers instead, so a hidden
+record still counts for `pelican --fatal warnings`.
 """
 
 import logging
@@ -16,6 +20,25 @@ from pathlib import Path
 # Source files named in a message: what an editor opens to fix it.
 SOURCE_FILE = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|mkd|rst|html?|eml|txt)\b")
 FILES_IN_SUMMARY = 3
+# What varies between messages of one kind, replaced by a mark in the argument's shape.
+VARYING = (
+    (re.compile(r"(?:[\w.-]*/)+[\w.-]*|[\w-]+\.[A-Za-z]\w{0,4}\b"), "<file>"),
+    (re.compile(r"“[^”]*”|‘[^’]*’|'[^']*'|\"[^\"]*\""), "<text>"),
+    (re.compile(r"\d+"), "<n>"),
+)
+
+
+def shape(value: object) -> str:
+    """An argument's text without what varies between messages of one kind."""
+    text = str(value)
+    for pattern, mark in VARYING:
+        text = pattern.sub(mark, text)
+    return text
+
+
+def kind_key(record: logging.LogRecord) -> tuple[str, int, str, tuple[str, ...]]:
+    args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
+    return record.name, record.levelno, str(record.msg), tuple(shape(arg) for arg in args)
 
 
 @dataclass
@@ -32,7 +55,7 @@ class RepeatedWarnings(logging.Filter):
     def __init__(self, shown: int = 3) -> None:
         super().__init__()
         self.shown = shown
-        self.kinds: dict[tuple[str, int, str], Kind] = {}
+        self.kinds: dict[tuple[str, int, str, tuple[str, ...]], Kind] = {}
         self.messages: list[str] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -46,9 +69,7 @@ class RepeatedWarnings(logging.Filter):
         if getattr(record, "limit_msg", None):  # grouped and limited by Pelican's LimitFilter already
             record.buildlog_shown = True
             return True
-        kind = self.kinds.setdefault(
-            (record.name, record.levelno, str(record.msg)), Kind(record.levelno, message)
-        )
+        kind = self.kinds.setdefault(kind_key(record), Kind(record.levelno, message))
         kind.count += 1
         source = SOURCE_FILE.search(message)
         if source and len(kind.files) < FILES_IN_SUMMARY and source.group() not in kind.files:

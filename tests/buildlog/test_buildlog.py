@@ -99,3 +99,16 @@ def test_records_pelican_already_groups_are_left_to_it(tmp_path):
     assert list(repeats.summaries("f")) == []
     repeats.write_list(tmp_path / "list.txt")
     assert (tmp_path / "list.txt").read_text(encoding="utf-8").count("missing") == 2
+
+
+def test_a_format_that_only_wraps_a_message_is_split_by_the_message_shape():
+    authors = [
+        ("channels: %s", (f"s{n}.md: WeChat author “{'甲' * (9 + n)}” has {9 + n} characters",))
+        for n in range(4)
+    ]
+    weibo = [("channels: %s", ("w.md: Weibo_text counts 161 of the 140",))]
+    through, repeats = logged(authors + weibo)
+    assert through[-1] == "channels: w.md: Weibo_text counts 161 of the 140"
+    assert len(through) == 4
+    (summary,) = repeats.summaries("list")
+    assert summary[1].startswith("4 warnings like “channels: s0.md: WeChat author")
