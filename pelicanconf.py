@@ -37,6 +37,9 @@ DEFAULT_CATEGORY = "工作动态"
 # Stories get their own slug in front matter; the fallback uses the file name, never the title,
 # so a retitled story keeps its address.
 SLUGIFY_SOURCE = "basename"
+# Stories per listing page (plugins/pagination): archive pages hold this many, counted from the
+# oldest story, so they never change when stories are added; the first page holds the newest ones
+# (between this many and twice this many). Changing it renumbers every archive page once.
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {
     "index": None,
@@ -47,6 +50,7 @@ PAGINATED_TEMPLATES = {
     "org_type": None,
     "region": None,
 }
+# The first page at the listing's address; archive page n at .../page/n/, page 1 holding the oldest.
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -92,16 +96,20 @@ PLUGINS = [
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",
-    "pelican.plugins.sitemap",
+    "pagination",
+    "sitemap_xml",
     "channels",
     "mailbox_import",
     "search",
+    # Its end-of-build summary comes after every other plugin's warnings.
+    "buildlog",
     # Last, so that it sees every other plugin's settings: reads and renders on every core and
     # skips pages whose inputs did not change (plugins/fastbuild/README.md).
     "fastbuild",
 ]
-# sitemap.xml lists public pages only: the editors' WeChat previews (wechat/<slug>/) stay out.
-SITEMAP = {"format": "xml", "exclude": ["^wechat/"]}
+# sitemap.xml (plugins/sitemap_xml) lists public pages only: the editors' WeChat previews
+# (wechat/<slug>/) and the 404 page stay out. Regular expressions on the page's address.
+SITEMAP_XML_EXCLUDE = ["^wechat/", r"^404\.html$"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
@@ -149,6 +157,11 @@ SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 if SEARCH_ENABLED:
     DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+
+# --- Build log (plugins/buildlog) ---------------------------------------------------------------
+# Warnings of one kind shown before the rest are only counted; the build ends with a summary, and
+# cache/build-warnings.txt lists every warning and error of the last build.
+BUILDLOG_SHOWN = 3
 
 # Main navigation: (label, URL relative to the site root).
 MENU_LINKS = [

@@ -6,7 +6,7 @@ from itertools import chain
 from pelican import signals
 from pelican.generators import Generator
 
-from .checks import alt_text_warnings
+from .checks import MISSING_ALT, images_without_alt
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +19,8 @@ def _warn_missing_alt(generators: list[Generator]) -> None:
         for kind in ("articles", "hidden_articles", "pages", "hidden_pages")
     )
     for content in contents:
-        for warning in alt_text_warnings(content.content, content.relative_source_path):
-            logger.warning(warning)
+        for src in images_without_alt(content.content):
+            logger.warning(MISSING_ALT, content.relative_source_path, src)
 
 
 def register() -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pagination import pages_to_write
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
@@ -193,10 +194,34 @@ class DeferredWriter(Writer):
         self._shared_context: dict[str, Any] = {}
 
     def write_file(
-        self, name: Any, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: dict[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
     ) -> None:
+        if not name:
+            return
         self._shared_context = context
-        super().write_file(name, _QueueingTemplate(self, template), context, *args, **kwargs)
+        # Listings are cut into stable pages (plugins/pagination), each then queued as one page.
+        pages = pages_to_write(name, url, template_name, paginated, self.settings, kwargs)
+        for save_as, page_kwargs in pages:
+            super().write_file(
+                save_as,
+                _QueueingTemplate(self, template),
+                context,
+                relative_urls=relative_urls,
+                paginated={},
+                template_name=template_name,
+                override_output=override_output,
+                url=url,
+                **page_kwargs,
+            )
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         if self._pending_render is None:  # a feed or another direct write: Pelican's own way

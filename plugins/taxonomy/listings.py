@@ -126,6 +126,7 @@ def write_listings(
         template_name="facet_index",
     )
     for listing in listings:
+        members = set(map(id, listing.articles))  # a set: a list scan per story grows as N squared
         write(
             listing.save_as,
             get_template("facet_listing"),
@@ -135,7 +136,7 @@ def write_listings(
             facet=facet,
             listing=listing,
             articles=listing.articles,
-            dates=[a for a in dates if a in listing.articles],
+            dates=[a for a in dates if id(a) in members],
             template_name=facet.field,
             page_name=listing.page_name,
             blog=True,

@@ -1,0 +1,40 @@
+"""sitemap.xml with content dates only (replaces pelican-sitemap, which dates indexes by build time)."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican, signals
+
+from .sitemap import DEFAULT_SETTINGS, is_listed, page_lastmod, page_url, render, write_if_changed
+
+# URL -> lastmod of every page written in this build, from content_written (main process).
+_pages: dict[str, Any] = {}
+_settings: dict[str, Any] = {}
+
+
+def _start(pelican: Pelican) -> None:
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+    _settings.clear()
+    _settings.update(pelican.settings)
+    _pages.clear()
+
+
+def _record(path: str, context: dict[str, Any]) -> None:
+    output_file = context.get("output_file") or os.path.relpath(path, _settings["OUTPUT_PATH"])
+    url = page_url(output_file, context)
+    if is_listed(url, context, _settings["SITEMAP_XML_EXCLUDE"]):
+        _pages[url] = page_lastmod(context)
+
+
+def _write(pelican: Pelican) -> None:
+    target = Path(pelican.output_path) / pelican.settings["SITEMAP_XML_SAVE_AS"]
+    write_if_changed(target, render(_pages, pelican.settings["SITEURL"]))
+    _pages.clear()
+
+
+def register() -> None:
+    signals.initialized.connect(_start)
+    signals.content_written.connect(_record)
+    signals.finalized.connect(_write)
