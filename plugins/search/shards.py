@@ -21,14 +21,18 @@ from pathlib import Path
 # The attribute the theme puts on story and page bodies (article.html, page.html). Pagefind indexes
 # only such pages once any page has one, so a shard must never be made of pages without it.
 SEARCHABLE_MARKER = b"data-pagefind-body"
-SEARCHABLE_ELEMENT = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
 STORY_YEAR = re.compile(r"stories/(\d{4})/")
 OTHER_PAGES = "pages"
 
 
 def is_searchable(html: bytes) -> bool:
     """Whether a written page has an element marked data-pagefind-body (not just the words)."""
-    return SEARCHABLE_MARKER in html and SEARCHABLE_ELEMENT.search(html) is not None
+    found = html.find(SEARCHABLE_MARKER)
+    while found != -1:
+        if html.rfind(b"<", 0, found) > html.rfind(b">", 0, found):  # inside a tag, not in text
+            return True
+        found = html.find(SEARCHABLE_MARKER, found + 1)
+    return False
 
 
 def searchable_pages(output: Path, folders: Iterable[str]) -> dict[str, str]:
