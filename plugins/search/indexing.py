@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import subprocess
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -161,10 +162,13 @@ def index_shard(
     bundles = output / BUNDLE_FOLDER
     fresh = bundles / f".new-{name}"
     shutil.rmtree(fresh, ignore_errors=True)
-    command = [str(binary), "--site", str(output), "--output-path", str(fresh),
-               "--glob", pagefind_glob(paths), "--quiet"]
+    # In Pagefind's configuration file, not on the command line: the glob of a large shard can be
+    # longer than one command-line argument may be.
+    config = {"site": str(output), "output_path": str(fresh), "glob": pagefind_glob(paths), "quiet": True}
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        with tempfile.TemporaryDirectory(prefix="search-") as folder:
+            Path(folder, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+            result = subprocess.run([binary], cwd=folder, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as error:
         shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(
