@@ -27,11 +27,11 @@ from .shards import (
     Manifest,
     ShardRecord,
     assign_shards,
-    bundle_files,
     file_sha256,
     manifest_path,
     searchable_pages,
     shards_to_index,
+    walk_files,
 )
 
 logger = logging.getLogger(__name__)
@@ -138,8 +138,8 @@ def pagefind_fingerprint(binary: Path) -> str:
 def sync_folder(source: Path, target: Path) -> None:
     """Make `target` hold exactly the files of `source` (then removed), leaving files whose bytes
     are already there untouched, so that a re-indexed shard changes only the files that differ."""
-    wanted = set(bundle_files(source))
-    for relative in bundle_files(target):
+    wanted = set(walk_files(source))
+    for relative in walk_files(target):
         if relative not in wanted:
             (target / relative).unlink()
     for relative in sorted(wanted):
@@ -185,7 +185,7 @@ def index_shard(
         (fresh / unused).unlink(missing_ok=True)
     bundle = bundles / name
     sync_folder(fresh, bundle)
-    return bundle_files(bundle), file_sha256(bundle / "pagefind-entry.json")
+    return walk_files(bundle), file_sha256(bundle / "pagefind-entry.json")
 
 
 def remove_stale_bundles(bundles: Path, shards: Iterable[str]) -> None:

@@ -41,16 +41,25 @@ def searchable_pages(output: Path, folders: Iterable[str]) -> dict[str, str]:
     rewritten with the same content is unchanged, and one the writer skipped keeps its old time."""
     pages = {}
     for folder in folders:
-        for directory, subfolders, files in os.walk(output / folder):
-            subfolders.sort()
-            for name in sorted(files):
-                if not name.endswith(".html"):
-                    continue
-                path = Path(directory, name)
-                html = path.read_bytes()
-                if is_searchable(html):
-                    pages[path.relative_to(output).as_posix()] = hashlib.sha256(html).hexdigest()
+        for relative in walk_files(output / folder):
+            if not relative.endswith(".html"):
+                continue
+            with open(output / folder / relative, "rb") as page:
+                html = page.read()
+            if is_searchable(html):
+                pages[f"{folder}/{relative}"] = hashlib.sha256(html).hexdigest()
     return pages
+
+
+def walk_files(folder: Path) -> list[str]:
+    """The files under `folder`, relative to it with "/", sorted (empty if it does not exist).
+    Plain strings, not Path objects: a site holds tens of thousands of pages."""
+    found = []
+    root = len(str(folder)) + 1
+    for directory, _, files in os.walk(folder):
+        prefix = directory[root:].replace(os.sep, "/")
+        found += [f"{prefix}/{name}" for name in files] if prefix else files
+    return sorted(found)
 
 
 def page_group(path: str) -> str:
@@ -133,11 +142,6 @@ def manifest_path(cache: Path, output: Path) -> Path:
     return cache / "search" / f"manifest-{key}.json"
 
 
-def bundle_files(bundle: Path) -> list[str]:
-    """The files of a bundle folder, relative to it, sorted (empty if it does not exist)."""
-    return sorted(path.relative_to(bundle).as_posix() for path in bundle.rglob("*") if path.is_file())
-
-
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -146,7 +150,7 @@ def bundle_intact(bundle: Path, record: ShardRecord) -> bool:
     """Whether `bundle` still holds exactly the files the last build wrote (file names are content
     hashes; the entry file names the index's metadata, itself named by the hash of the whole)."""
     entry = bundle / "pagefind-entry.json"
-    return entry.is_file() and file_sha256(entry) == record.entry and bundle_files(bundle) == record.files
+    return entry.is_file() and file_sha256(entry) == record.entry and walk_files(bundle) == record.files
 
 
 def shards_to_index(
