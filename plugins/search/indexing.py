@@ -272,7 +272,7 @@ def index_written_site(pelican: Pelican) -> None:
     languages = sorted(index.pages_by_language.items())
     counts = ", ".join(f"{count} in {language}" for language, count in languages)
     logger.info(
-        "search: %s pages in %d shards under %s, %d re-indexed (%s) in %.2f s",
+        "search: pages %s; %d shards under %s, %d re-indexed (%s) in %.2f s",
         counts, len(index.shards), index.bundle, len(index.reindexed),
         ", ".join(index.reindexed) or "no change", index.seconds,
     )
