@@ -151,7 +151,8 @@ MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by cont
 
 # --- Search (plugins/search; details in plugins/search/README.md) --------------------------------
 # Full-text search of story and page titles and bodies: Pagefind writes its index into output/pagefind/ after
-# every build. False writes no index and leaves out the 搜索 page (search/) and its menu link.
+# every build (in shards; only the ones whose pages changed). False writes no index and leaves out the
+# 搜索 page (search/) and its menu link.
 SEARCH_ENABLED = True
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"

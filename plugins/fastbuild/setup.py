@@ -17,14 +17,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 # Settings that do not change what is written, left out of the build fingerprint.
 NOT_IN_FINGERPRINT = ("CACHE_PATH", "OUTPUT_PATH", "FASTBUILD_WORKERS", "FASTBUILD_SKIP_UNCHANGED")
-FINGERPRINT_PREFIX = "build-"
+FINGERPRINT_PREFIX = "fingerprint-"
 # Caches of this many fingerprints are kept, so that alternating `make html` and `make publish`
 # (different settings) keeps both warm; older ones are deleted.
 KEPT_FINGERPRINTS = 3
 
 
 def configure_build(settings: dict[str, Any], output_path: str) -> None:
-    """Point every cache of this build at CACHE_PATH/build-<fingerprint>, dropping older ones.
+    """Point every cache of this build at CACHE_PATH/fingerprint-<fingerprint>, dropping older ones.
 
     The fingerprint covers settings, theme, plugin code and library versions, so a change to any of
     them starts every cache afresh; within one fingerprint each cache tracks its own files.
@@ -38,7 +38,7 @@ def configure_build(settings: dict[str, Any], output_path: str) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     os.utime(cache)  # most recently used
     others = sorted(
-        (folder for folder in root.glob(f"{FINGERPRINT_PREFIX}*") if folder != cache),
+        (folder for folder in root.glob(f"{FINGERPRINT_PREFIX}*") if folder.is_dir() and folder != cache),
         key=lambda folder: folder.stat().st_mtime,
         reverse=True,
     )

@@ -3,7 +3,8 @@ WCAG 2.1 AA with results shown, a phone's width, and the page without JavaScript
 
 import pytest
 from browsing import needs_chromium, served
-from sitebuild import REPO
+from shard_stories import story, story_path
+from sitebuild import REPO, build_site, content_with
 
 pytestmark = needs_chromium
 # An organization named in the body of exactly one story (checked below, against content/).
@@ -15,9 +16,27 @@ COMMON_TERM = "志愿"
 PAGE_SIZE = 10
 
 
+# A story of 2021 naming the same foundation: the site's index then has a shard for each year.
+LATER_STORY = ("foundation-report-2021", "2021-05-10 09:00")
+# A word in the 2021 story only (and nowhere else on the site).
+LATER_WORD = "蓝鲸"
+
+
 @pytest.fixture(scope="module")
 def server(site):
     with served(site.output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def two_year_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("two-years")
+    body = f"{STORY_TERM}发布2021年度报告，并资助{LATER_WORD}保护志愿服务项目。"
+    content = content_with(folder, {"later.md": story(*LATER_STORY, body)})
+    build = build_site(folder / "output", content, extra_settings={"CACHE_PATH": str(folder / "cache")})
+    assert build.returncode == 0, build.log
+    assert {"stories-2020", "stories-2021"} <= {path.name for path in (build.output / "pagefind").iterdir()}
+    with served(build.output) as url:
         yield url
 
 
@@ -69,6 +88,20 @@ def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_pag
     page.wait_for_url(server + STORY_PATH)
     assert STORY_TERM in page.locator("h1").inner_text()
     assert requested and all(url.startswith(server) for url in requested), requested
+
+
+def test_one_query_finds_stories_in_the_shards_of_two_years(open_page, two_year_server):
+    page, _ = open_page(two_year_server + f"search/?q={STORY_TERM}")
+    assert wait_for_results(page) == f"找到 2 篇与“{STORY_TERM}”有关的稿件。"
+    links = page.locator("#search-results a").evaluate_all("all => all.map(a => a.getAttribute('href'))")
+    assert sorted(links) == sorted(["/" + STORY_PATH, "/" + story_path(*LATER_STORY)])
+
+
+def test_a_word_only_one_shard_knows_still_narrows_the_results_of_the_others(open_page, two_year_server):
+    # The 2020 shard has never seen the word; on its own it would ignore it and list its story.
+    page, _ = open_page(two_year_server + f"search/?q={STORY_TERM}{LATER_WORD}")
+    assert wait_for_results(page) == f"找到 1 篇与“{STORY_TERM}{LATER_WORD}”有关的稿件。"
+    assert page.locator("#search-results a").get_attribute("href") == "/" + story_path(*LATER_STORY)
 
 
 def test_a_query_in_the_address_is_searched_on_arrival(open_page, server):

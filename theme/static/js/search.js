@@ -1,6 +1,7 @@
 // The search page (templates/search.html): runs the form's query against this site's own Pagefind
-// index (pagefind/, written by plugins/search) and lists the stories found. The query lives in the
-// address (?q=…), so a search can be bookmarked, shared and reached with the back button.
+// index (the shard bundles in pagefind/, written by plugins/search) and lists the stories found.
+// The query lives in the address (?q=…), so a search can be bookmarked, shared and reached with the
+// back button.
 // A classic script, not a module: opened from disk (file://) it still runs and can say that search
 // needs the site served over HTTP, where a module would silently not load at all.
 {
@@ -17,10 +18,36 @@
   // Site-relative addresses (SITEURL is relative in local builds) made absolute from this page.
   const bundleUrl = new URL(form.dataset.bundle, document.baseURI);
   const siteRoot = new URL(form.dataset.siteRoot, document.baseURI);
-  const pagefindReady = import(new URL("pagefind.js", bundleUrl).href).then(async (pagefind) => {
-    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 40 });
+  // The index comes in shards (one Pagefind bundle each, listed in bundles.json): the first one's
+  // pagefind.js searches them all once the others are merged into it.
+  async function loadPagefind() {
+    const response = await fetch(new URL("bundles.json", bundleUrl));
+    if (!response.ok) throw new Error(`search: ${response.url} answered ${response.status}`);
+    const [first, ...others] = (await response.json()).bundles.map((path) => new URL(path, bundleUrl));
+    const pagefind = await import(new URL("pagefind.js", first).href);
+    const options = { baseUrl: siteRoot.pathname, excerptLength: 40 };
+    await pagefind.options(options);
+    await Promise.all(others.map((bundle) => pagefind.mergeIndex(bundle.href, options)));
     return pagefind;
-  });
+  }
+  const pagefindReady = loadPagefind();
+
+  // Pagefind ignores a query word its index does not hold, and each shard is an index of its own: a
+  // shard lacking one word would list its pages that hold only the others. Keep only the results
+  // that hold every word some shard knows, as one index of the whole site would. Words are split as
+  // Pagefind splits them (Intl.Segmenter, in the page's language).
+  async function wholeSiteResults(pagefind, query, results) {
+    if (typeof Intl.Segmenter === "undefined") return results;
+    const segmenter = new Intl.Segmenter(document.documentElement.lang, { granularity: "word" });
+    const words = new Set();
+    for (const { segment, isWordLike } of segmenter.segment(query)) if (isWordLike) words.add(segment);
+    if (words.size < 2) return results;
+    const searches = await Promise.all(Array.from(words, (word) => pagefind.search(word)));
+    const required = searches
+      .filter((search) => search.results.length > 0)
+      .map((search) => new Set(search.results.map((result) => result.id)));
+    return results.filter((result) => required.every((holders) => holders.has(result.id)));
+  }
 
   function showUnavailable() {
     form.hidden = true;
@@ -77,16 +104,17 @@
       return;
     }
     status.textContent = "正在搜索……";
-    let search;
+    let results;
     try {
-      search = await (await pagefindReady).search(query);
+      const pagefind = await pagefindReady;
+      results = await wholeSiteResults(pagefind, query, (await pagefind.search(query)).results);
     } catch (error) {
       console.error("search: the index could not be loaded", error);
       showUnavailable();
       return;
     }
     if (query !== latestQuery) return;
-    pending = search.results;
+    pending = results;
     const count = pending.length;
     await showNextPage(query);
     if (query !== latestQuery) return;
