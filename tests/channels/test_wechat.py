@@ -225,7 +225,13 @@ def test_problems_are_warnings_unless_strict(caplog: pytest.LogCaptureFixture) -
 
 
 def _catalogue_settings(content_dir: Path) -> dict:
-    return {**DEFAULT_SETTINGS, "PATH": str(content_dir), "SITENAME": "测试站", "SITEURL": SITE}
+    return {
+        **DEFAULT_SETTINGS,
+        "PATH": str(content_dir),
+        "CACHE_PATH": str(content_dir.parent / "cache"),
+        "SITENAME": "测试站",
+        "SITEURL": SITE,
+    }
 
 
 def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tmp_path: Path) -> None:
@@ -240,7 +246,7 @@ def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tm
     settings = _catalogue_settings(content)
     pages: dict[str, dict] = {}
 
-    write_wechat(items, build_catalogue(items, settings), settings, output, pages.__setitem__)
+    covers = write_wechat(build_catalogue(items, settings), settings, output, pages.__setitem__)
 
     assert sorted(pages) == ["wechat/nanjing-logistics/index.html", "wechat/no-image/index.html"]
     assert [cover.name for cover in pages["wechat/nanjing-logistics/index.html"]["covers"]] == [
@@ -250,6 +256,10 @@ def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tm
     assert sorted(p.name for p in (output / "wechat" / "nanjing-logistics").iterdir()) == [
         "cover-500x500.jpg", "cover-900x383.jpg",
     ]  # fmt: skip
+    assert covers == [
+        "wechat/nanjing-logistics/cover-900x383.jpg",
+        "wechat/nanjing-logistics/cover-500x500.jpg",
+    ]
     assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()) == [
         "images/lead.jpg"
     ]
@@ -262,7 +272,7 @@ def test_two_stories_with_one_preview_folder_stop_the_build(tmp_path: Path) -> N
     items = [make_item(), make_item(id="urn:b", path="stories/2021/nanjing-logistics/", source_path="b.md")]
     settings = _catalogue_settings(tmp_path)
     with pytest.raises(WechatLimitError, match=r"b\.md and stories/2020-02-18-nanjing-logistics\.md"):
-        write_wechat(items, build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
+        write_wechat(build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
 
 
 def test_built_wechat_feed_parses_and_carries_clean_fragments(built_site: Site) -> None:
