@@ -23,7 +23,7 @@ from channels.wechat import (
     write_wechat,
 )
 from PIL import Image
-from site_build import PUBLIC_URL, Site
+from site_build import PUBLIC_URL, Site, make_site
 from sitebuild import build_site, content_with
 
 SITE = "https://shzz.example.gov.cn"
@@ -389,3 +389,40 @@ def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: P
     log = "".join(strict.log.split())
     assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
     assert "stories/too-long.md:WeChattitle" in log and "limitof32" in log
+
+
+def test_only_the_newest_stories_get_wechat_and_weibo_outputs(tmp_path: Path) -> None:
+    # The two newest WeChat stories are test-wechat-only (Apr 24) and test-imported (Apr 23);
+    # test-wide-cover (Apr 22, with a cover image) falls outside a window of two.
+    content = make_site(tmp_path)
+    result = build_site(
+        tmp_path / "output",
+        content=content,
+        extra_settings={"CHANNELS_RECENT_STORIES": 2, "CACHE_PATH": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 0, result.log
+    output = tmp_path / "output"
+    assert sorted(p.name for p in (output / "wechat").iterdir()) == ["test-imported", "test-wechat-only"]
+    assert sorted(p.name for p in (output / "wechat" / "test-imported").iterdir()) == [
+        "cover-500x500.jpg", "cover-900x383.jpg", "index.html",
+    ]  # fmt: skip
+    for feed in ("wechat", "weibo"):
+        entries = feedparser.parse((output / "feeds" / f"{feed}.rss.xml").read_bytes()).entries
+        assert [entry.title for entry in entries] == ["测试：只发微信和微博的稿件", "测试：导入的稿件"]
+    # The media and app feeds still carry it, up to their own limits.
+    for feed in ("all.atom.xml", "all.rss.xml", "app.rss.xml", "tag/ce-shi-hua-ti-jia.atom.xml"):
+        titles = [entry.title for entry in feedparser.parse((output / "feeds" / feed).read_bytes()).entries]
+        assert "测试：带封面和窄图的稿件" in titles, feed
+    assert len(list((tmp_path / "cache" / "channels-covers").iterdir())) == 1  # one picture, wide.jpg
+
+
+def test_one_kind_of_problem_logs_one_template(caplog: pytest.LogCaptureFixture) -> None:
+    # A build log summarizes repeated warnings by their template: the details must be arguments.
+    items = [make_item(title="字" * 33), make_item(id="urn:b", title="字" * 40, source_path="b.md")]
+    with caplog.at_level(logging.WARNING):
+        wechat_articles(items, strict=False)
+    first, second = caplog.records
+    assert first.msg == second.msg and first.args != second.args
+    assert second.getMessage() == "channels: b.md: WeChat title has 40 characters, over the limit of 32; " + (
+        "shorten the Title"
+    )
