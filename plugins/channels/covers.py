@@ -141,13 +141,16 @@ class CoverCache:
 
     def _store(self, key: str, covers: list[Cover]) -> list[Cover]:
         entry = self.folder / key
-        entry.mkdir(parents=True, exist_ok=True)
-        for cover in covers:
-            _replace_file(entry / cover.name, cover.data)
         manifest = [
             {"name": c.name, "width": c.width, "height": c.height, "upscaled": c.upscaled} for c in covers
         ]
-        _replace_file(entry / MANIFEST, json.dumps(manifest).encode("utf-8"))  # last: the entry is whole
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            for cover in covers:
+                _replace_file(entry / cover.name, cover.data)
+            _replace_file(entry / MANIFEST, json.dumps(manifest).encode("utf-8"))  # last: the entry is whole
+        except OSError:
+            pass  # e.g. another build pruning the same cache: the covers are made, only not kept
         return covers
 
     def prune(self) -> None:
