@@ -130,6 +130,10 @@ CHANNELS_INCLUDE_SAMPLES = True
 CHANNELS_FEED_LIMIT = 50
 # Newest stories in the client-app feeds (JSON Feed and its RSS twin); 0 = all.
 CHANNELS_APP_FEED_LIMIT = 50
+# WeChat previews and covers, Weibo messages and the wechat/weibo feeds serve stories about to be
+# posted: they are made for this many newest stories (by date) of each channel, not the whole
+# archive. 100 is about two weeks of a province's submissions; 0 = every story (slow on a big site).
+CHANNELS_RECENT_STORIES = 100
 # Client apps want a wide lead image: the first image at least this many pixels wide.
 CHANNELS_APP_MIN_IMAGE_WIDTH = 720
 # Feed titles shown in readers (after the site name): the defaults are CHANNELS_FEED_TITLES in

@@ -11,7 +11,8 @@ from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
 from .model import build_items
 from .opml import write_opml
-from .wechat import page_writer, write_wechat
+from .stale import owned_files, remove_stale
+from .wechat import COVER_FILES, page_writer, write_wechat
 from .weibo import write_weibo_feed
 
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
@@ -40,13 +41,15 @@ def _build_model(generators: list[Generator]) -> None:
 
 def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     catalogue = generator.context[CONTEXT_KEY]
+    settings = generator.settings
     output_dir = Path(writer.output_path)
-    write_media_feeds(catalogue, generator.settings, output_dir)
-    write_app_feeds(catalogue, generator.settings, output_dir)
-    write_opml(catalogue, generator.settings, output_dir)
-    items = generator.context[ITEMS_KEY]
-    write_wechat(items, catalogue, generator.settings, output_dir, page_writer(generator, writer))
-    write_weibo_feed(items, catalogue, generator.settings, output_dir)
+    write_media_feeds(catalogue, settings, output_dir)
+    write_app_feeds(catalogue, settings, output_dir)
+    write_opml(catalogue, settings, output_dir)
+    covers = write_wechat(catalogue, settings, output_dir, page_writer(generator, writer))
+    write_weibo_feed(catalogue, settings, output_dir)
+    feeds = [link.path for group in catalogue.groups for link in group.links] + [catalogue.opml.path]
+    remove_stale(output_dir, [*feeds, *covers], owned_files(output_dir, settings, COVER_FILES))
 
 
 def register() -> None:

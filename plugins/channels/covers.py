@@ -4,18 +4,26 @@ Made with Pillow from the story's lead image (its Cover, else its first image), 
 each shape, saved as baseline JPEG without EXIF or other metadata and under 1 MB.
 """
 
+import hashlib
 import io
+import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .media import write_if_changed
 
 COVER_SIZES: tuple[tuple[int, int], ...] = ((900, 383), (500, 500))
 MAX_BYTES = 1_000_000
-ORIENTATION_TAG = 0x0112
 QUALITIES = (90, 85, 80, 75, 70, 60, 50, 40, 30)  # tried in order until the file is small enough
+# Everything besides the picture that decides the covers' bytes: part of the cache key. Change
+# COVER_CODE_VERSION whenever make_covers changes what it makes from the same picture.
+COVER_CODE_VERSION = 1
+RECIPE = f"{COVER_CODE_VERSION} {COVER_SIZES} {QUALITIES} {MAX_BYTES} Pillow {PIL.__version__}"
+MANIFEST = "covers.json"
 
 
 class CoverError(ValueError):
@@ -96,40 +104,86 @@ def make_covers(source: Path) -> list[Cover]:
         raise CoverError(f"{source}: {error}") from error
 
 
-def _upright_size(source: Path) -> tuple[int, int]:
-    """The picture's size as shown, read from its header (EXIF orientations 5-8 turn it sideways)."""
-    with Image.open(source) as opened:
-        width, height = opened.size
-        return (
-            (height, width) if opened.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8) else (width, height)
-        )
+class CoverCache:
+    """Covers by source picture, kept between builds in `folder` (under Pelican's CACHE_PATH).
+
+    Encoding is the slow part, so a picture is made into covers once: an entry is keyed by the
+    picture's bytes and everything else that decides the result (sizes, qualities, Pillow version),
+    so a changed picture or recipe makes new covers, whatever the file times say. Entries no build
+    has used since the last `prune()` are removed then, which keeps the cache as small as the window.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: dict[str, list[Cover]] = {}
+
+    def covers(self, source: Path) -> list[Cover]:
+        """Every cover size from the image file `source`; raises CoverError naming it."""
+        try:
+            data = source.read_bytes()
+        except OSError as error:
+            raise CoverError(f"{source}: cannot be read ({error})") from error
+        key = hashlib.sha256(RECIPE.encode() + b"\0" + data).hexdigest()
+        if key not in self._made:
+            self._made[key] = self._read(key) or self._store(key, make_covers(source))
+        return self._made[key]
+
+    def _read(self, key: str) -> list[Cover] | None:
+        folder = self.folder / key
+        try:
+            entries = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            return [
+                Cover(e["name"], e["width"], e["height"], (folder / e["name"]).read_bytes(), e["upscaled"])
+                for e in entries
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # not there, or left half-written by an interrupted build: made again
+
+    def _store(self, key: str, covers: list[Cover]) -> list[Cover]:
+        entry = self.folder / key
+        manifest = [
+            {"name": c.name, "width": c.width, "height": c.height, "upscaled": c.upscaled} for c in covers
+        ]
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            for cover in covers:
+                _replace_file(entry / cover.name, cover.data)
+            _replace_file(entry / MANIFEST, json.dumps(manifest).encode("utf-8"))  # last: the entry is whole
+        except OSError:
+            pass  # e.g. another build pruning the same cache: the covers are made, only not kept
+        return covers
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use."""
+        if not self.folder.is_dir():
+            return
+        for entry in self.folder.iterdir():
+            if entry.name not in self._made:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
-def _reuse_covers(source: Path, folder: Path) -> list[Cover] | None:
-    """The covers an earlier build wrote, when they are all there and newer than the source."""
-    targets = [(folder / cover_name(width, height), width, height) for width, height in COVER_SIZES]
-    source_time = source.stat().st_mtime
-    if not all(path.is_file() and path.stat().st_mtime >= source_time for path, _, _ in targets):
-        return None
-    try:
-        size = _upright_size(source)
-    except (UnidentifiedImageError, OSError):
-        return None
-    return [
-        Cover(
-            path.name, width, height, path.read_bytes(), upscaled=crop_size(*size, width, height)[0] < width
-        )
-        for path, width, height in targets
-    ]
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (a reader never sees half a file)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
-def write_covers(source: Path, folder: Path) -> list[Cover]:
-    """The covers from `source`, written into `folder` (under output/, never content/). Encoding is
-    the slow part of a build, so covers an earlier build wrote from the same picture are reused."""
-    reused = _reuse_covers(source, folder)
-    if reused is not None:
-        return reused
-    covers = make_covers(source)
+@dataclass(frozen=True)
+class CoverFile:
+    """A cover written into the output folder, as a preview page and the WeChat feed describe it."""
+
+    name: str
+    width: int
+    height: int
+    length: int  # bytes
+    upscaled: bool
+
+
+def write_covers(source: Path, folder: Path, cache: CoverCache) -> list[CoverFile]:
+    """The covers from `source`, written into `folder` (under output/, never content/) unless a file
+    there already has the same bytes."""
+    covers = cache.covers(source)
     for cover in covers:
         write_if_changed(folder, cover.name, cover.data)
-    return covers
+    return [CoverFile(c.name, c.width, c.height, len(c.data), c.upscaled) for c in covers]

@@ -5,7 +5,7 @@ The catalogue is the one list the feed writers, the OPML file, the 订阅 page a
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from taxonomy.listings import DEFAULT_SETTINGS as TAXONOMY_DEFAULTS
@@ -34,6 +34,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # Newest items per feed; 0 means no limit.
     "CHANNELS_FEED_LIMIT": 50,
     "CHANNELS_APP_FEED_LIMIT": 50,
+    # WeChat previews and covers, Weibo messages and their two feeds serve stories about to be posted:
+    # they are made for this many newest stories of each of the two channels; 0 means every story.
+    "CHANNELS_RECENT_STORIES": 100,
     # The client-app lead image must be at least this wide (px).
     "CHANNELS_APP_MIN_IMAGE_WIDTH": 720,
     # Feed titles per kind; {name} is the category, tag, organization type or region.
@@ -132,9 +135,18 @@ class Section:
 class FeedCatalogue:
     groups: tuple[FeedGroup, ...]
     opml: FeedLink
+    # (kind, slug) and (kind, None) -> the group: every page asks for its feeds by kind and slug.
+    _index: dict[tuple[str, str | None], FeedGroup] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str | None], FeedGroup] = {}
+        for group in self.groups:
+            index.setdefault((group.kind, group.slug), group)
+            index.setdefault((group.kind, None), group)
+        object.__setattr__(self, "_index", index)
 
     def group(self, kind: str, slug: str | None = None) -> FeedGroup | None:
-        return next((g for g in self.groups if g.kind == kind and (slug is None or g.slug == slug)), None)
+        return self._index.get((kind, slug))
 
     def links_for(self, kind: str, slug: str | None = None) -> list[FeedLink]:
         group = self.group(kind, slug)
@@ -163,22 +175,34 @@ def _limited(items: Iterable[FeedItem], settings_key: str, settings: dict[str, A
     return items[:limit] if limit else items
 
 
+# How many newest items each kind of feed carries; the WeChat and Weibo feeds carry the same window
+# of recent stories as the previews, covers and messages made for them.
+LIMIT_SETTINGS = {
+    **dict.fromkeys(MEDIA_KINDS, "CHANNELS_FEED_LIMIT"),
+    "app": "CHANNELS_APP_FEED_LIMIT",
+    "wechat": "CHANNELS_RECENT_STORIES",
+    "weibo": "CHANNELS_RECENT_STORIES",
+}
+
+
 def make_group(
     kind: str, slug: str, name: str, page_path: str, items: Iterable[FeedItem], settings: dict[str, Any]
 ) -> FeedGroup:
     title = settings["CHANNELS_FEED_TITLES"][kind].format(name=name)
-    limit_key = "CHANNELS_APP_FEED_LIMIT" if kind == "app" else "CHANNELS_FEED_LIMIT"
+    limit_key = LIMIT_SETTINGS[kind]
     links = tuple(feed_link(kind, slug, title, fmt, settings) for fmt in KIND_FORMATS[kind])
     return FeedGroup(kind, slug, name, title, page_path, _limited(items, limit_key, settings), links)
 
 
 def _facet_groups(facet: Facet, items: list[FeedItem], settings: dict[str, Any]) -> list[FeedGroup]:
     """One feed per term of a taxonomy facet, for the same stories as its listing page."""
-    items = [item for item in items if facet.covers(item.category)]
+    by_slug: dict[str, list[FeedItem]] = {}
+    for item in items:
+        if facet.covers(item.category):
+            by_slug.setdefault(getattr(item, f"{facet.field}_slug"), []).append(item)
     groups = []
     for term in (*facet.terms, Term(UNLABELLED, UNLABELLED_SLUG)):
-        members = [item for item in items if getattr(item, f"{facet.field}_slug") == term.slug]
-        if members:
+        if members := by_slug.get(term.slug):
             url_setting = f"{facet.setting_prefix}_URL"
             page = settings.get(url_setting, TAXONOMY_DEFAULTS[url_setting]).format(slug=term.slug)
             groups.append(make_group(facet.field, term.slug, term.name, page, members, settings))
@@ -194,21 +218,28 @@ def build_catalogue(items: list[FeedItem], settings: dict[str, Any]) -> FeedCata
     media = [item for item in items if "media" in item.channels]
     groups = [make_group("site", "all", settings.get("SITENAME", ""), "", media, settings)]
 
+    # One pass over the stories, each filed under its category and tags, newest first as given.
+    by_category: dict[str, tuple[str, list[FeedItem]]] = {}
+    by_tag: dict[str, tuple[set[str], list[FeedItem]]] = {}
+    for item in media:
+        by_category.setdefault(item.category_slug, (item.category, []))[1].append(item)
+        for name, slug in zip(item.tags, item.tag_slugs, strict=True):
+            names, members = by_tag.setdefault(slug, (set(), []))
+            names.add(name)
+            if not members or members[-1] is not item:
+                members.append(item)
+
     category_order = {name: index for index, name in enumerate(CATEGORIES)}
     categories = sorted(
-        {(i.category, i.category_slug) for i in media},
-        key=lambda c: (category_order.get(c[0], len(CATEGORIES)), c[1]),
+        by_category.items(), key=lambda c: (category_order.get(c[1][0], len(CATEGORIES)), c[0])
     )
-    for name, slug in categories:
-        members = [item for item in media if item.category_slug == slug]
+    for slug, (name, members) in categories:
         page = settings.get("CATEGORY_URL", "category/{slug}.html").format(slug=slug)
         groups.append(make_group("category", slug, name, page, members, settings))
 
-    tags = sorted({(slug, tag) for i in media for tag, slug in zip(i.tags, i.tag_slugs, strict=True)})
-    for slug, name in tags:
-        members = [item for item in media if slug in item.tag_slugs]
+    for slug, (names, members) in sorted(by_tag.items(), key=lambda tag: tag[0]):
         page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
-        groups.append(make_group("tag", slug, name, page, members, settings))
+        groups.append(make_group("tag", slug, min(names), page, members, settings))
 
     for facet in FACETS:
         groups += _facet_groups(facet, media, settings)

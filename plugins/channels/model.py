@@ -1,21 +1,25 @@
 """The feed model: one FeedItem per published article, built once per build for every channel.
 
 Everything a channel writes comes from here, so IDs, dates, absolute URLs and images agree across
-the media, app, WeChat and Weibo outputs.
+the media, app, WeChat and Weibo outputs. An item's cheap fields (ID, dates, labels) are made for
+every article, because choosing what each feed carries needs them; its body (full HTML with absolute
+addresses, text, image sizes) is made on first use, so only the stories some written output carries
+pay for it, and once each.
 """
 
 import logging
 import mimetypes
 import re
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+import lxml.etree
+import lxml.html
 from PIL import Image, UnidentifiedImageError
 from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
 
@@ -27,6 +31,8 @@ CHANNELS: frozenset[str] = frozenset({"media", "wechat", "weibo", "app"})
 FEED_ID_NAMESPACE = uuid.UUID("5b0e2c1a-6f4d-5e0b-9a57-8d3c0b1f2e47")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+_UNADDRESSED = ("#", "mailto:", "tel:", "data:")  # left as written by absolutize_html
+_NOT_TEXT = ("script", "style", "template")  # their content is not part of an element's text
 
 
 class FeedModelError(ValueError):
@@ -46,14 +52,35 @@ class ImageRef:
 
 
 @dataclass(frozen=True)
+class ItemBody:
+    """The costly part of a FeedItem, made only for the items a written output carries."""
+
+    content_html: str  # full article HTML with absolute link and image URLs
+    summary_html: str
+    summary_text: str
+    image: ImageRef | None  # lead image: the cover, else the first image in the text
+    images: tuple[ImageRef, ...]  # every image in order; the cover first when the text lacks it
+
+
+BODY_FIELDS = frozenset(f.name for f in fields(ItemBody))
+
+
+class PendingBody:
+    """How to make an item's body; FeedItem swaps it for the ItemBody on first use."""
+
+    def __init__(self, make: Callable[[], ItemBody]) -> None:
+        self.make = make
+
+
+@dataclass(frozen=True)
 class FeedItem:
+    """One story as every channel sees it. The body's fields (content_html, summary_html,
+    summary_text, image, images) read like attributes; the body is made on first read."""
+
     id: str
     title: str
     url: str  # absolute
     path: str  # site-relative, e.g. "stories/2020/some-slug/"
-    content_html: str  # full article HTML with absolute link and image URLs
-    summary_html: str
-    summary_text: str
     published: datetime  # +08:00
     updated: datetime  # +08:00, never before published
     author: str  # the submitting organization
@@ -65,14 +92,40 @@ class FeedItem:
     org_type_slug: str  # taxonomy slug, "unlabelled" when not labelled
     region: str
     region_slug: str
-    image: ImageRef | None  # lead image: the cover, else the first image in the text
-    images: tuple[ImageRef, ...]  # every image in order; the cover first when the text lacks it
     channels: frozenset[str]  # subset of CHANNELS
     source_path: str  # relative to content/, e.g. "stories/2020-02-18-masks.md"
     is_sample: bool
     wechat_author: str | None  # a short name for the 公众号 author field (8 characters at most)
     wechat_digest: str | None
     weibo_text: str | None
+    body: ItemBody | PendingBody = field(repr=False, compare=False)
+
+    def made_body(self) -> ItemBody:
+        body = self.body
+        if isinstance(body, PendingBody):
+            body = body.make()
+            object.__setattr__(self, "body", body)  # made once; the reference to the article goes
+        return body
+
+    @property
+    def content_html(self) -> str:
+        return self.made_body().content_html
+
+    @property
+    def summary_html(self) -> str:
+        return self.made_body().summary_html
+
+    @property
+    def summary_text(self) -> str:
+        return self.made_body().summary_text
+
+    @property
+    def image(self) -> ImageRef | None:
+        return self.made_body().image
+
+    @property
+    def images(self) -> tuple[ImageRef, ...]:
+        return self.made_body().images
 
 
 def site_base_url(settings: dict[str, Any]) -> str:
@@ -121,23 +174,48 @@ def in_china_time(moment: datetime) -> datetime:
     return moment.astimezone(CHINA_TIME)
 
 
+def _parse_fragment(html: str) -> lxml.html.HtmlElement:
+    """`html` (any number of elements and text) inside one <div> parsed with lxml."""
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def _serialize_fragment(root: lxml.html.HtmlElement) -> str:
+    children = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return _escape_text(root.text or "") + children
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _absolutize_tree(root: lxml.html.HtmlElement, page_url: str) -> None:
+    for element in root.iter(lxml.etree.Element):  # not comments
+        for attribute in _URL_ATTRIBUTES:
+            value = element.get(attribute)
+            if value is not None and not value.startswith(_UNADDRESSED):
+                element.set(attribute, urljoin(page_url, value.strip()))
+        srcset = element.get("srcset")
+        if srcset is not None:
+            candidates = [part.strip().split(None, 1) for part in srcset.split(",") if part.strip()]
+            element.set("srcset", ", ".join(" ".join([urljoin(page_url, c[0]), *c[1:]]) for c in candidates))
+
+
 def absolutize_html(html: str, page_url: str) -> str:
     """Make every link and image address in `html` absolute, relative to the page's own URL."""
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(True):
-        for attribute in _URL_ATTRIBUTES:
-            value = tag.get(attribute)
-            if isinstance(value, str) and not value.startswith(("#", "mailto:", "tel:", "data:")):
-                tag[attribute] = urljoin(page_url, value.strip())
-        srcset = tag.get("srcset")
-        if isinstance(srcset, str):
-            candidates = [part.strip().split(None, 1) for part in srcset.split(",") if part.strip()]
-            tag["srcset"] = ", ".join(" ".join([urljoin(page_url, c[0]), *c[1:]]) for c in candidates)
-    return str(soup)
+    root = _parse_fragment(html)
+    _absolutize_tree(root, page_url)
+    return _serialize_fragment(root)
+
+
+def _tree_text(root: lxml.html.HtmlElement) -> str:
+    for element in list(root.iter(*_NOT_TEXT)):
+        element.drop_tree()  # keeps the text that follows it
+    return " ".join(" ".join(root.itertext()).split())
 
 
 def html_to_text(html: str) -> str:
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    """The visible text of `html`, whitespace collapsed to single spaces."""
+    return _tree_text(_parse_fragment(html))
 
 
 def image_ref(url: str, base_url: str, content_dir: Path) -> ImageRef:
@@ -197,37 +275,58 @@ def _is_true(value: Any) -> bool:
     return str(value).strip().lower() in {"true", "yes", "1", "是"}
 
 
-def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> FeedItem:
-    """One FeedItem from a Pelican article, once every generator has built its context."""
+class BodyMaker:
+    """Makes ItemBodies for one build; an image used by many stories is read once."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.base_url = site_base_url(settings)
+        self.content_dir = Path(settings["PATH"])
+        self._images: dict[str, ImageRef] = {}
+
+    def image(self, url: str) -> ImageRef:
+        if url not in self._images:
+            self._images[url] = image_ref(url, self.base_url, self.content_dir)
+        return self._images[url]
+
+    def body(self, article: Any, source_path: str, page_url: str, is_sample: bool) -> ItemBody:
+        content = _parse_fragment(article.get_content(self.base_url))
+        _absolutize_tree(content, page_url)
+        summary = _parse_fragment(article.get_summary(self.base_url))
+        _absolutize_tree(summary, page_url)
+        content_html, summary_html = _serialize_fragment(content), _serialize_fragment(summary)
+        if is_sample:
+            # Feeds leave the site: a fictional sample must say so wherever it is read.
+            content_html = SAMPLE_NOTICE_HTML + content_html
+            summary_html = SAMPLE_NOTICE_HTML + summary_html
+        summary_text = html_to_text(summary_html)  # the notice too, as before it was part of the HTML
+
+        image_urls = [src for img in content.iter("img") if (src := img.get("src"))]
+        cover_url = _cover_url(article.metadata.get("cover"), self.base_url)
+        if cover_url and cover_url not in image_urls:
+            image_urls.insert(0, cover_url)
+        images = tuple(self.image(url) for url in dict.fromkeys(image_urls))
+        lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
+        if cover_url and lead is not None and lead.path and lead.length is None:
+            log.warning(
+                "channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
+                source_path,
+                lead.path,
+            )
+        return ItemBody(content_html, summary_html, summary_text, lead, images)
+
+
+def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> FeedItem:
+    """One FeedItem from a Pelican article, once every generator has built its context; its body is
+    made by `bodies` when first read."""
     metadata = article.metadata
     source_path = Path(article.relative_source_path).as_posix()
-    base_url = site_base_url(settings)
-    page_url = f"{base_url}/{article.url}"
+    page_url = f"{bodies.base_url}/{article.url}"
     is_sample = _is_true(metadata.get("sample", ""))
-    content_html = absolutize_html(article.get_content(base_url), page_url)
-    summary_html = absolutize_html(article.get_summary(base_url), page_url)
-    if is_sample:
-        # Feeds leave the site: a fictional sample must say so wherever it is read.
-        content_html = SAMPLE_NOTICE_HTML + content_html
-        summary_html = SAMPLE_NOTICE_HTML + summary_html
     published = in_china_time(article.date)
     updated = in_china_time(getattr(article, "modified", None) or article.date)
     if updated < published:
         log.warning("channels: %s: Modified is before Date; using Date as the updated time", source_path)
         updated = published
-
-    image_urls = [img["src"] for img in BeautifulSoup(content_html, "html.parser").find_all("img", src=True)]
-    cover_url = _cover_url(metadata.get("cover"), base_url)
-    if cover_url and cover_url not in image_urls:
-        image_urls.insert(0, cover_url)
-    images = tuple(image_ref(url, base_url, content_dir) for url in dict.fromkeys(image_urls))
-    lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
-    if cover_url and lead is not None and lead.path and lead.length is None:
-        log.warning(
-            "channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
-            source_path,
-            lead.path,
-        )
 
     tags = tuple(getattr(article, "tags", None) or ())
     org_type = _text(metadata, "org_type")
@@ -237,9 +336,6 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
         title=str(article.title),
         url=page_url,
         path=article.url,
-        content_html=content_html,
-        summary_html=summary_html,
-        summary_text=html_to_text(summary_html),
         published=published,
         updated=updated,
         author=_text(metadata, "org") or settings.get("SITENAME", ""),
@@ -251,14 +347,13 @@ def feed_item(article: Any, settings: dict[str, Any], content_dir: Path) -> Feed
         org_type_slug=_term_slug(source_path, "Org_type", ORG_TYPES, org_type),
         region=region,
         region_slug=_term_slug(source_path, "Region", REGIONS, region),
-        image=lead,
-        images=images,
         channels=parse_channels(source_path, metadata.get("channels")),
         source_path=source_path,
         is_sample=is_sample,
         wechat_author=_text(metadata, "wechat_author") or None,
         wechat_digest=_text(metadata, "wechat_digest") or None,
         weibo_text=_text(metadata, "weibo_text") or None,
+        body=PendingBody(lambda: bodies.body(article, source_path, page_url, is_sample)),
     )
 
 
@@ -271,12 +366,12 @@ def build_items(
     Raises FeedModelError naming the files when two articles would share an ID.
     """
     now = in_china_time(now or datetime.now(CHINA_TIME))
-    content_dir = Path(settings["PATH"])
+    bodies = BodyMaker(settings)
     items: list[FeedItem] = []
     seen: dict[str, str] = {}
     include_samples = settings.get("CHANNELS_INCLUDE_SAMPLES", True)
     for article in articles:
-        item = feed_item(article, settings, content_dir)
+        item = feed_item(article, settings, bodies)
         if item.is_sample and not include_samples:
             continue
         if item.published > now:

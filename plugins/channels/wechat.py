@@ -19,16 +19,19 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
 
-from .covers import Cover, CoverError, write_covers
+from .covers import CoverCache, CoverError, CoverFile, write_covers
 from .links import FeedCatalogue
 from .media import add_image, render_feed, write_if_changed
 from .model import FeedItem, ImageRef, site_base_url
-from .problems import report
+from .problems import Problem, report
 
 log = logging.getLogger(__name__)
 
 STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build (default in links.py)
 PREVIEW_TEMPLATE = "wechat_preview"
+COVER_CACHE_FOLDER = "channels-covers"  # under Pelican's CACHE_PATH
+PREVIEW_ROOT = "wechat"  # previews and covers go to wechat/<slug>/
+COVER_FILES = f"{PREVIEW_ROOT}/*/cover-*.jpg"  # every cover file of the output folder
 PageWriter = Callable[[str, dict[str, Any]], None]  # (save_as, template variables) -> writes the page
 
 TITLE_LIMIT = 32
@@ -102,7 +105,7 @@ class WechatArticle:
     author: str
     digest: str
     fragment: str
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
 
 def is_wechat_link(href: str) -> bool:
@@ -326,32 +329,51 @@ def wechat_author(item: FeedItem) -> str:
     return item.wechat_author or item.author
 
 
-def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[str]:
+def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Problem]:
     """One message per WeChat limit the article breaks, naming its source file and the limit."""
     fragment = wechat_fragment(item) if fragment is None else fragment
     name = item.source_path
     problems = []
     if len(item.title) > TITLE_LIMIT:
         problems.append(
-            f"{name}: WeChat title has {len(item.title)} characters, over the limit of {TITLE_LIMIT}; "
-            "shorten the Title"
+            Problem(
+                "%s: WeChat title has %s characters, over the limit of %s; shorten the Title",
+                name,
+                len(item.title),
+                TITLE_LIMIT,
+            )
         )
     author = wechat_author(item)
     if len(author) > AUTHOR_LIMIT:
         problems.append(
-            f"{name}: WeChat author “{author}” has {len(author)} characters, over the limit "
-            f"of {AUTHOR_LIMIT}; add a short name of the organization to the front matter as Wechat_author"
+            Problem(
+                "%s: WeChat author “%s” has %s characters, over the limit of %s; add a short name of the "
+                "organization to the front matter as Wechat_author",
+                name,
+                author,
+                len(author),
+                AUTHOR_LIMIT,
+            )
         )
     digest = wechat_digest(item)
     if len(digest) > DIGEST_LIMIT:
         problems.append(
-            f"{name}: WeChat digest (Wechat_digest) has {len(digest)} characters, over the limit "
-            f"of {DIGEST_LIMIT}; shorten it"
+            Problem(
+                "%s: WeChat digest (Wechat_digest) has %s characters, over the limit of %s; shorten it",
+                name,
+                len(digest),
+                DIGEST_LIMIT,
+            )
         )
     if len(fragment) >= CONTENT_LIMIT:
         problems.append(
-            f"{name}: WeChat content is {len(fragment)} characters with markup; the limit is under "
-            f"{CONTENT_LIMIT}; split the article into two posts or shorten it"
+            Problem(
+                "%s: WeChat content is %s characters with markup; the limit is under %s; "
+                "split the article into two posts or shorten it",
+                name,
+                len(fragment),
+                CONTENT_LIMIT,
+            )
         )
     return problems
 
@@ -372,16 +394,18 @@ def wechat_articles(items: Iterable[FeedItem], strict: bool) -> dict[str, Wechat
 
 def preview_dir(item: FeedItem) -> str:
     """Site-relative folder of an article's editor preview and covers, e.g. "wechat/some-slug"."""
-    return f"wechat/{PurePosixPath(item.path).name}"
+    return f"{PREVIEW_ROOT}/{PurePosixPath(item.path).name}"
 
 
-def _write_item_covers(item: FeedItem, content_dir: Path, folder: Path) -> tuple[Cover, ...]:
+def _write_item_covers(
+    item: FeedItem, content_dir: Path, folder: Path, cache: CoverCache
+) -> tuple[CoverFile, ...]:
     """Covers from the lead image when it is a file of this site; none otherwise (the preview says so)."""
     source = content_dir / item.image.path if item.image and item.image.path else None
     if source is None or not source.is_file():
         return ()
     try:
-        covers = tuple(write_covers(source, folder))
+        covers = tuple(write_covers(source, folder, cache))
     except CoverError as error:
         log.warning("channels: %s: no WeChat cover: %s", item.source_path, error)
         return ()
@@ -397,7 +421,7 @@ def _write_item_covers(item: FeedItem, content_dir: Path, folder: Path) -> tuple
 
 
 def _fill_entry(
-    entry: FeedEntry, item: FeedItem, article: WechatArticle, covers: tuple[Cover, ...], base_url: str
+    entry: FeedEntry, item: FeedItem, article: WechatArticle, covers: tuple[CoverFile, ...], base_url: str
 ) -> None:
     entry.id(item.id)
     entry.title(article.title)
@@ -411,21 +435,20 @@ def _fill_entry(
         banner = covers[0]
         path = f"{preview_dir(item)}/{banner.name}"
         url = f"{base_url}/{path}"
-        add_image(entry, ImageRef(path, url, banner.width, banner.height, "image/jpeg", len(banner.data)))
+        add_image(entry, ImageRef(path, url, banner.width, banner.height, "image/jpeg", banner.length))
 
 
 def write_wechat(
-    items: Iterable[FeedItem],
-    catalogue: FeedCatalogue,
-    settings: dict[str, Any],
-    output_dir: Path,
-    write_page: PageWriter,
-) -> None:
-    """Covers and an editor's preview page per WeChat article, and the feed of fragments.
+    catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path, write_page: PageWriter
+) -> list[str]:
+    """Covers and an editor's preview page per story of the WeChat feed (the newest stories, see
+    CHANNELS_RECENT_STORIES), and the feed of fragments. Returns the site-relative paths of the
+    covers; the pages go to `write_page`.
 
-    Everything goes under `output_dir`; content/ is only read.
+    Everything goes under `output_dir`; content/ is only read; covers are cached under CACHE_PATH.
     """
-    wechat_items = [item for item in items if "wechat" in item.channels]
+    group = catalogue.group("wechat")
+    wechat_items = list(group.items) if group else []
     folders: dict[str, str] = {}
     for item in wechat_items:
         if (other := folders.setdefault(preview_dir(item), item.source_path)) != item.source_path:
@@ -436,10 +459,13 @@ def write_wechat(
     articles = wechat_articles(wechat_items, strict=settings[STRICT_SETTING])
     content_dir = Path(settings["PATH"])
     base_url = site_base_url(settings)
+    cache = CoverCache(Path(settings["CACHE_PATH"]) / COVER_CACHE_FOLDER)
     covers = {}
+    cover_paths = []
     for item in wechat_items:
         folder = preview_dir(item)
-        covers[item.id] = _write_item_covers(item, content_dir, output_dir / folder)
+        covers[item.id] = _write_item_covers(item, content_dir, output_dir / folder, cache)
+        cover_paths += [f"{folder}/{cover.name}" for cover in covers[item.id]]
         write_page(
             f"{folder}/index.html",
             {
@@ -451,16 +477,16 @@ def write_wechat(
                            "content": CONTENT_LIMIT},
             },
         )  # fmt: skip
-
-    group = catalogue.group("wechat")
-    if group is None or not group.items:
-        return
+    cache.prune()
+    if not wechat_items:
+        return cover_paths
 
     def fill(entry: FeedEntry, item: FeedItem) -> None:
         _fill_entry(entry, item, articles[item.id], covers[item.id], base_url)
 
     for link in group.links:
         write_if_changed(output_dir, link.path, render_feed(group, link, settings, fill))
+    return cover_paths
 
 
 def page_writer(generator: Any, writer: Any) -> PageWriter:

@@ -20,7 +20,7 @@ from feedgen.entry import FeedEntry
 from .links import FeedCatalogue
 from .media import render_feed, write_if_changed
 from .model import FeedItem, ImageRef
-from .problems import report
+from .problems import Problem, report
 
 STRICT_SETTING = "CHANNELS_WEIBO_STRICT"  # True: a message that cannot fit stops the build
 
@@ -41,7 +41,7 @@ class WeiboLengthError(ValueError):
 class WeiboPost:
     text: str
     images: tuple[ImageRef, ...]  # posted with the text; not counted
-    problems: tuple[str, ...]  # what had to give way, or why the message is still too long
+    problems: tuple[Problem, ...]  # what had to give way, or why the message is still too long
 
 
 def weibo_length(text: str) -> int:
@@ -99,8 +99,14 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
         problems = []
         if length > limit:
             problems.append(
-                f"{name}: Weibo_text counts {length} of the {limit} characters Weibo allows "
-                f"(Chinese 1, ASCII ½, each link {URL_WEIGHT}); shorten it in the front matter"
+                Problem(
+                    "%s: Weibo_text counts %s of the %s characters Weibo allows (Chinese 1, ASCII ½, "
+                    "each link %s); shorten it in the front matter",
+                    name,
+                    length,
+                    limit,
+                    URL_WEIGHT,
+                )
             )
         return WeiboPost(text, images, tuple(problems))
 
@@ -112,14 +118,23 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
         dropped.insert(0, tags.pop())
     if dropped:
         problems.append(
-            f"{name}: Weibo message too long for its topics; dropped {' '.join(dropped)} "
-            f"to stay within {limit} characters"
+            Problem(
+                "%s: Weibo message too long for its topics; dropped %s to stay within %s characters",
+                name,
+                " ".join(dropped),
+                limit,
+            )
         )
     bare_length = weibo_length(_compose(headline, "", tags, item.url))
     if bare_length > limit:
         problems.append(
-            f"{name}: Weibo headline and link alone count {bare_length} of the {limit} characters "
-            "Weibo allows; shorten the Title or give a Weibo_text in the front matter"
+            Problem(
+                "%s: Weibo headline and link alone count %s of the %s characters Weibo allows; "
+                "shorten the Title or give a Weibo_text in the front matter",
+                name,
+                bare_length,
+                limit,
+            )
         )
         return WeiboPost(_compose(headline, "", tags, item.url), images, tuple(problems))
     # The lead joins the headline with no separator, and rounding ASCII halves over the whole message
@@ -135,15 +150,13 @@ def weibo_posts(items: Iterable[FeedItem], strict: bool) -> dict[str, WeiboPost]
     return posts
 
 
-def write_weibo_feed(
-    items: Iterable[FeedItem], catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path
-) -> None:
-    """The Weibo feed: each item's description is the ready-to-post message, its images media:content."""
-    weibo_items = [item for item in items if "weibo" in item.channels]
-    posts = weibo_posts(weibo_items, strict=settings[STRICT_SETTING])
+def write_weibo_feed(catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path) -> None:
+    """The Weibo feed of the newest stories (CHANNELS_RECENT_STORIES): each item's description is the
+    ready-to-post message, its images media:content."""
     group = catalogue.group("weibo")
-    if group is None or not group.items:
+    if group is None:
         return
+    posts = weibo_posts(group.items, strict=settings[STRICT_SETTING])
 
     def fill(entry: FeedEntry, item: FeedItem) -> None:
         post = posts[item.id]

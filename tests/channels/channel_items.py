@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from channels.model import CHANNELS, CHINA_TIME, FeedItem
+from channels.model import BODY_FIELDS, CHANNELS, CHINA_TIME, FeedItem, ItemBody
 
 SITE = "https://shzz.example.gov.cn"
 
@@ -16,9 +16,6 @@ def _base_item() -> FeedItem:
         title="物流协会搭建应急运力对接平台",
         url=f"{SITE}/stories/2020/nanjing-logistics/",
         path="stories/2020/nanjing-logistics/",
-        content_html="<p>正文。</p>",
-        summary_html="<p>协会整合会员单位车辆与仓储资源，保障物资运输畅通。</p>",
-        summary_text="协会整合会员单位车辆与仓储资源，保障物资运输畅通。",
         published=published,
         updated=published,
         author="南京市物流协会",
@@ -30,17 +27,24 @@ def _base_item() -> FeedItem:
         org_type_slug="unlabelled",
         region="南京市",
         region_slug="nanjing",
-        image=None,
-        images=(),
         channels=CHANNELS,
         source_path="stories/2020-02-18-nanjing-logistics.md",
         is_sample=True,
         wechat_author=None,
         wechat_digest=None,
         weibo_text=None,
+        body=ItemBody(
+            content_html="<p>正文。</p>",
+            summary_html="<p>协会整合会员单位车辆与仓储资源，保障物资运输畅通。</p>",
+            summary_text="协会整合会员单位车辆与仓储资源，保障物资运输畅通。",
+            image=None,
+            images=(),
+        ),
     )
 
 
 def make_item(**changes: Any) -> FeedItem:
-    """A FeedItem for a plain sample story; keyword arguments replace any field."""
-    return replace(_base_item(), **changes)
+    """A FeedItem for a plain sample story; keyword arguments replace any field, the body's too."""
+    base = _base_item()
+    body_changes = {name: changes.pop(name) for name in BODY_FIELDS & changes.keys()}
+    return replace(base, body=replace(base.made_body(), **body_changes), **changes)

@@ -8,6 +8,7 @@ import pytest
 from channels.covers import (
     COVER_SIZES,
     MAX_BYTES,
+    CoverCache,
     CoverError,
     centre_crop,
     encode_jpeg,
@@ -111,38 +112,90 @@ def test_transparent_png_is_laid_on_white(tmp_path: Path) -> None:
 def test_write_covers_writes_both_files_into_the_given_folder(tmp_path: Path) -> None:
     source = _banded(tmp_path / "source.jpg", (1200, 800), vertical=True)
     folder = tmp_path / "output" / "wechat" / "story"
-    covers = write_covers(source, folder)
+    covers = write_covers(source, folder, CoverCache(tmp_path / "cache"))
     assert sorted(path.name for path in folder.iterdir()) == ["cover-500x500.jpg", "cover-900x383.jpg"]
-    assert all((folder / cover.name).read_bytes() == cover.data for cover in covers)
+    made = make_covers(source)
+    assert [(folder / cover.name).read_bytes() for cover in covers] == [cover.data for cover in made]
+    assert [cover.length for cover in covers] == [len(cover.data) for cover in made]
 
 
-def test_a_rebuild_reuses_covers_until_the_picture_changes(tmp_path: Path, monkeypatch) -> None:
+def _no_encoding(_source: Path) -> list:
+    raise AssertionError("covers were encoded again")
+
+
+def test_one_picture_is_encoded_once_and_kept_between_builds(tmp_path: Path, monkeypatch) -> None:
     source = _banded(tmp_path / "source.jpg", (800, 600), vertical=True)
-    folder = tmp_path / "output" / "wechat" / "story"
-    first = write_covers(source, folder)
+    cache_dir = tmp_path / "cache"
+    first = write_covers(source, tmp_path / "output" / "a", CoverCache(cache_dir))
+    monkeypatch.setattr("channels.covers.make_covers", _no_encoding)
+    # Another story with the same picture under another name, in this build and the next one.
+    copy = tmp_path / "copy.jpg"
+    copy.write_bytes(source.read_bytes())
+    next_build = CoverCache(cache_dir)
+    assert write_covers(copy, tmp_path / "output" / "b", next_build) == first  # same sizes and flags
+    for cover in first:
+        assert (tmp_path / "output/a" / cover.name).read_bytes() == (
+            tmp_path / "output/b" / cover.name
+        ).read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "copy.jpg", "output", "source.jpg"]
 
-    def no_encoding(_source: Path) -> list:
-        raise AssertionError("covers were encoded again")
 
-    monkeypatch.setattr("channels.covers.make_covers", no_encoding)
-    assert write_covers(source, folder) == first  # same bytes, same upscaled flags
-
-    monkeypatch.undo()
-    picture_changed = max(path.stat().st_mtime for path in folder.iterdir()) + 10
+def test_a_changed_picture_makes_new_covers_whatever_its_file_time(tmp_path: Path) -> None:
+    source = _banded(tmp_path / "source.jpg", (800, 600), vertical=True)
+    folder, cache_dir = tmp_path / "output", tmp_path / "cache"
+    first = write_covers(source, folder, CoverCache(cache_dir))
+    first_bytes = (folder / first[0].name).read_bytes()
+    stamp = source.stat().st_mtime
     _banded(source, (1600, 1200), vertical=False)
-    os.utime(source, (picture_changed, picture_changed))
-    again = write_covers(source, folder)
+    os.utime(source, (stamp - 100, stamp - 100))  # an older time than the cached covers
+    again = write_covers(source, folder, CoverCache(cache_dir))
     assert [cover.upscaled for cover in again] == [False, False] != [cover.upscaled for cover in first]
+    assert (folder / again[0].name).read_bytes() != first_bytes
 
 
-def test_reused_covers_know_a_sideways_photo_is_upright(tmp_path: Path) -> None:
+def test_an_unchanged_cover_file_is_not_rewritten(tmp_path: Path) -> None:
+    source = _banded(tmp_path / "source.jpg", (800, 600), vertical=True)
+    folder = tmp_path / "output"
+    (cover, _) = write_covers(source, folder, CoverCache(tmp_path / "cache"))
+    os.utime(folder / cover.name, (1_000_000, 1_000_000))
+    write_covers(source, folder, CoverCache(tmp_path / "cache"))
+    assert (folder / cover.name).stat().st_mtime == 1_000_000
+
+
+def test_prune_keeps_only_the_pictures_this_build_used(tmp_path: Path, monkeypatch) -> None:
+    old = _banded(tmp_path / "old.jpg", (800, 600), vertical=True)
+    new = _banded(tmp_path / "new.jpg", (800, 600), vertical=False)
+    cache_dir = tmp_path / "cache"
+    first = CoverCache(cache_dir)
+    first.covers(old)
+    first.covers(new)
+    assert len(list(cache_dir.iterdir())) == 2
+    second = CoverCache(cache_dir)
+    second.covers(new)
+    second.prune()
+    assert len(list(cache_dir.iterdir())) == 1
+    monkeypatch.setattr("channels.covers.make_covers", _no_encoding)
+    CoverCache(cache_dir).covers(new)  # still cached
+
+
+def test_a_half_written_cache_entry_is_made_again(tmp_path: Path) -> None:
+    source = _banded(tmp_path / "source.jpg", (800, 600), vertical=True)
+    cache_dir = tmp_path / "cache"
+    made = CoverCache(cache_dir).covers(source)
+    (entry,) = cache_dir.iterdir()
+    (entry / made[0].name).unlink()
+    assert CoverCache(cache_dir).covers(source) == made
+
+
+def test_cached_covers_know_a_sideways_photo_is_upright(tmp_path: Path) -> None:
     source = tmp_path / "phone.jpg"
     exif = Image.Exif()
     exif[0x0112] = 6  # stored 1000x600, shown 600x1000: too narrow for the 900-wide cover
     Image.new("RGB", (1000, 600), (200, 30, 30)).save(source, exif=exif)
-    folder = tmp_path / "covers"
-    fresh = write_covers(source, folder)
-    assert [cover.upscaled for cover in write_covers(source, folder)] == [c.upscaled for c in fresh]
+    fresh = CoverCache(tmp_path / "cache").covers(source)
+    assert [cover.upscaled for cover in CoverCache(tmp_path / "cache").covers(source)] == [
+        cover.upscaled for cover in fresh
+    ]
     assert fresh[0].upscaled
 
 

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, make_site
+from sitebuild import build_site
 
 LOCAL_URL = "http://localhost:8000"
 LINKED_SLUG = "nanjing-logistics-emergency-capacity"  # the story the test story links to with {filename}
@@ -249,3 +250,41 @@ def test_unknown_channel_stops_the_build_naming_the_file(tmp_path: Path) -> None
     result = build(content, tmp_path / "output", expect_success=False)
     log = " ".join(result.log.split())
     assert "stories/test-wechat-only.md: unknown channel(s) toutiao" in log
+
+
+LONELY_STORY = """Title: 测试：话题只有这一篇
+Date: 2020-04-25 09:00
+Category: 工作动态
+Tags: 孤立话题
+Slug: test-lonely-tag
+Summary: 它的话题只有它一篇，删掉它，这个话题的订阅源也要消失。
+Org: 测试协会
+Cover: images/test/wide.jpg
+
+正文。
+"""
+
+
+def _channel_files(output: Path) -> dict[str, bytes]:
+    files = [*(output / "feeds").rglob("*"), *output.glob("wechat/*/cover-*.jpg")]
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+
+def test_a_rebuild_after_deleting_a_story_equals_a_cold_build(tmp_path: Path) -> None:
+    content = make_site(tmp_path / "site")
+    story = content / "stories" / "test-lonely-tag.md"
+    story.write_text(LONELY_STORY, encoding="utf-8")
+    settings = {"CACHE_PATH": str(tmp_path / "cache")}
+    first = build_site(tmp_path / "output", content=content, extra_settings=settings)
+    assert first.returncode == 0, first.log
+    before = _channel_files(tmp_path / "output")
+    assert {"feeds/tag/gu-li-hua-ti.atom.xml", "wechat/test-lonely-tag/cover-900x383.jpg"} <= before.keys()
+
+    story.unlink()
+    again = build_site(tmp_path / "output", content=content, extra_settings=settings)
+    assert again.returncode == 0, again.log
+    cold = build_site(tmp_path / "cold", content=content, extra_settings={"CACHE_PATH": str(tmp_path / "c2")})
+    assert cold.returncode == 0, cold.log
+    rebuilt = _channel_files(tmp_path / "output")
+    assert not any("gu-li-hua-ti" in path or "test-lonely-tag" in path for path in rebuilt)
+    assert rebuilt == _channel_files(tmp_path / "cold")

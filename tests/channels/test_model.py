@@ -10,6 +10,7 @@ from channels.model import (
     FeedModelError,
     absolutize_html,
     build_items,
+    html_to_text,
     image_ref,
     item_id,
     parse_channels,
@@ -138,3 +139,37 @@ def test_two_stories_with_one_id_stop_the_build() -> None:
     articles = [FakeArticle("a", NOW), FakeArticle("b", NOW, feed_id="stories/a.md")]
     with pytest.raises(FeedModelError, match=r"stories/b\.md and stories/a\.md"):
         build_items(articles, SETTINGS, now=NOW)
+
+
+def test_absolutize_html_handles_any_attribute_quoting_and_keeps_text_escaped() -> None:
+    html = (
+        "前言 &amp; <a href='../x/'>单引号</a><img src=/images/b.jpg alt=无引号>"
+        '<img srcset="a.jpg 1x, /b.jpg 2x"><!-- <a href="c/">注释</a> --><p>1 &lt; 2</p>'
+    )
+    result = absolutize_html(html, "https://example.org/stories/2020/a/")
+    assert result.startswith("前言 &amp; ")
+    assert 'href="https://example.org/stories/2020/x/"' in result
+    assert 'src="https://example.org/images/b.jpg"' in result and 'alt="无引号"' in result
+    assert 'srcset="https://example.org/stories/2020/a/a.jpg 1x, https://example.org/b.jpg 2x"' in result
+    assert '<!-- <a href="c/">注释</a> -->' in result and "<p>1 &lt; 2</p>" in result
+
+
+def test_html_to_text_leaves_out_scripts_styles_and_comments() -> None:
+    html = "<p>摘要<!-- 注释 --> 后文<script>var a = 1;</script><style>p {}</style></p>\n<p>第二段</p>"
+    assert html_to_text(html) == "摘要 后文 第二段"
+
+
+def test_an_items_body_is_made_only_when_read_and_once() -> None:
+    made = []
+
+    class CountingArticle(FakeArticle):
+        def get_content(self, siteurl: str) -> str:
+            made.append(self.title)
+            return super().get_content(siteurl)
+
+    articles = [CountingArticle("a", NOW - timedelta(days=1)), CountingArticle("b", NOW - timedelta(days=2))]
+    items = build_items(articles, SETTINGS, now=NOW)
+    assert made == []  # choosing what each feed carries needs no body
+    assert items[0].content_html == items[0].content_html
+    assert items[0].summary_text == "摘要"
+    assert made == ["a"]

@@ -23,7 +23,7 @@ from channels.wechat import (
     write_wechat,
 )
 from PIL import Image
-from site_build import PUBLIC_URL, Site
+from site_build import PUBLIC_URL, Site, make_site
 from sitebuild import build_site, content_with
 
 SITE = "https://shzz.example.gov.cn"
@@ -225,7 +225,13 @@ def test_problems_are_warnings_unless_strict(caplog: pytest.LogCaptureFixture) -
 
 
 def _catalogue_settings(content_dir: Path) -> dict:
-    return {**DEFAULT_SETTINGS, "PATH": str(content_dir), "SITENAME": "测试站", "SITEURL": SITE}
+    return {
+        **DEFAULT_SETTINGS,
+        "PATH": str(content_dir),
+        "CACHE_PATH": str(content_dir.parent / "cache"),
+        "SITENAME": "测试站",
+        "SITEURL": SITE,
+    }
 
 
 def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tmp_path: Path) -> None:
@@ -240,7 +246,7 @@ def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tm
     settings = _catalogue_settings(content)
     pages: dict[str, dict] = {}
 
-    write_wechat(items, build_catalogue(items, settings), settings, output, pages.__setitem__)
+    covers = write_wechat(build_catalogue(items, settings), settings, output, pages.__setitem__)
 
     assert sorted(pages) == ["wechat/nanjing-logistics/index.html", "wechat/no-image/index.html"]
     assert [cover.name for cover in pages["wechat/nanjing-logistics/index.html"]["covers"]] == [
@@ -250,6 +256,10 @@ def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tm
     assert sorted(p.name for p in (output / "wechat" / "nanjing-logistics").iterdir()) == [
         "cover-500x500.jpg", "cover-900x383.jpg",
     ]  # fmt: skip
+    assert covers == [
+        "wechat/nanjing-logistics/cover-900x383.jpg",
+        "wechat/nanjing-logistics/cover-500x500.jpg",
+    ]
     assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()) == [
         "images/lead.jpg"
     ]
@@ -262,7 +272,7 @@ def test_two_stories_with_one_preview_folder_stop_the_build(tmp_path: Path) -> N
     items = [make_item(), make_item(id="urn:b", path="stories/2021/nanjing-logistics/", source_path="b.md")]
     settings = _catalogue_settings(tmp_path)
     with pytest.raises(WechatLimitError, match=r"b\.md and stories/2020-02-18-nanjing-logistics\.md"):
-        write_wechat(items, build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
+        write_wechat(build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
 
 
 def test_built_wechat_feed_parses_and_carries_clean_fragments(built_site: Site) -> None:
@@ -379,3 +389,46 @@ def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: P
     log = "".join(strict.log.split())
     assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
     assert "stories/too-long.md:WeChattitle" in log and "limitof32" in log
+
+
+def test_only_the_newest_stories_get_wechat_and_weibo_outputs(tmp_path: Path) -> None:
+    # The two newest WeChat stories are test-wechat-only (Apr 24) and test-imported (Apr 23);
+    # test-wide-cover (Apr 22, with a cover image) falls outside a window of two.
+    content = make_site(tmp_path)
+    result = build_site(
+        tmp_path / "output",
+        content=content,
+        extra_settings={"CHANNELS_RECENT_STORIES": 2, "CACHE_PATH": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 0, result.log
+    output = tmp_path / "output"
+    assert sorted(p.name for p in (output / "wechat").iterdir()) == ["test-imported", "test-wechat-only"]
+    assert sorted(p.name for p in (output / "wechat" / "test-imported").iterdir()) == [
+        "cover-500x500.jpg", "cover-900x383.jpg", "index.html",
+    ]  # fmt: skip
+    for feed in ("wechat", "weibo"):
+        entries = feedparser.parse((output / "feeds" / f"{feed}.rss.xml").read_bytes()).entries
+        assert [entry.title for entry in entries] == ["测试：只发微信和微博的稿件", "测试：导入的稿件"]
+    # The media and app feeds still carry it, up to their own limits.
+    for feed in ("all.atom.xml", "all.rss.xml", "app.rss.xml", "tag/ce-shi-hua-ti-jia.atom.xml"):
+        titles = [entry.title for entry in feedparser.parse((output / "feeds" / feed).read_bytes()).entries]
+        assert "测试：带封面和窄图的稿件" in titles, feed
+    # plugins/fastbuild points CACHE_PATH at the folder of this build's settings fingerprint.
+    (build_cache,) = (tmp_path / "cache").glob("fingerprint-*")
+    assert len(list((build_cache / "channels-covers").iterdir())) == 1  # one picture, wide.jpg
+
+
+def test_one_kind_of_problem_logs_one_template(caplog: pytest.LogCaptureFixture) -> None:
+    # A build log summarizes repeated warnings by their template: the details must be arguments.
+    # (Messages no other test logs: Pelican's log filter drops a message it has already shown.)
+    items = [
+        make_item(id="urn:a", title="字" * 34, source_path="a.md"),
+        make_item(id="urn:b", title="字" * 40, source_path="b.md"),
+    ]
+    with caplog.at_level(logging.WARNING):
+        wechat_articles(items, strict=False)
+    first, second = caplog.records
+    assert first.msg == second.msg and first.args != second.args
+    assert second.getMessage() == "channels: b.md: WeChat title has 40 characters, over the limit of 32; " + (
+        "shorten the Title"
+    )
