@@ -5,6 +5,9 @@ from sitebuild import build_site, content_with
 def test_images_without_alt():
     html = '<p><img src="a.jpg" alt="志愿者"><img src="b.jpg" alt=" "><img src="c.jpg"></p>'
     assert images_without_alt(html) == ["b.jpg", "c.jpg"]
+    assert images_without_alt('<figure><IMG SRC="d.jpg"></figure>') == ["d.jpg"]
+    assert images_without_alt("<p>写成 &lt;img src=x&gt; 的文字不是图片</p>") == []
+    assert images_without_alt("<p>没有图片</p>") == []
 
 
 def test_build_warns_naming_the_file(tmp_path):
