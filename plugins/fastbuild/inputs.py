@@ -32,11 +32,7 @@ class RecordingContext(Context):
 
 
 def _hash(*parts: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Describer:
@@ -44,6 +40,7 @@ class Describer:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, str]] = {}
+        self._references: dict[int, tuple[Any, str]] = {}
 
     def _remember(self, value: Any, digest: str) -> str:
         self._memo[id(value)] = (value, digest)  # the value is kept so that its id is not reused
@@ -71,9 +68,14 @@ class Describer:
     def reference(self, value: Any) -> str:
         """A content object seen from another one (a neighbour, a translation): what a link shows."""
         if isinstance(value, Content):
+            known = self._references.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
             date_ = getattr(value, "date", None)
-            return _hash("ref", type(value).__name__, value.url, str(getattr(value, "title", "")),
-                         date_.isoformat() if date_ else "")
+            digest = _hash("ref", type(value).__name__, value.url, str(getattr(value, "title", "")),
+                           date_.isoformat() if date_ else "")
+            self._references[id(value)] = (value, digest)
+            return digest
         if isinstance(value, list | tuple):
             return _hash("refs", *(self.reference(item) for item in value))
         url = getattr(value, "url", None)

@@ -44,8 +44,9 @@ class PageRecord:
 
 @dataclass(frozen=True)
 class FlushReport:
-    rendered: int
-    unchanged: int
+    pages: int
+    rendered: int  # inputs changed (or first build)
+    written: int  # rendered to different bytes
     deleted: int
     seconds: float
 
@@ -87,49 +88,74 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_pages(pages: list[QueuedPage], output: Path) -> dict[str, PageRecord]:
-    """Render and write `pages`; returns each page's record for the next build."""
+@dataclass
+class ShareResult:
+    """What one process did with its share of the pages."""
+
+    records: dict[str, PageRecord]
+    rendered: int = 0
+    written: int = 0
+
+
+def build_pages(pages: list[QueuedPage], known: dict[str, PageRecord], output: Path) -> ShareResult:
+    """Render and write each page whose recorded inputs changed; keep the others' records."""
     describer = Describer()
-    records = {}
+    result = ShareResult({})
     for page in pages:
+        record = known.get(page.name)
+        if (
+            record is not None
+            and (output / page.name).is_file()
+            and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
+        ):
+            result.records[page.name] = record
+            continue
         html, read_names = _render(page)
-        _write_if_changed(output / page.name, html)
-        records[page.name] = PageRecord(
+        result.rendered += 1
+        result.written += _write_if_changed(output / page.name, html)
+        result.records[page.name] = PageRecord(
             tuple(sorted(read_names)), inputs_digest(describer, page.localcontext, read_names)
         )
-    return records
+    return result
 
 
-def _render_share(pages: list[QueuedPage], output: Path, connection: Any) -> None:
-    """In a forked worker: render a share of the pages and send their records back."""
+def _build_share(
+    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, connection: Any
+) -> None:
+    """In a forked worker: build a share of the pages and send the result back."""
     try:
-        connection.send(render_pages(pages, output))
+        connection.send(build_pages(pages, known, output))
     except BaseException as error:
         connection.send(error)
     finally:
         connection.close()
 
 
-def render_in_parallel(pages: list[QueuedPage], output: Path, workers: int) -> dict[str, PageRecord]:
-    """Render `pages` in `workers` processes (this one and forked children sharing its memory)."""
+def build_in_parallel(
+    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, workers: int
+) -> ShareResult:
+    """`build_pages` in `workers` processes: this one and forked children that share its memory."""
     if workers < 2 or len(pages) < 2 * workers:
-        return render_pages(pages, output)
+        return build_pages(pages, known, output)
     context = multiprocessing.get_context("fork")
     children = []
     for index in range(1, workers):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(pages[index::workers], output, sender))
+        share = pages[index::workers]
+        process = context.Process(target=_build_share, args=(share, known, output, sender))
         process.start()
         sender.close()
         children.append((process, receiver))
-    records = render_pages(pages[0::workers], output)
+    total = build_pages(pages[0::workers], known, output)
     for process, receiver in children:
         result = receiver.recv()
         process.join()
         if isinstance(result, BaseException):
             raise result
-        records.update(result)
-    return records
+        total.records.update(result.records)
+        total.rendered += result.rendered
+        total.written += result.written
+    return total
 
 
 class PageManifest:
@@ -253,27 +279,15 @@ class DeferredWriter(Writer):
         pages = list(self._queue.values())
         self._queue = {}
         known, last_written = self.manifest.load() if self.manifest else ({}, set())
-        describer = Describer()
-        records: dict[str, PageRecord] = {}
-        to_render = []
-        for page in pages:
-            record = known.get(page.name)
-            if (
-                record is not None
-                and (output / page.name).is_file()
-                and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
-            ):
-                records[page.name] = record
-            else:
-                to_render.append(page)
-        records.update(render_in_parallel(to_render, output, self.workers))
-        deleted = remove_stale_pages(output, last_written - set(records))
+        result = build_in_parallel(pages, known, output, self.workers)
+        deleted = remove_stale_pages(output, last_written - set(result.records))
         if self.manifest:
-            self.manifest.save(records)
-        report = FlushReport(len(to_render), len(pages) - len(to_render), deleted,
-                             time.perf_counter() - started)
+            self.manifest.save(result.records)
+        report = FlushReport(
+            len(pages), result.rendered, result.written, deleted, time.perf_counter() - started
+        )
         logger.info(
-            "fastbuild: %d pages rendered, %d unchanged, %d removed in %.2f s",
-            report.rendered, report.unchanged, report.deleted, report.seconds,
+            "fastbuild: %d pages, %d rendered, %d written, %d removed in %.2f s",
+            report.pages, report.rendered, report.written, report.deleted, report.seconds,
         )
         return report
