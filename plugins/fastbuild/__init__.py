@@ -5,6 +5,7 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 
+from .listing_sets import make_membership_fast
 from .reading import read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, configure_build, writer_class
 
@@ -18,6 +19,10 @@ def _read_sources(generator: ArticlesGenerator) -> None:
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = uncached_sources(generator.readers, generator.path, files)
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
+
+
+def _fast_membership(generator: ArticlesGenerator) -> None:
+    make_membership_fast(generator)
 
 
 def _writer(pelican: Pelican) -> type:
@@ -43,6 +48,7 @@ def _flusher(pelican: Pelican) -> type:
 def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
+    signals.article_generator_finalized.connect(_fast_membership)
     signals.get_writer.connect(_writer)
     signals.get_generators.connect(_flusher)
 
