@@ -1,17 +1,57 @@
-"""Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped."""
+"""Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped,
+and a build with nothing to do skipped whole."""
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 
 from .listing_sets import make_membership_fast
 from .reading import read_in_parallel, uncached_sources
-from .setup import DEFAULT_SETTINGS, configure_build, writer_class
+from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
+from .uptodate import build_state, is_current, record_build
+
+# The first date of a future-dated story, per build (keyed by its settings dict).
+_next_change: dict[int, datetime | None] = {}
+
+
+def _state(pelican: Pelican) -> dict[str, str]:
+    settings = pelican.settings
+    return build_state(settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path))
 
 
 def _configure(pelican: Pelican) -> None:
     configure_build(pelican.settings, pelican.output_path)
+    run = pelican.run
+
+    def run_unless_current() -> None:
+        # Pelican gives no signal to skip a whole build, so the instance's run is wrapped; it checks
+        # again on every run, as `--autoreload` calls it once per change.
+        record = build_record_path(pelican.settings, pelican.output_path)
+        if is_current(record, _state(pelican), datetime.now(UTC)):
+            print(f"fastbuild: nothing changed since the last build; {pelican.output_path} is up to date")
+            return
+        record.unlink(missing_ok=True)  # an interrupted build must not look finished
+        run()
+
+    pelican.run = run_unless_current
+
+
+def _note_next_change(generator: ArticlesGenerator) -> None:
+    now = datetime.now(UTC)
+    zone = ZoneInfo(generator.settings["TIMEZONE"])
+    dates = (article.date if article.date.tzinfo else article.date.replace(tzinfo=zone)
+             for article in generator.articles)
+    future = [date for date in dates if date > now]
+    _next_change[id(generator.settings)] = min(future, default=None)
+
+
+def _record(pelican: Pelican) -> None:
+    record = build_record_path(pelican.settings, pelican.output_path)
+    record_build(record, _state(pelican), _next_change.pop(id(pelican.settings), None))
 
 
 def _read_sources(generator: ArticlesGenerator) -> None:
@@ -49,8 +89,10 @@ def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
     signals.article_generator_finalized.connect(_fast_membership)
+    signals.article_generator_finalized.connect(_note_next_change)
     signals.get_writer.connect(_writer)
     signals.get_generators.connect(_flusher)
+    signals.finalized.connect(_record)
 
 
 __all__ = ["DEFAULT_SETTINGS", "register"]

@@ -55,15 +55,23 @@ def configure_build(settings: dict[str, Any], output_path: str) -> None:
     settings["GZIP_CACHE"] = False
 
 
+def _output_key(output_path: str) -> str:
+    return hashlib.sha1(str(Path(output_path).resolve()).encode()).hexdigest()[:12]
+
+
+def build_record_path(settings: dict[str, Any], output_path: str) -> Path:
+    """Where the last finished build into `output_path` is recorded (plugins/fastbuild/uptodate.py)."""
+    return Path(settings["FASTBUILD_ROOT_CACHE"]) / f"last-build-{_output_key(output_path)}.json"
+
+
 def writer_class(settings: dict[str, Any], output_path: str) -> type:
     """A DeferredWriter subclass bound to this build's workers and page manifest."""
     manifest = None
     if settings["FASTBUILD_SKIP_UNCHANGED"]:
         # Per output folder, outside the fingerprint folder: pages of the last build are removed
         # when no longer written, even after a settings change.
-        folder_key = hashlib.sha1(str(Path(output_path).resolve()).encode()).hexdigest()[:12]
         manifest = PageManifest(
-            Path(settings["FASTBUILD_ROOT_CACHE"]) / f"pages-{folder_key}.pickle",
+            Path(settings["FASTBUILD_ROOT_CACHE"]) / f"pages-{_output_key(output_path)}.pickle",
             settings["FASTBUILD_FINGERPRINT"],
         )
     return type(

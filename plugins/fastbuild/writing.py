@@ -24,7 +24,7 @@ from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 # What Pelican's write_file puts in a page's context besides the context and the page's own values.
@@ -50,6 +50,15 @@ class PageRecord:
 
     read_names: tuple[str, ...]
     digest: str
+    file_stat: tuple[int, int]  # size and mtime_ns of the file written, so an edited file is redone
+
+
+def _file_stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ def build_pages(pages: list[QueuedPage], known: dict[str, PageRecord], output: P
         record = known.get(page.name)
         if (
             record is not None
-            and (output / page.name).is_file()
+            and _file_stat(output / page.name) == record.file_stat
             and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
         ):
             result.records[page.name] = record
@@ -124,7 +133,9 @@ def build_pages(pages: list[QueuedPage], known: dict[str, PageRecord], output: P
         result.rendered += 1
         result.written += _write_if_changed(output / page.name, html)
         result.records[page.name] = PageRecord(
-            tuple(sorted(read_names)), inputs_digest(describer, page.localcontext, read_names)
+            tuple(sorted(read_names)),
+            inputs_digest(describer, page.localcontext, read_names),
+            _file_stat(output / page.name) or (0, 0),
         )
     return result
 

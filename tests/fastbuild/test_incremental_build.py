@@ -60,9 +60,10 @@ def cold_serial_build(content: Path, output: Path) -> None:
     assert build.returncode == 0, build.log
 
 
-def cached_build(content: Path, output: Path) -> None:
+def cached_build(content: Path, output: Path) -> str:
     build = build_site(output, content=content, extra_settings={"FASTBUILD_WORKERS": 2})
     assert build.returncode == 0, build.log
+    return build.log
 
 
 @pytest.fixture
@@ -79,10 +80,26 @@ def test_parallel_cached_build_equals_cold_serial_build(content, tmp_path):
 def test_rebuild_without_change_rewrites_no_page(content, tmp_path):
     output = tmp_path / "site"
     cached_build(content, output)
-    before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
-    cached_build(content, output)
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*")}
+    assert "nothing changed since the last build" in cached_build(content, output)
+    assert {path: path.stat().st_mtime_ns for path in output.rglob("*")} == before
+    # A source saved again without a change runs the build, which still rewrites no page.
+    story = content / "stories" / "incremental-3.md"
+    story.write_text(story.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "nothing changed" not in cached_build(content, output)
     after = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
-    assert before == after
+    assert after == {path: mtime for path, mtime in before.items() if path.suffix == ".html"}
+
+
+def test_a_page_changed_or_deleted_in_the_output_is_made_again(content, tmp_path):
+    output = tmp_path / "site"
+    cached_build(content, output)
+    edited, deleted = output / "index.html", output / "stories" / "2021" / "incremental-5" / "index.html"
+    edited.write_text("changed by hand", encoding="utf-8")
+    deleted.unlink()
+    cached_build(content, output)
+    cold_serial_build(content, tmp_path / "cold")
+    assert differences(tmp_path / "cold", output) == []
 
 
 def test_add_edit_delete_between_cached_builds_equal_cold_builds(content, tmp_path):

@@ -50,3 +50,21 @@ def test_a_tag_has_the_same_digest_before_and_after_its_url_is_formatted():
     assert tag.url  # formats the URL, which adds "name" and "slug" to the tag's __dict__
     assert Describer().describe(tag) == before
     assert Describer().describe(Tag("志愿服务", SETTINGS)) != before
+
+
+def test_a_recorded_build_is_current_until_a_source_changes_or_a_story_date_comes(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from fastbuild.uptodate import build_state, is_current, record_build
+
+    sources, output, record = tmp_path / "content", tmp_path / "output", tmp_path / "last-build.json"
+    sources.mkdir()
+    output.mkdir()
+    (sources / "a.md").write_text("甲", encoding="utf-8")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    record_build(record, build_state("f1", sources, output), now + timedelta(days=1))
+    assert is_current(record, build_state("f1", sources, output), now)
+    assert not is_current(record, build_state("f1", sources, output), now + timedelta(days=2))
+    assert not is_current(record, build_state("f2", sources, output), now)
+    (sources / "b.md").write_text("乙", encoding="utf-8")
+    assert not is_current(record, build_state("f1", sources, output), now)

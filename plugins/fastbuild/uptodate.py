@@ -1,0 +1,49 @@
+"""A build with nothing to do: the same settings, theme, plugins, sources and output folder as at the
+end of the last successful build, and no story's date passed since (a future-dated story enters the
+feeds once its date has come, so that build must run)."""
+
+import hashlib
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+
+def tree_digest(folder: Path) -> str:
+    """A digest of every file's path, size and modification time under `folder` (no file is read)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for directory, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                continue
+            digest.update(f"{os.path.relpath(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def build_state(fingerprint: str, sources: Path, output: Path) -> dict[str, str]:
+    return {"fingerprint": fingerprint, "sources": tree_digest(sources), "output": tree_digest(output)}
+
+
+def record_build(record: Path, state: dict[str, str], next_change: datetime | None) -> None:
+    """Remember a finished build, and when the first future-dated story's date comes."""
+    saved = {**state, "next_change": next_change.isoformat() if next_change else None}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_suffix(".tmp")
+    temporary.write_text(json.dumps(saved), encoding="utf-8")
+    os.replace(temporary, record)
+
+
+def is_current(record: Path, state: dict[str, str], now: datetime) -> bool:
+    """Whether the last recorded build left exactly what a build now would write."""
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(saved, dict) or any(saved.get(key) != value for key, value in state.items()):
+        return False
+    next_change = saved.get("next_change")
+    return next_change is None or now < datetime.fromisoformat(next_change)
