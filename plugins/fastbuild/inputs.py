@@ -7,6 +7,7 @@ first page only makes only that page depend on the whole list.
 """
 
 import hashlib
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -17,8 +18,9 @@ from pelican.urlwrappers import URLWrapper
 
 # The key under which a render's set of read variables travels through Jinja's contexts.
 READ_NAMES_KEY = "__fastbuild_read_names__"
-# Never part of a digest: every content object and URL wrapper carries the whole settings dict.
-SKIPPED_ATTRIBUTES = frozenset({"settings"})
+# Never part of a digest: every content object and URL wrapper carries the whole settings dict, and a
+# content object's metadata is also set on it attribute by attribute.
+SKIPPED_ATTRIBUTES = frozenset({"settings", "metadata"})
 
 
 class RecordingContext(Context):
@@ -41,6 +43,10 @@ class Describer:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, str]] = {}
         self._references: dict[int, tuple[Any, str]] = {}
+        # Pelican makes a new Tag object per story: equal names share one digest.
+        self._wrappers: dict[tuple[type, str], str] = {}
+        # Digests of the values every page shares (the site's context), by name.
+        self.shared_digests: dict[str, str] = {}
 
     def _remember(self, value: Any, digest: str) -> str:
         self._memo[id(value)] = (value, digest)  # the value is kept so that its id is not reused
@@ -66,24 +72,27 @@ class Describer:
         return self._remember(value, self._object(value))
 
     def reference(self, value: Any) -> str:
-        """A content object seen from another one (a neighbour, a translation): what a link shows."""
-        if isinstance(value, Content):
-            known = self._references.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-            date_ = getattr(value, "date", None)
-            digest = _hash("ref", type(value).__name__, value.url, str(getattr(value, "title", "")),
-                           date_.isoformat() if date_ else "")
-            self._references[id(value)] = (value, digest)
-            return digest
+        """A value seen from a content object: another story (a neighbour, a translation) counts by
+        what a link to it shows, a link target (a tag, a facet listing) by its name and address."""
+        if value is None or isinstance(value, str | int | float | bool | URLWrapper):
+            return self.describe(value)
         if isinstance(value, list | tuple):
             return _hash("refs", *(self.reference(item) for item in value))
+        known = self._references.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        kind = type(value)
         url = getattr(value, "url", None)
-        if isinstance(url, str) and not callable(value):
-            # A link target (category, tag, listing): a story's page shows its name and address.
-            kind = type(value)
-            return _hash(f"{kind.__module__}.{kind.__qualname__}", str(value), url)
-        return self.describe(value)
+        if isinstance(value, Content):
+            date_ = getattr(value, "date", None)
+            digest = _hash("ref", kind.__name__, url or "", str(getattr(value, "title", "")),
+                           date_.isoformat() if date_ else "")
+        elif isinstance(url, str) and not callable(value):
+            digest = _hash(f"{kind.__module__}.{kind.__qualname__}", str(value), url)
+        else:
+            digest = self.describe(value)
+        self._references[id(value)] = (value, digest)
+        return digest
 
     def _content(self, content: Content) -> str:
         # The HTML with intra-site links resolved, so a linked story's new address is a change too.
@@ -108,7 +117,10 @@ class Describer:
             return label
         if isinstance(value, URLWrapper):
             # Its __dict__ gains "name" and "slug" once a URL is formatted: use the properties.
-            return _hash(label, value.name, value.slug, value.url)
+            key = (kind, value.name)
+            if key not in self._wrappers:
+                self._wrappers[key] = _hash(label, value.name, value.slug, value.url)
+            return self._wrappers[key]
         attributes = getattr(value, "__dict__", None)
         if attributes is None:
             return _hash(label, str(value))
@@ -122,8 +134,20 @@ class Describer:
 
 
 def inputs_digest(describer: Describer, values: Mapping[str, Any], names: Iterable[str]) -> str:
-    """One digest of the named template variables' values; a missing name counts as missing."""
+    """One digest of the named template variables' values; a missing name counts as missing.
+
+    Values that a ChainMap takes from its last (shared) mapping are described once per describer.
+    """
+    shared = values.maps[-1] if isinstance(values, ChainMap) else None
+    own = values.maps[:-1] if shared is not None else [values]
     parts = []
     for name in sorted(set(names) - {READ_NAMES_KEY}):
-        parts.append(f"{name}={describer.describe(values[name]) if name in values else '<missing>'}")
+        if shared is not None and not any(name in layer for layer in own):
+            digest = describer.shared_digests.get(name)
+            if digest is None:
+                digest = describer.describe(shared[name]) if name in shared else "<missing>"
+                describer.shared_digests[name] = digest
+        else:
+            digest = describer.describe(values[name]) if name in values else "<missing>"
+        parts.append(f"{name}={digest}")
     return _hash(*parts)
