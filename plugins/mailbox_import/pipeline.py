@@ -40,7 +40,7 @@ def _convert_job(data: bytes, images_path: str, public_emails: tuple[str, ...]) 
     except BadMessage as error:
         return str(error)
     except Exception as error:  # one odd message must never stop the run
-        return f"could not be converted ({type(error).__name__}: {error}); keep the original mail"
+        return f"转换时出错（{type(error).__name__}: {error}），未导入；请查看原邮件或请来稿单位重新发送"
 
 
 class _InlineExecutor(Executor):
@@ -217,7 +217,7 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
             problem = ""
         except ValueError as error:
             sender = date = subject = ""
-            problem = f"headers cannot be read: {error}"
+            problem = f"邮件头无法读出（{error}），邮件可能已损坏"
         yield PendingMessage(
             entry.folder,
             entry.location,
