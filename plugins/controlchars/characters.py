@@ -53,6 +53,6 @@ def clean_text(text: str, line_break: str = "\n") -> tuple[str, Counter[str]]:
 
 
 def describe(found: Counter[str]) -> str:
-    """"U+000B ×2, U+0001" in code point order."""
+    """ "U+000B ×2, U+0001" in code point order."""
     in_order = sorted(found.items(), key=lambda item: int(item[0][2:], 16))
     return ", ".join(name if count == 1 else f"{name} ×{count}" for name, count in in_order)
