@@ -67,6 +67,10 @@ MIME_RESIDUE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
+# A multipart delimiter line followed by a part's first header line.
+_DELIMITER = re.compile(rb"^--([\x21-\x7e]{6,70}?)[ \t]*\r?\n[A-Za-z-]+:", re.MULTILINE)
+_CONTENT_TYPE_FIELD = re.compile(rb"^content-type[^\n]*\n(?:[ \t][^\n]*\n)*", re.IGNORECASE | re.MULTILINE)
+MULTIPART_RECOVERED = "邮件的 Content-Type 头已损坏，已按正文中的分隔标记还原正文和附件，请对照原邮件核对"
 
 # The notice's own words for each kind of submission (part four).
 CATEGORY_WORDS = {
@@ -155,8 +159,30 @@ def parse(data: bytes) -> Message:
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     if not message.keys():
         raise BadMessage("没有邮件头（不是邮件，或文件开头已损坏）" + RESEND)
+    message = _recovered_multipart(data, message) or message
     _check_defects(message, _cut_attachment(message))
     return message
+
+
+def _recovered_multipart(data: bytes, message: Message) -> Message | None:
+    """A multipart message whose Content-Type header was damaged reads as one text holding the whole
+    MIME structure. When its body is a complete multipart (a delimiter followed by part headers, and
+    the closing delimiter), it is parsed again with that boundary; the subtype is kept if still legible."""
+    if message.is_multipart():
+        return None
+    head, blank, body = data.replace(b"\r\n", b"\n").partition(b"\n\n")
+    delimiter = _DELIMITER.search(body)
+    if not blank or delimiter is None or b"\n--" + delimiter.group(1) + b"--" not in b"\n" + body:
+        return None
+    subtype = re.search(rb"multipart/(alternative|related|mixed)", head, re.IGNORECASE)
+    content_type = b'Content-Type: multipart/%s; boundary="%s"\n' % (
+        subtype.group(1).lower() if subtype else b"mixed",
+        delimiter.group(1),
+    )
+    repaired = _CONTENT_TYPE_FIELD.sub(b"", head + b"\n") + content_type + b"\n" + body
+    recovered = email.message_from_bytes(repaired, policy=email.policy.compat32)
+    recovered["X-Mailbox-Import-Recovered"] = "multipart"
+    return recovered if recovered.is_multipart() else None
 
 
 def _check_defects(part: Message, cut: Message | None = None) -> None:
@@ -384,7 +410,7 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
     images_path is the images folder relative to the content folder ("images/submissions")."""
     message = parse(data)
     cut = _cut_attachment(message)
-    notes: list[str] = []
+    notes: list[str] = [MULTIPART_RECOVERED] if message["X-Mailbox-Import-Recovered"] else []
     characters: Counter[str] = Counter()
     images = _Images(images_path, notes)
     docx_bodies: list[str] = []
