@@ -61,7 +61,8 @@ FATAL_DEFECTS = {
 # MIME header lines, boundary lines, lines of base64 or of quoted-printable. Never story text.
 MIME_RESIDUE = re.compile(
     r"^\s*(?:(?:content-(?:type|transfer-encoding|disposition|id|description|location)|mime-version)\s*:"
-    r"|--[\w'()+,./:=?-]{10,}\s*$"
+    # A boundary line; not a story's own separator of dashes or a "--2020-02-18" date.
+    r"|--(?=[-\d]*[A-Za-z=_])[\w'()+,./:=?-]{10,}\s*$"
     r"|[A-Za-z0-9+/]{40,}={0,2}\s*$"
     r"|.*(?:=[0-9A-F]{2}){8,})",
     re.IGNORECASE | re.MULTILINE,
@@ -70,6 +71,7 @@ _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
 # A multipart delimiter line followed by a part's first header line.
 _DELIMITER = re.compile(rb"^--([\x21-\x7e]{6,70}?)[ \t]*\r?\n[A-Za-z-]+:", re.MULTILINE)
 _CONTENT_TYPE_FIELD = re.compile(rb"^content-type[^\n]*\n(?:[ \t][^\n]*\n)*", re.IGNORECASE | re.MULTILINE)
+RECOVERED_HEADER = "X-Mailbox-Import-Recovered"  # set on a message parsed again, for the note
 MULTIPART_RECOVERED = "邮件的 Content-Type 头已损坏，已按正文中的分隔标记还原正文和附件，请对照原邮件核对"
 
 # The notice's own words for each kind of submission (part four).
@@ -181,7 +183,7 @@ def _recovered_multipart(data: bytes, message: Message) -> Message | None:
     )
     repaired = _CONTENT_TYPE_FIELD.sub(b"", head + b"\n") + content_type + b"\n" + body
     recovered = email.message_from_bytes(repaired, policy=email.policy.compat32)
-    recovered["X-Mailbox-Import-Recovered"] = "multipart"
+    recovered[RECOVERED_HEADER] = "multipart"
     return recovered if recovered.is_multipart() else None
 
 
@@ -410,7 +412,7 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
     images_path is the images folder relative to the content folder ("images/submissions")."""
     message = parse(data)
     cut = _cut_attachment(message)
-    notes: list[str] = [MULTIPART_RECOVERED] if message["X-Mailbox-Import-Recovered"] else []
+    notes: list[str] = [MULTIPART_RECOVERED] if message[RECOVERED_HEADER] else []
     characters: Counter[str] = Counter()
     images = _Images(images_path, notes)
     docx_bodies: list[str] = []

@@ -412,6 +412,12 @@ def test_a_body_holding_mime_residue_is_never_a_story(residue):
     assert "请来稿单位重新发送" in str(caught.value)
 
 
+def test_separator_lines_dates_and_latin_words_are_not_mistaken_for_residue():
+    text = f"{STORY}\n--------------------\n--2020-02-18--\n活动口号：Stay-home-stay-safe-2020\n{STORY}"
+    story = story_of(message(text))
+    assert "Stay" in story.body and "2020" in story.body
+
+
 def test_control_characters_in_subject_and_body_are_normalised_and_reported():
     story = story_of(message(f"第一行\x0b第二行\x01{STORY}", subject="控制\x0b字符\x1b[31m标题"))
     written = "".join([story.title, story.summary, story.org, story.body])
