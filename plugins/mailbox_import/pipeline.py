@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from controlchars.characters import clean_text
 from tqdm import tqdm
 
 from .approval import is_approved
@@ -211,8 +212,10 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
             continue
         headers = parser.parsebytes(entry.data)
         try:
+            # Control characters (an escape sequence, say) must not reach the editor's terminal.
             sender, date, subject = (
-                decode_header_text(raw_header(headers, h)) for h in ("from", "date", "subject")
+                clean_text(decode_header_text(raw_header(headers, name)), " ")[0]
+                for name in ("from", "date", "subject")
             )
             problem = ""
         except ValueError as error:

@@ -12,7 +12,7 @@ import shutil
 import feedparser
 import pytest
 from mailbox_import.config import settings_from
-from mailbox_import.pipeline import run_import
+from mailbox_import.pipeline import list_pending, render_pending, run_import
 from mailcorpus import damaged_messages, write
 from sitebuild import REPO, build_site
 
@@ -38,11 +38,12 @@ def fuzzed(tmp_path_factory):
     settings = settings_from({}, project, project / "content")
     report = run_import(settings, export, workers=2, progress=False)
     build = build_site(project / "output", content=project / "content")
-    return report, settings, build
+    review = render_pending(list_pending(settings, export))
+    return report, settings, build, review
 
 
 def test_every_message_is_accounted_for(fuzzed):
-    report, _settings, _build = fuzzed
+    report, _settings, _build, _review = fuzzed
     counted = (
         report.imported.total
         + report.unchanged
@@ -57,8 +58,14 @@ def test_every_message_is_accounted_for(fuzzed):
     assert report.skipped.total > 100, "the corpus must damage mail beyond repair"
 
 
+def test_review_lists_every_pending_message_without_control_characters(fuzzed):
+    report, _settings, _build, review = fuzzed
+    assert review.startswith(f"待审核邮件 / Pending review: {report.pending}\n")
+    assert not CONTROL.search(review)
+
+
 def test_every_skip_reason_is_chinese_and_says_what_to_do(fuzzed):
-    report, _settings, _build = fuzzed
+    report, _settings, _build, _review = fuzzed
     for _folder, location, reason in report.skipped:
         assert re.search("[\u4e00-\u9fff]{4}", reason), (location, reason)
         assert "请" in reason, (location, reason)
@@ -66,7 +73,7 @@ def test_every_skip_reason_is_chinese_and_says_what_to_do(fuzzed):
 
 
 def test_no_story_holds_encoded_data_mime_headers_or_control_characters(fuzzed):
-    _report, settings, _build = fuzzed
+    _report, settings, _build, _review = fuzzed
     stories = sorted(settings.stories_dir.glob("*.md"))
     assert stories
     for path in stories:
@@ -78,7 +85,7 @@ def test_no_story_holds_encoded_data_mime_headers_or_control_characters(fuzzed):
 
 
 def test_the_site_builds_and_every_feed_parses(fuzzed):
-    _report, _settings, build = fuzzed
+    _report, _settings, build, _review = fuzzed
     assert build.returncode == 0, build.log[-5000:]
     feeds = sorted((build.output / "feeds").rglob("*.xml"))
     assert len(feeds) > 10
@@ -90,7 +97,7 @@ def test_the_site_builds_and_every_feed_parses(fuzzed):
 
 
 def test_pages_of_imported_stories_carry_no_mail_residue(fuzzed):
-    _report, settings, build = fuzzed
+    _report, settings, build, _review = fuzzed
     names = [path.stem for path in settings.stories_dir.glob("*.md")]
     pages = [page for page in (build.output / "stories").rglob("index.html") if page.parent.name in names]
     assert len(pages) == len(names)
