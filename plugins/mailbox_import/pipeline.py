@@ -218,9 +218,9 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
                 for name in ("from", "date", "subject")
             )
             problem = ""
-        except ValueError as error:
+        except ValueError:
             sender = date = subject = ""
-            problem = f"邮件头无法读出（{error}），邮件可能已损坏"
+            problem = "邮件头已损坏，发件人、日期或主题无法读出；请在邮件客户端中查看原邮件"
         yield PendingMessage(
             entry.folder,
             entry.location,
