@@ -93,6 +93,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 # channels comes after taxonomy: it reuses taxonomy's vocabulary of organization types and regions.
 PLUGINS = [
+    # First, so that every other plugin sees stories without the control characters XML forbids.
+    "controlchars",
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",

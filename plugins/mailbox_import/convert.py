@@ -3,6 +3,8 @@
 Pure: bytes in, a Story out (nothing written), so a process pool can run it and tests can call it.
 """
 
+import base64
+import binascii
 import email
 import email.errors
 import email.policy
@@ -13,6 +15,7 @@ import io
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import mammoth
 from bs4 import BeautifulSoup, NavigableString, Tag
+from controlchars.characters import clean_text, describe
 from markdownify import (
     MarkdownConverter,
     re_escape_misc_dash_sequences,
@@ -41,16 +45,34 @@ COVER_NOTE_MAX_CHARS = 150
 SUMMARY_MAX_CHARS = 120
 TITLE_MAX_CHARS = 40  # a title taken from the first line of a mail without a subject
 
-# Parser defects that mean the message is damaged: reported, not guessed at.
+RESEND = "；请来稿单位重新发送"
+# Parser defects that mean the message is damaged: reported, not guessed at. (A missing closing
+# boundary is salvaged when only an attachment at the end is cut: see _cut_attachment.)
 FATAL_DEFECTS = {
-    email.errors.NoBoundaryInMultipartDefect: "multipart message without a boundary",
-    email.errors.StartBoundaryNotFoundDefect: "multipart boundary never found (missing boundary)",
-    email.errors.CloseBoundaryNotFoundDefect: "closing boundary missing (message truncated?)",
-    email.errors.MultipartInvariantViolationDefect: "multipart structure is broken",
-    email.errors.InvalidBase64CharactersDefect: "broken base64 (invalid characters)",
-    email.errors.InvalidBase64LengthDefect: "broken base64 (truncated)",
-    email.errors.InvalidBase64PaddingDefect: "broken base64 (truncated: padding missing)",
+    email.errors.NoBoundaryInMultipartDefect: "邮件分为多个部分，却没有写明分隔标记，无法分开正文和附件",
+    email.errors.StartBoundaryNotFoundDefect: "邮件各部分的分隔标记找不到（传输中损坏），无法分开正文和附件",
+    email.errors.CloseBoundaryNotFoundDefect: "邮件结尾缺失（传输中被截断），正文可能不完整",
+    email.errors.MultipartInvariantViolationDefect: "邮件的结构已损坏，无法分开正文和附件",
+    email.errors.InvalidBase64CharactersDefect: "邮件中 base64 编码的数据已损坏（含有非法字符）",
+    email.errors.InvalidBase64LengthDefect: "邮件中 base64 编码的数据不完整（被截断）",
+    email.errors.InvalidBase64PaddingDefect: "邮件中 base64 编码的数据不完整（被截断）",
 }
+# What a damaged message leaves in its text when parts, headers or encodings were not recognised:
+# MIME header lines, boundary lines, lines of base64 or of quoted-printable. Never story text.
+MIME_RESIDUE = re.compile(
+    r"^\s*(?:(?:content-(?:type|transfer-encoding|disposition|id|description|location)|mime-version)\s*:"
+    # A boundary line; not a story's own separator of dashes or a "--2020-02-18" date.
+    r"|--(?=[-\d]*[A-Za-z=_])[\w'()+,./:=?-]{10,}\s*$"
+    r"|[A-Za-z0-9+/]{40,}={0,2}\s*$"
+    r"|.*(?:=[0-9A-F]{2}){8,})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
+# A multipart delimiter line followed by a part's first header line.
+_DELIMITER = re.compile(rb"^--([\x21-\x7e]{6,70}?)[ \t]*\r?\n[A-Za-z-]+:", re.MULTILINE)
+_CONTENT_TYPE_FIELD = re.compile(rb"^content-type[^\n]*\n(?:[ \t][^\n]*\n)*", re.IGNORECASE | re.MULTILINE)
+RECOVERED_HEADER = "X-Mailbox-Import-Recovered"  # set on a message parsed again, for the note
+MULTIPART_RECOVERED = "邮件的 Content-Type 头已损坏，已按正文中的分隔标记还原正文和附件，请对照原邮件核对"
 
 # The notice's own words for each kind of submission (part four).
 CATEGORY_WORDS = {
@@ -135,19 +157,59 @@ def fingerprint(data: bytes) -> str:
 
 def parse(data: bytes) -> Message:
     if not data.strip():
-        raise BadMessage("empty message")
+        raise BadMessage("邮件是空的，没有任何内容" + RESEND)
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     if not message.keys():
-        raise BadMessage("no mail headers (not a message, or truncated)")
-    _check_defects(message)
+        raise BadMessage("没有邮件头（不是邮件，或文件开头已损坏）" + RESEND)
+    message = _recovered_multipart(data, message) or message
+    _check_defects(message, _cut_attachment(message))
     return message
 
 
-def _check_defects(part: Message) -> None:
+def _recovered_multipart(data: bytes, message: Message) -> Message | None:
+    """A multipart message whose Content-Type header was damaged reads as one text holding the whole
+    MIME structure. When its body is a complete multipart (a delimiter followed by part headers, and
+    the closing delimiter), it is parsed again with that boundary; the subtype is kept if still legible."""
+    if message.is_multipart():
+        return None
+    head, blank, body = data.replace(b"\r\n", b"\n").partition(b"\n\n")
+    delimiter = _DELIMITER.search(body)
+    if not blank or delimiter is None or b"\n--" + delimiter.group(1) + b"--" not in b"\n" + body:
+        return None
+    subtype = re.search(rb"multipart/(alternative|related|mixed)", head, re.IGNORECASE)
+    content_type = b'Content-Type: multipart/%s; boundary="%s"\n' % (
+        subtype.group(1).lower() if subtype else b"mixed",
+        delimiter.group(1),
+    )
+    repaired = _CONTENT_TYPE_FIELD.sub(b"", head + b"\n") + content_type + b"\n" + body
+    recovered = email.message_from_bytes(repaired, policy=email.policy.compat32)
+    recovered[RECOVERED_HEADER] = "multipart"
+    return recovered if recovered.is_multipart() else None
+
+
+def _check_defects(part: Message, cut: Message | None = None) -> None:
+    """Raise BadMessage for a defect that makes the part unreliable; a missing closing boundary is
+    tolerated when `cut` (the attachment it cut short) is dealt with on its own."""
     for defect in part.defects:
+        if cut is not None and isinstance(defect, email.errors.CloseBoundaryNotFoundDefect):
+            continue
         for kind, reason in FATAL_DEFECTS.items():
             if isinstance(defect, kind):
-                raise BadMessage(reason)
+                raise BadMessage(reason + RESEND)
+
+
+def _cut_attachment(message: Message) -> Message | None:
+    """A message cut short (closing boundary missing) whose cut falls in an attachment after every
+    text part: that last attachment, which is checked or dropped; the text before it is whole,
+    because a boundary follows it. None when nothing was cut or the cut is in the text."""
+    if not any(
+        isinstance(defect, email.errors.CloseBoundaryNotFoundDefect)
+        for part in message.walk()
+        for defect in part.defects
+    ):
+        return None
+    last = list(message.walk())[-1]
+    return None if last.is_multipart() or _is_body(last) else last
 
 
 def clean_subject(subject: str) -> tuple[str, str]:
@@ -284,11 +346,35 @@ def _payload(part: Message) -> bytes:
     return data
 
 
-def _part_text(part: Message) -> str:
+def _undeclared_base64(data: bytes) -> bytes | None:
+    """A body that is nothing but base64 lines although no header says so (its Content-Transfer-
+    Encoding line was damaged): the decoded bytes, or None when it is not cleanly base64."""
+    lines = data.split()
+    if not lines or max(len(line) for line in lines) < 40:
+        return None
+    if not all(_BASE64_LINE.fullmatch(line) for line in lines):
+        return None
     try:
-        return decode_bytes(_payload(part), part.get_content_charset())
-    except UndecodableText as error:
-        raise BadMessage(f"{part.get_content_type()} body: {error}") from None
+        return base64.b64decode(b"".join(lines), validate=True)
+    except binascii.Error:
+        return None
+
+
+def _part_text(part: Message, characters: Counter[str]) -> str:
+    payload = _payload(part)
+    declared = str(part.get("content-transfer-encoding") or "").strip().lower()
+    if declared not in ("base64", "quoted-printable") and (decoded := _undeclared_base64(payload)):
+        payload = decoded
+    try:
+        text = decode_bytes(payload, part.get_content_charset())
+    except UndecodableText:
+        raise BadMessage(
+            f"正文（{part.get_content_type()}）有损坏的字节，按声明的字符集、UTF-8 和 GBK 都读不出" + RESEND
+        ) from None
+    # Word's manual line break (U+000B) becomes a line break; other control characters go.
+    text, found = clean_text(text, "<br>" if part.get_content_type() == "text/html" else "\n")
+    characters.update(found)
+    return text
 
 
 def _looks_like_docx(part: Message, name: str, data: bytes) -> bool:
@@ -308,13 +394,15 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
     try:
         check_unpacked_size(data)
     except DocxTooLarge as error:
-        raise BadMessage(f"attachment {label!r} {error}") from None
+        raise BadMessage(f"附件“{label}”{error}" + RESEND) from None
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(slim_docx(data)), convert_image=mammoth.images.img_element(keep_image)
         )
     except Exception as error:  # mammoth raises many kinds on a damaged .docx
-        raise BadMessage(f"attachment {label!r} is not a readable .docx ({type(error).__name__})") from None
+        raise BadMessage(
+            f"附件“{label}”不是能读取的 Word 文档（.docx 已损坏：{type(error).__name__}）" + RESEND
+        ) from None
     return result.value
 
 
@@ -323,19 +411,29 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
 
     images_path is the images folder relative to the content folder ("images/submissions")."""
     message = parse(data)
-    notes: list[str] = []
+    cut = _cut_attachment(message)
+    notes: list[str] = [MULTIPART_RECOVERED] if message[RECOVERED_HEADER] else []
+    characters: Counter[str] = Counter()
     images = _Images(images_path, notes)
     docx_bodies: list[str] = []
     for part in message.walk():
         if part.is_multipart():
-            _check_defects(part)
+            _check_defects(part, cut)
             continue
         if _is_body(part):
             continue
         ctype = part.get_content_type()
         name = attachment_name(part)
-        payload = _payload(part)
-        label = privacy.mask_personal_data(name or ctype, public_emails)[0]  # notes reach logs
+        # Control characters in a name would reach the report (a terminal): dropped, not counted.
+        label = clean_text(privacy.mask_personal_data(name or ctype, public_emails)[0], " ")[0]
+        if part is cut:
+            try:
+                payload = _payload(part)
+            except BadMessage:
+                notes.append(f"邮件结尾缺失（传输中被截断），最后的附件“{label}”不完整，未导入；需要时请来稿单位重发")
+                continue
+        else:
+            payload = _payload(part)
         if _looks_like_docx(part, name, payload):
             docx_bodies.append(_docx_html(payload, images, label))
         elif (
@@ -347,9 +445,33 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
         elif payload:
             notes.append(f"附件“{label}”（{ctype}）未转换，请编辑查看原邮件")
 
-    story_html = _pick_story("".join(_body_html(message)), docx_bodies)
-    subject, subject_category = clean_subject(decode_header_text(raw_header(message, "subject")))
-    return _build_story(message, subject, subject_category, story_html, images, public_emails, notes)
+    story_html = _pick_story("".join(_body_html(message, characters)), docx_bodies)
+    subject, subject_category = clean_subject(_header_text(message, "subject", characters))
+    sender_name, _address = email.utils.parseaddr(_header_text(message, "from", characters))
+    story = _build_story(
+        message, subject, subject_category, sender_name, story_html, images, public_emails, notes
+    )
+    for field_name in ("title", "summary", "org", "body"):  # whatever else carried one (a &#1; in HTML)
+        value, found = clean_text(getattr(story, field_name), " " if field_name != "body" else "\n")
+        setattr(story, field_name, value)
+        characters.update(found)
+    if characters:
+        story.notes.append(
+            f"来信中有网页和订阅源不能容纳的控制字符（{describe(characters)}），已处理："
+            "Word 的手动换行 U+000B 改为换行，其余删除；请核对相关段落"
+        )
+    return story
+
+
+def _header_text(message: Message, name: str, characters: Counter[str]) -> str:
+    """A header as one line of text; "" when its bytes are damaged beyond decoding."""
+    try:
+        text = decode_header_text(raw_header(message, name))
+    except UndecodableText:
+        return ""
+    text, found = clean_text(text, " ")
+    characters.update(found)
+    return text
 
 
 def _is_body(part: Message) -> bool:
@@ -360,20 +482,20 @@ def _is_body(part: Message) -> bool:
     )
 
 
-def _body_html(part: Message) -> list[str]:
+def _body_html(part: Message, characters: Counter[str]) -> list[str]:
     """The message's text parts as HTML, in order. Only alternatives of one text (multipart/
     alternative) are a choice, HTML first; in a mixed message every text part is kept, so a story in
     text/plain is not lost behind, say, a gateway's HTML disclaimer."""
     if part.is_multipart():
         children = part.get_payload()
         if part.get_content_subtype() == "alternative":
-            chosen = [child for child in children if _body_html(child)]
+            chosen = [child for child in children if _body_html(child, Counter())]
             best = next((c for c in chosen if c.get_content_type() != "text/plain"), None)
-            return _body_html(best or chosen[0]) if chosen else []
-        return [html for child in children for html in _body_html(child)]
+            return _body_html(best or chosen[0], characters) if chosen else []
+        return [html for child in children for html in _body_html(child, characters)]
     if not _is_body(part):
         return []
-    text = _part_text(part)
+    text = _part_text(part, characters)
     return [text if part.get_content_type() == "text/html" else text_to_html(text)]
 
 
@@ -472,7 +594,7 @@ def _markdown_escaped(text: str) -> str:
 
 
 def _message_date(message: Message) -> datetime:
-    for value in (raw_header(message, "date"), *_received_dates(message)):
+    for value in (_header_text(message, "date", Counter()), *_received_dates(message)):
         if not value:
             continue
         try:
@@ -482,7 +604,7 @@ def _message_date(message: Message) -> datetime:
         if when.tzinfo is None:
             when = when.replace(tzinfo=SITE_TIMEZONE)
         return when.astimezone(SITE_TIMEZONE)
-    raise BadMessage("no usable Date (nor Received) header")
+    raise BadMessage("邮件没有可用的发信日期（Date 或 Received 头已缺失或损坏），无法确定稿件日期" + RESEND)
 
 
 def _received_dates(message: Message) -> list[str]:
@@ -553,6 +675,7 @@ def _build_story(
     message: Message,
     subject: str,
     subject_category: str,
+    sender_name: str,
     story_html: str,
     images: _Images,
     public_emails: Collection[str],
@@ -563,7 +686,12 @@ def _build_story(
         notes.append(cut_note)
     text = soup.get_text("\n")
     if not _normalized_text(text):
-        raise BadMessage("no story text (empty body and no .docx)")
+        raise BadMessage("邮件里没有稿件正文（正文为空，也没有 .docx 附件）；请来稿单位补发稿件")
+    if residue := MIME_RESIDUE.search(text):
+        raise BadMessage(
+            f"邮件在传输中损坏：正文里混有邮件的编码数据或结构行（“{residue.group(0).strip()[:30]}”），"
+            "无法可靠地还原稿件" + RESEND
+        )
     maskings: list[privacy.Masking] = []
     _mask_soup(soup, public_emails, maskings)
     masked_text = soup.get_text("\n")
@@ -579,7 +707,6 @@ def _build_story(
     body, found = privacy.mask_personal_data(body, public_emails, escape_markdown=True)
     maskings.extend(found)
 
-    sender_name, _address = email.utils.parseaddr(decode_header_text(raw_header(message, "from")))
     org = _guess_org(sender_name, masked_text)
     if not subject:
         notes.append("邮件没有主题：标题取自正文第一行，请编辑确认")

@@ -51,7 +51,7 @@ def normalize_charset(label: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(cleaned).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it (damaged mail)
         return None
 
 
@@ -111,9 +111,20 @@ def raw_header(part: Message, name: str) -> str | None:
     return None
 
 
+# The name shown for an attachment whose name was damaged beyond decoding (still an attachment).
+DAMAGED_NAME = "（文件名已损坏）"
+
+
 def attachment_name(part: Message) -> str:
     """The attachment's file name for display: RFC 2231 (quoted or not, continued or not), RFC 2047
     inside quotes, or raw 8-bit bytes. Never used as a path."""
+    try:
+        return _attachment_name(part)
+    except UndecodableText:
+        return DAMAGED_NAME
+
+
+def _attachment_name(part: Message) -> str:
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
         value = raw_header(part, header)
         if not value:

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from controlchars.characters import clean_text
 from tqdm import tqdm
 
 from .approval import is_approved
@@ -40,7 +41,7 @@ def _convert_job(data: bytes, images_path: str, public_emails: tuple[str, ...]) 
     except BadMessage as error:
         return str(error)
     except Exception as error:  # one odd message must never stop the run
-        return f"could not be converted ({type(error).__name__}: {error}); keep the original mail"
+        return f"转换时出错（{type(error).__name__}: {error}），未导入；请查看原邮件或请来稿单位重新发送"
 
 
 class _InlineExecutor(Executor):
@@ -211,13 +212,15 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
             continue
         headers = parser.parsebytes(entry.data)
         try:
+            # Control characters (an escape sequence, say) must not reach the editor's terminal.
             sender, date, subject = (
-                decode_header_text(raw_header(headers, h)) for h in ("from", "date", "subject")
+                clean_text(decode_header_text(raw_header(headers, name)), " ")[0]
+                for name in ("from", "date", "subject")
             )
             problem = ""
-        except ValueError as error:
+        except ValueError:
             sender = date = subject = ""
-            problem = f"headers cannot be read: {error}"
+            problem = "邮件头已损坏，发件人、日期或主题无法读出；请在邮件客户端中查看原邮件"
         yield PendingMessage(
             entry.folder,
             entry.location,

@@ -44,7 +44,7 @@ def test_import_prints_the_summary_and_reads_the_export_from_the_environment(tmp
     write(export / "已采用" / "bad.eml", b"")
     result = cli(tmp_path, export, "import")
     assert result.returncode == 0, result.stderr
-    assert "imported:            1" in result.stdout and "bad.eml: empty message" in result.stdout
+    assert "imported:            1" in result.stdout and "bad.eml: 邮件是空的" in result.stdout
     assert len(list((tmp_path / "content" / "submissions").glob("*.md"))) == 1
 
 

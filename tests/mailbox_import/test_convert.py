@@ -368,3 +368,61 @@ def test_a_plain_text_story_beside_an_html_disclaimer_is_kept():
         content_type='multipart/mixed; boundary="BOUNDARY-42"',
     )
     assert STORY in story_of(raw).body
+
+
+# --- damaged mail: salvaged where the structure allows it, else refused -------------------------
+
+
+def test_a_multipart_whose_content_type_header_was_damaged_is_recovered():
+    raw = multipart([text_part(STORY), text_part(f"<p>{STORY}</p>", "html")], "alternative")
+    damaged = raw.replace(b"Content-Type: multipart/", b"Content-Typ#: multipart/")
+    story = story_of(damaged)
+    assert story.body.count(STORY[:20]) == 1 and "Content-" not in story.body
+    assert any("Content-Type 头已损坏" in note for note in story.notes)
+
+
+def test_a_message_cut_inside_its_last_attachment_keeps_its_text():
+    attached = b'Content-Disposition: attachment; filename="a.jpg"'
+    photo = part(jpeg_with_gps(), "image/jpeg", headers=(attached,))
+    raw = multipart([text_part(STORY), photo])
+    story = story_of(raw[: len(raw) - 200])
+    assert STORY[:20] in story.body and not story.images
+    assert any("最后的附件" in note for note in story.notes)
+
+
+def test_a_base64_body_whose_encoding_header_was_damaged_is_decoded():
+    raw = message(b64(STORY.encode()) + b"\r\n", encoding="base64")
+    raw = raw.replace(b"Content-Transfer-", b"Content-Tr#nsfer-")
+    assert STORY in story_of(raw).body
+
+
+@pytest.mark.parametrize(
+    "residue",
+    [
+        "Content-Type: image/jpeg; name=a.jpg",
+        "Content-Disposition: attachment",
+        "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwg",
+        "------=_Part_20200218_1030",
+        "=E5=8D=97=E4=BA=AC=E5=B8=82=E6=B5=8B=E8=AF=95",
+    ],
+)
+def test_a_body_holding_mime_residue_is_never_a_story(residue):
+    with pytest.raises(BadMessage) as caught:
+        story_of(message(f"{STORY}\n{residue}\n{STORY}"))
+    assert "请来稿单位重新发送" in str(caught.value)
+
+
+def test_separator_lines_dates_and_latin_words_are_not_mistaken_for_residue():
+    text = f"{STORY}\n--------------------\n--2020-02-18--\n活动口号：Stay-home-stay-safe-2020\n{STORY}"
+    story = story_of(message(text))
+    assert "Stay" in story.body and "2020" in story.body
+
+
+def test_control_characters_in_subject_and_body_are_normalised_and_reported():
+    story = story_of(message(f"第一行\x0b第二行\x01{STORY}", subject="控制\x0b字符\x1b[31m标题"))
+    written = "".join([story.title, story.summary, story.org, story.body])
+    assert not any(ch in written for ch in "\x0b\x01\x1b")
+    assert story.title == "控制 字符[31m标题"
+    assert "第一行\n\n第二行" in story.body
+    # The subject's U+000B is whitespace to header unfolding already: only the body's is counted.
+    assert any("控制字符（U+0001, U+000B, U+001B）" in note for note in story.notes)

@@ -137,11 +137,12 @@ def test_one_bad_message_never_stops_the_run(export, run, settings):
     assert set(skipped) == {
         ("已采用", f"已采用/{name}") for name in ("02-broken.eml", "03-empty.eml", "04-cut.eml")
     }
-    assert "base64" in skipped[("已采用", "已采用/02-broken.eml")]
-    assert "empty" in skipped[("已采用", "已采用/03-empty.eml")]
-    assert "truncated" in skipped[("已采用", "已采用/04-cut.eml")]
+    assert "base64 编码的数据已损坏" in skipped[("已采用", "已采用/02-broken.eml")]
+    assert "邮件是空的" in skipped[("已采用", "已采用/03-empty.eml")]
+    assert "截断" in skipped[("已采用", "已采用/04-cut.eml")]
+    assert all(reason.endswith("请来稿单位重新发送") for reason in skipped.values())
     rendered = report.render()
-    assert "已采用 / 已采用/02-broken.eml: broken base64" in rendered
+    assert "已采用 / 已采用/02-broken.eml: 邮件中 base64 编码的数据已损坏" in rendered
 
 
 def test_process_pool_gives_the_same_result_as_one_worker(tmp_path, settings, export):
