@@ -20,8 +20,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
 
 from .covers import CoverCache, CoverError, CoverFile, write_covers
+from .feedcache import write_if_changed
 from .links import FeedCatalogue
-from .media import add_image, render_feed, write_if_changed
+from .media import add_image, render_feed
 from .model import FeedItem, ImageRef, site_base_url
 from .problems import Problem, report
 
