@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .links import FeedGroup, FeedLink
 from .model import FeedItem
@@ -27,12 +27,59 @@ from .model import FeedItem
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "channels-feeds.pickle"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # Settings feeds are made from besides CHANNELS_*: addresses, names, where content/ is.
 FEED_SETTINGS = ("SITEURL", "SITENAME", "SITESUBTITLE", "SITE_OWNER", "PATH")
 LIBRARIES = ("feedgen", "lxml", "pillow")
 
+T = TypeVar("T")
 FileStat = tuple[int, int] | None  # (size, mtime_ns) of a regular file, None when there is none
+
+
+def load_entries(file: Path, settings: str) -> dict[str, Any]:
+    """The entries a cache file holds for these settings; none when it is missing, damaged or stale."""
+    try:
+        with file.open("rb") as opened:
+            saved = pickle.load(opened)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("version") != CACHE_VERSION:
+        return {}
+    entries = saved.get("entries")
+    return entries if saved.get("settings") == settings and isinstance(entries, dict) else {}
+
+
+def save_entries(file: Path, settings: str, entries: dict[str, Any]) -> None:
+    """Replace the cache file at once; one that cannot be written is only a warning."""
+    saved = {"version": CACHE_VERSION, "settings": settings, "entries": entries}
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as opened:
+            pickle.dump(saved, opened, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, file)
+    except OSError as error:
+        log.warning("channels: the cache %s could not be written: %s", file, error)
+
+
+class StoredResults:
+    """Results of a costly function of an item (e.g. its WeChat fragment), kept between builds by
+    the item's inputs digest; only the results this build asked for are kept."""
+
+    def __init__(self, file: Path, settings: dict[str, Any]) -> None:
+        self.file = file
+        self.settings = settings_digest(settings)
+        self.known: dict[str, Any] = load_entries(file, self.settings)
+        self.used: dict[str, Any] = {}
+
+    def get(self, item: FeedItem, make: Callable[[FeedItem], T]) -> T:
+        key = item.inputs_digest()
+        if key not in self.used:
+            self.used[key] = self.known[key] if key in self.known else make(item)
+        return self.used[key]
+
+    def save(self) -> None:
+        save_entries(self.file, self.settings, self.used)
 
 
 @dataclass(frozen=True)
@@ -95,21 +142,11 @@ class FeedCache:
         self.output_dir = output_dir
         self.content_dir = Path(settings["PATH"])
         self.settings = settings_digest(settings)
-        self.known = self._load()
+        self.known: dict[str, FeedRecord] = load_entries(self.file, self.settings)
         self.records: dict[str, FeedRecord] = {}
         self.rendered = 0
         self.unchanged = 0
         self._stats: dict[str, FileStat] = {}
-
-    def _load(self) -> dict[str, FeedRecord]:
-        try:
-            with self.file.open("rb") as file:
-                saved = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-            return {}
-        if not isinstance(saved, dict) or saved.get("version") != CACHE_VERSION:
-            return {}
-        return saved["feeds"] if saved.get("settings") == self.settings else {}
 
     def _image_stat(self, path: str) -> FileStat:
         if path not in self._stats:
@@ -153,12 +190,4 @@ class FeedCache:
     def save(self) -> None:
         """Keep this build's records for the next; a cache that cannot be written is only a warning."""
         log.info("channels: %d feeds rendered, %d unchanged", self.rendered, self.unchanged)
-        saved = {"version": CACHE_VERSION, "settings": self.settings, "feeds": self.records}
-        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            with temporary.open("wb") as file:
-                pickle.dump(saved, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
-        except OSError as error:
-            log.warning("channels: the feed cache %s could not be written: %s", self.file, error)
+        save_entries(self.file, self.settings, self.records)
