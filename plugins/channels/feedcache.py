@@ -41,7 +41,7 @@ def load_entries(file: Path, settings: str) -> dict[str, Any]:
     try:
         with file.open("rb") as opened:
             saved = pickle.load(opened)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+    except Exception:  # a damaged file can fail unpickling in many ways; it only costs a full render
         return {}
     if not isinstance(saved, dict) or saved.get("version") != CACHE_VERSION:
         return {}
