@@ -33,9 +33,13 @@ def build_site(
     settings_file: str = "pelicanconf.py",
     extra_settings: dict | None = None,
     env: dict[str, str] | None = None,
+    verbose: bool = False,
 ) -> Build:
-    """Run `pelican` from the repository root, as `make html` does, and keep its log."""
+    """Run `pelican` from the repository root, as `make html` does, and keep its log (with the
+    informational lines too when `verbose`)."""
     command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output)]
+    if verbose:
+        command.append("--verbose")
     # Each test site keeps its build cache beside its output, never in the repository's cache/.
     extra_settings = {"CACHE_PATH": f"{output}-cache", **(extra_settings or {})}
     if extra_settings:

@@ -7,6 +7,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.writers import Writer
 
 from .app import write_app_feeds
+from .feedcache import FeedCache
 from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
 from .model import build_items
@@ -43,13 +44,15 @@ def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     catalogue = generator.context[CONTEXT_KEY]
     settings = generator.settings
     output_dir = Path(writer.output_path)
-    write_media_feeds(catalogue, settings, output_dir)
-    write_app_feeds(catalogue, settings, output_dir)
+    feeds = FeedCache(settings, output_dir)
+    write_media_feeds(catalogue, settings, feeds)
+    write_app_feeds(catalogue, settings, feeds)
+    feeds.save()
     write_opml(catalogue, settings, output_dir)
     covers = write_wechat(catalogue, settings, output_dir, page_writer(generator, writer))
     write_weibo_feed(catalogue, settings, output_dir)
-    feeds = [link.path for group in catalogue.groups for link in group.links] + [catalogue.opml.path]
-    remove_stale(output_dir, [*feeds, *covers], owned_files(output_dir, settings, COVER_FILES))
+    produced = [link.path for group in catalogue.groups for link in group.links] + [catalogue.opml.path]
+    remove_stale(output_dir, [*produced, *covers], owned_files(output_dir, settings, COVER_FILES))
 
 
 def register() -> None:

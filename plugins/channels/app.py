@@ -1,13 +1,13 @@
 """Client-app feeds: JSON Feed 1.1 and its RSS twin, full text, lead image at least 720 px wide."""
 
 import json
-from pathlib import Path
 from typing import Any
 
 from feedgen.entry import FeedEntry
 
+from .feedcache import FeedCache
 from .links import FeedCatalogue, FeedGroup, FeedLink
-from .media import fill_entry, render_feed, write_if_changed
+from .media import fill_entry, render_feed
 from .model import FeedItem, site_base_url, wide_image
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -54,7 +54,7 @@ def render_json_feed(group: FeedGroup, link: FeedLink, settings: dict[str, Any])
     return (text + "\n").encode("utf-8")
 
 
-def write_app_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path) -> None:
+def write_app_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], feeds: FeedCache) -> None:
     group = catalogue.group("app")
     if group is None:
         return
@@ -63,9 +63,10 @@ def write_app_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], output_d
     def fill(entry: FeedEntry, item: FeedItem) -> None:
         fill_entry(entry, item, wide_image(item, min_width))
 
-    for link in group.links:
+    def render(link: FeedLink) -> bytes:
         if link.format == "json":
-            data = render_json_feed(group, link, settings)
-        else:
-            data = render_feed(group, link, settings, fill)
-        write_if_changed(output_dir, link.path, data)
+            return render_json_feed(group, link, settings)
+        return render_feed(group, link, settings, fill)
+
+    for link in group.links:
+        feeds.write(group, link, lambda link=link: render(link))

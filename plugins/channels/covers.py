@@ -14,7 +14,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .media import write_if_changed
+from .feedcache import write_if_changed
 
 COVER_SIZES: tuple[tuple[int, int], ...] = ((900, 383), (500, 500))
 MAX_BYTES = 1_000_000

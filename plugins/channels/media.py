@@ -7,7 +7,6 @@ byte for byte.
 
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from feedgen.entry import FeedEntry
@@ -15,6 +14,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from .feedcache import FeedCache
 from .links import FeedCatalogue, FeedGroup, FeedLink
 from .model import FEED_ID_NAMESPACE, FeedItem, ImageRef, site_base_url
 
@@ -116,18 +116,9 @@ def render_feed(
     return feed.rss_str(pretty=True)
 
 
-def write_if_changed(output_dir: Path, path: str, data: bytes) -> None:
-    """Write a file only when its bytes differ, so an unchanged feed keeps its Last-Modified time."""
-    target = output_dir / path
-    if target.is_file() and target.read_bytes() == data:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
-
-def write_media_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path) -> None:
+def write_media_feeds(catalogue: FeedCatalogue, settings: dict[str, Any], feeds: FeedCache) -> None:
     for group in catalogue.groups:
         if group.channel != "media":
             continue
         for link in group.links:
-            write_if_changed(output_dir, link.path, render_feed(group, link, settings))
+            feeds.write(group, link, lambda group=group, link=link: render_feed(group, link, settings))

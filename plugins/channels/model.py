@@ -7,6 +7,7 @@ addresses, text, image sizes) is made on first use, so only the stories some wri
 pay for it, and once each.
 """
 
+import hashlib
 import logging
 import mimetypes
 import re
@@ -63,13 +64,31 @@ class ItemBody:
 
 
 BODY_FIELDS = frozenset(f.name for f in fields(ItemBody))
+_NOT_DIGESTED = ("body", "_inputs_digest")
 
 
 class PendingBody:
-    """How to make an item's body; FeedItem swaps it for the ItemBody on first use."""
+    """How to make an item's body; FeedItem swaps it for the ItemBody on first use.
 
-    def __init__(self, make: Callable[[], ItemBody]) -> None:
+    `sources` returns everything the body is made from but the image files (the article's HTML and
+    summary as Pelican made them, its cover), cheaply, so a cache can tell a changed body unmade.
+    """
+
+    def __init__(self, make: Callable[[], ItemBody], sources: Callable[[], tuple[str, ...]]) -> None:
         self.make = make
+        self.sources = sources
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _field_text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return repr(sorted(value))  # a set's order changes with the process's string hashing
+    return repr(value)
 
 
 @dataclass(frozen=True)
@@ -99,13 +118,25 @@ class FeedItem:
     wechat_digest: str | None
     weibo_text: str | None
     body: ItemBody | PendingBody = field(repr=False, compare=False)
+    _inputs_digest: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def made_body(self) -> ItemBody:
         body = self.body
         if isinstance(body, PendingBody):
+            self.inputs_digest()  # while the sources can still be read
             body = body.make()
             object.__setattr__(self, "body", body)  # made once; the reference to the article goes
         return body
+
+    def inputs_digest(self) -> str:
+        """A digest of everything this item shows in a feed but the image files its body reads
+        (`ItemBody.images` names them), without making the body."""
+        if self._inputs_digest is None:
+            body = self.body
+            sources = body.sources() if isinstance(body, PendingBody) else (repr(body),)
+            cheap = [_field_text(getattr(self, f.name)) for f in fields(self) if f.name not in _NOT_DIGESTED]
+            object.__setattr__(self, "_inputs_digest", _digest([*cheap, *sources]))
+        return self._inputs_digest
 
     @property
     def content_html(self) -> str:
@@ -353,7 +384,14 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
         wechat_author=_text(metadata, "wechat_author") or None,
         wechat_digest=_text(metadata, "wechat_digest") or None,
         weibo_text=_text(metadata, "weibo_text") or None,
-        body=PendingBody(lambda: bodies.body(article, source_path, page_url, is_sample)),
+        body=PendingBody(
+            lambda: bodies.body(article, source_path, page_url, is_sample),
+            lambda: (
+                article.get_content(bodies.base_url),
+                article.get_summary(bodies.base_url),
+                str(metadata.get("cover") or ""),
+            ),
+        ),
     )
 
 

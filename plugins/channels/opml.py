@@ -4,8 +4,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from .feedcache import write_if_changed
 from .links import FeedCatalogue
-from .media import write_if_changed
 from .model import site_base_url
 
 

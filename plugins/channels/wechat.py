@@ -20,8 +20,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
 
 from .covers import CoverCache, CoverError, CoverFile, write_covers
+from .feedcache import StoredResults, write_if_changed
 from .links import FeedCatalogue
-from .media import add_image, render_feed, write_if_changed
+from .media import add_image, render_feed
 from .model import FeedItem, ImageRef, site_base_url
 from .problems import Problem, report
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build (default in links.py)
 PREVIEW_TEMPLATE = "wechat_preview"
 COVER_CACHE_FOLDER = "channels-covers"  # under Pelican's CACHE_PATH
+FRAGMENT_CACHE_FILE = "channels-wechat-fragments.pickle"  # under Pelican's CACHE_PATH
 PREVIEW_ROOT = "wechat"  # previews and covers go to wechat/<slug>/
 COVER_FILES = f"{PREVIEW_ROOT}/*/cover-*.jpg"  # every cover file of the output folder
 PageWriter = Callable[[str, dict[str, Any]], None]  # (save_as, template variables) -> writes the page
@@ -378,15 +380,18 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Pro
     return problems
 
 
-def wechat_article(item: FeedItem) -> WechatArticle:
-    fragment = wechat_fragment(item)
+def wechat_article(item: FeedItem, fragment: str | None = None) -> WechatArticle:
+    fragment = wechat_fragment(item) if fragment is None else fragment
     problems = tuple(check_wechat_limits(item, fragment))
     return WechatArticle(item.title, wechat_author(item), wechat_digest(item), fragment, problems)
 
 
-def wechat_articles(items: Iterable[FeedItem], strict: bool) -> dict[str, WechatArticle]:
-    """Articles by item ID; broken limits are logged as warnings, or raise WechatLimitError if `strict`."""
-    articles = {item.id: wechat_article(item) for item in items}
+def wechat_articles(
+    items: Iterable[FeedItem], strict: bool, fragment: Callable[[FeedItem], str] = wechat_fragment
+) -> dict[str, WechatArticle]:
+    """Articles by item ID, their fragments made by `fragment`; broken limits are logged as warnings,
+    or raise WechatLimitError if `strict`."""
+    articles = {item.id: wechat_article(item, fragment(item)) for item in items}
     problems = (problem for article in articles.values() for problem in article.problems)
     report(problems, strict, WechatLimitError)
     return articles
@@ -456,7 +461,12 @@ def write_wechat(
                 f"{item.source_path} and {other} would share the WeChat preview {preview_dir(item)}/; "
                 "give one of them another Slug"
             )
-    articles = wechat_articles(wechat_items, strict=settings[STRICT_SETTING])
+    # A fragment is made from the item alone: kept between builds by the item's inputs digest.
+    fragments = StoredResults(Path(settings["CACHE_PATH"]) / FRAGMENT_CACHE_FILE, settings)
+    articles = wechat_articles(
+        wechat_items, settings[STRICT_SETTING], lambda item: fragments.get(item, wechat_fragment)
+    )
+    fragments.save()
     content_dir = Path(settings["PATH"])
     base_url = site_base_url(settings)
     cache = CoverCache(Path(settings["CACHE_PATH"]) / COVER_CACHE_FOLDER)

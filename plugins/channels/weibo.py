@@ -17,8 +17,9 @@ from typing import Any
 
 from feedgen.entry import FeedEntry
 
+from .feedcache import write_if_changed
 from .links import FeedCatalogue
-from .media import render_feed, write_if_changed
+from .media import render_feed
 from .model import FeedItem, ImageRef
 from .problems import Problem, report
 

@@ -107,3 +107,9 @@ def build(content: Path, output: Path, siteurl: str = "", expect_success: bool =
 
 # A built site by name (see the built_site fixture in conftest.py) -> its output folder.
 Site = Callable[[str], Path]
+
+
+def channel_files(output: Path) -> dict[str, bytes]:
+    """Every file the plugin writes itself (feeds, OPML, WeChat covers), site-relative -> bytes."""
+    files = [*(output / "feeds").rglob("*"), *output.glob("wechat/*/cover-*.jpg")]
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in files if p.is_file()}

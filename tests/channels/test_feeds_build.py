@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, make_site
+from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, channel_files, make_site
 from sitebuild import build_site
 
 LOCAL_URL = "http://localhost:8000"
@@ -265,11 +265,6 @@ Cover: images/test/wide.jpg
 """
 
 
-def _channel_files(output: Path) -> dict[str, bytes]:
-    files = [*(output / "feeds").rglob("*"), *output.glob("wechat/*/cover-*.jpg")]
-    return {p.relative_to(output).as_posix(): p.read_bytes() for p in files if p.is_file()}
-
-
 def test_a_rebuild_after_deleting_a_story_equals_a_cold_build(tmp_path: Path) -> None:
     content = make_site(tmp_path / "site")
     story = content / "stories" / "test-lonely-tag.md"
@@ -277,7 +272,7 @@ def test_a_rebuild_after_deleting_a_story_equals_a_cold_build(tmp_path: Path) ->
     settings = {"CACHE_PATH": str(tmp_path / "cache")}
     first = build_site(tmp_path / "output", content=content, extra_settings=settings)
     assert first.returncode == 0, first.log
-    before = _channel_files(tmp_path / "output")
+    before = channel_files(tmp_path / "output")
     assert {"feeds/tag/gu-li-hua-ti.atom.xml", "wechat/test-lonely-tag/cover-900x383.jpg"} <= before.keys()
 
     story.unlink()
@@ -285,6 +280,6 @@ def test_a_rebuild_after_deleting_a_story_equals_a_cold_build(tmp_path: Path) ->
     assert again.returncode == 0, again.log
     cold = build_site(tmp_path / "cold", content=content, extra_settings={"CACHE_PATH": str(tmp_path / "c2")})
     assert cold.returncode == 0, cold.log
-    rebuilt = _channel_files(tmp_path / "output")
+    rebuilt = channel_files(tmp_path / "output")
     assert not any("gu-li-hua-ti" in path or "test-lonely-tag" in path for path in rebuilt)
-    assert rebuilt == _channel_files(tmp_path / "cold")
+    assert rebuilt == channel_files(tmp_path / "cold")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import jinja2
 from channel_items import make_item
+from channels.feedcache import write_if_changed
 from channels.links import DEFAULT_SETTINGS, FeedsFor, build_catalogue
-from channels.media import write_if_changed
 from channels.model import FeedItem
 
 SETTINGS = {

@@ -163,9 +163,11 @@ def test_an_items_body_is_made_only_when_read_and_once() -> None:
     made = []
 
     class CountingArticle(FakeArticle):
-        def get_content(self, siteurl: str) -> str:
-            made.append(self.title)
-            return super().get_content(siteurl)
+        def get_content(self, siteurl: str) -> str:  # memoized per article, as Pelican's
+            if not hasattr(self, "_content_made"):
+                made.append(self.title)
+                self._content_made = super().get_content(siteurl)
+            return self._content_made
 
     articles = [CountingArticle("a", NOW - timedelta(days=1)), CountingArticle("b", NOW - timedelta(days=2))]
     items = build_items(articles, SETTINGS, now=NOW)
