@@ -67,6 +67,6 @@ def test_a_damaged_manifest_stops_the_import_before_anything_is_written(export, 
     manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
     before = {path: path.read_bytes() for path in settings.stories_dir.iterdir()}
     write(export / "已采用" / "new.eml", message(f"{STORY}新的一篇。", subject="新稿件"))
-    with pytest.raises(SystemExit, match=r"is damaged .*git checkout"):
+    with pytest.raises(SystemExit, match=r"已损坏.*稿件一篇未动.*git checkout"):
         run()
     assert {path: path.read_bytes() for path in settings.stories_dir.iterdir()} == before
