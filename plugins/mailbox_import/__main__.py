@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .config import load_settings
 from .pipeline import list_pending, render_pending, run_import
 
 DEFAULT_EXPORT = Path(__file__).parent / "sample_export"
+# Ctrl-C, and what a closed session, `timeout` or a service manager sends: the run stops cleanly.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         print(render_pending(list_pending(settings, args.export)))
         return 0
-    report = run_import(settings, args.export, workers=args.workers)
+    try:
+        report = run_import(settings, args.export, workers=args.workers, stop_on=STOP_SIGNALS)
+    except KeyboardInterrupt:  # Ctrl-C outside the run proper (waiting for another import, say)
+        print("导入已取消；再次运行 make import 即可接着导入。", file=sys.stderr)
+        return 128 + signal.SIGINT
     print(report.render())
-    return 0
+    return 128 + report.stopped_by if report.stopped_by else 0
 
 
 if __name__ == "__main__":

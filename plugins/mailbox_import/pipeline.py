@@ -3,18 +3,26 @@
 Messages stream from the export; only approved messages with an unknown fingerprint are converted, in a
 process pool (conversion is the slow part), and their results are written in export order, so the first
 copy of a resent story is the one kept whatever the pool's timing.
+
+A run asked to stop (Ctrl-C, SIGTERM) stops between two messages, or while it waits for a conversion,
+keeps and records every story written so far and drops the conversions in flight: the next run does them.
 """
 
 import email.parser
 import email.policy
 import os
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from controlchars.characters import clean_text
 from tqdm import tqdm
@@ -44,6 +52,45 @@ def _convert_job(data: bytes, images_path: str, public_emails: tuple[str, ...]) 
         return f"转换时出错（{type(error).__name__}: {error}），未导入；请查看原邮件或请来稿单位重新发送"
 
 
+def _worker_setup(parent: int) -> None:
+    """In each worker: Ctrl-C, which the terminal sends to every process of the command, is the parent's
+    to handle; SIGTERM kills (the parent's handler is inherited by fork, and would keep the worker alive
+    through Process.terminate); and the worker leaves when the parent is gone (killed with -9, say)
+    instead of waiting for work for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+
+
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+class StopRequest:
+    """Set by a signal handler; the run looks at it between messages and while waiting for a conversion."""
+
+    def __init__(self) -> None:
+        self.signal: signal.Signals | None = None
+
+    def __bool__(self) -> bool:
+        return self.signal is not None
+
+    def handle(self, signum: int, _frame: FrameType | None) -> None:
+        self.signal = signal.Signals(signum)
+
+
+@contextmanager
+def _stopping_on(signals: tuple[signal.Signals, ...], stop: StopRequest) -> Iterator[None]:
+    previous = {number: signal.signal(number, stop.handle) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 class _InlineExecutor(Executor):
     """Runs jobs as they are submitted: one worker, no processes (small runs, tests)."""
 
@@ -63,7 +110,9 @@ class _Converter:
         self.executor = self._new_executor()
 
     def _new_executor(self) -> Executor:
-        return ProcessPoolExecutor(self.workers) if self.workers > 1 else _InlineExecutor()
+        if self.workers == 1:
+            return _InlineExecutor()
+        return ProcessPoolExecutor(self.workers, initializer=_worker_setup, initargs=(os.getpid(),))
 
     def submit(self, data: bytes) -> Future:
         args = (_convert_job, data, *self._job_settings())
@@ -74,13 +123,21 @@ class _Converter:
             self.executor = self._new_executor()
             return self.executor.submit(*args)
 
-    def result(self, job: Future, data: bytes) -> Story | str:
-        """The job's result. When its pool broke, the message was one of those in flight: it is
-        converted again in a process of its own, which tells whether it was the one that killed it."""
+    def result(self, job: Future, data: bytes, stop: StopRequest) -> Story | str | None:
+        """The job's result, or None when the run is asked to stop first. When its pool broke, the
+        message was one of those in flight: it is converted again in a process of its own, which tells
+        whether it was the one that killed it."""
         try:
-            return job.result()
+            while not stop:
+                try:
+                    return job.result(timeout=0.2)
+                except TimeoutError:
+                    continue
+            return None
         except BrokenProcessPool:
-            with ProcessPoolExecutor(1) as alone:
+            if stop:  # the workers were stopped with the run (SIGTERM to the whole process group)
+                return None
+            with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as alone:
                 try:
                     return alone.submit(_convert_job, data, *self._job_settings()).result()
                 except BrokenProcessPool:
@@ -89,7 +146,12 @@ class _Converter:
     def _job_settings(self) -> tuple[str, tuple[str, ...]]:
         return self.settings.images_path, self.settings.public_emails
 
-    def shutdown(self) -> None:
+    def shutdown(self, now: bool = False) -> None:
+        """Let the pool go once its running jobs end; `now`: end them, their results are not wanted."""
+        if now and isinstance(self.executor, ProcessPoolExecutor):
+            # No public way to end running jobs before Python 3.14's terminate_workers().
+            for process in list(self.executor._processes.values()):
+                process.terminate()
         self.executor.shutdown(cancel_futures=True)
 
 
@@ -107,26 +169,37 @@ def _progress(entries: Iterator[ExportEntry], show: bool | None) -> Iterator[Exp
 
 
 def run_import(
-    settings: ImportSettings, export_root: Path, workers: int | None = None, progress: bool | None = None
+    settings: ImportSettings,
+    export_root: Path,
+    workers: int | None = None,
+    progress: bool | None = None,
+    stop_on: tuple[signal.Signals, ...] = (),
 ) -> Report:
+    """Import the approved new messages. A signal in `stop_on` (the command line: SIGINT, SIGTERM) stops
+    the run early, with every story so far saved and recorded; report.stopped_by then names it."""
     sample = is_sample_export(export_root)
     report = Report()
     worker_count = _workers(workers)
-    with Store.open(settings.stories_dir, settings.images_dir) as store:
+    stop = StopRequest()
+    with Store.open(settings.stories_dir, settings.images_dir) as store, _stopping_on(stop_on, stop):
         converter = _Converter(worker_count, settings)
         in_flight: deque[tuple[ExportEntry, str, Future]] = deque()
         try:
             for entry in _progress(iter_export(export_root), progress):
+                if stop:
+                    break
                 source = _triage(entry, settings, store, report)
                 if source:
                     in_flight.append((entry, source, converter.submit(entry.data)))
-                while len(in_flight) > worker_count * 8:  # bounded: memory stays flat however big the export
-                    _store_result(*in_flight.popleft(), converter, store, report, sample)
-            while in_flight:
-                _store_result(*in_flight.popleft(), converter, store, report, sample)
+                # bounded: memory stays flat however big the export
+                while len(in_flight) > worker_count * 8 and not stop:
+                    _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
+            while in_flight and not stop:
+                _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
         finally:
-            converter.shutdown()
+            converter.shutdown(now=bool(stop))
             store.save()
+    report.stopped_by = stop.signal
     return report
 
 
@@ -165,8 +238,12 @@ def _store_result(
     store: Store,
     report: Report,
     sample: bool,
+    stop: StopRequest,
 ) -> None:
-    result = converter.result(job, entry.data)
+    result = converter.result(job, entry.data, stop)
+    if result is None:
+        return
+    store.checkpoint()
     if isinstance(result, str):
         report.skipped.append((entry.folder, entry.location, result))
         return
@@ -186,6 +263,9 @@ def _store_result(
                 "同名稿件文件已存在且不是导入程序写的，未覆盖；请编辑核对后删除或改名",
             )
         )
+        return
+    if store.state(name) != "unchanged":  # a file an interrupted run wrote, since edited by hand
+        report.left_alone.append((name, LEFT_ALONE_REASONS["edited"]))
         return
     report.imported.append((name, result.title))
     report.maskings += [(name, masking.kind, masking.masked) for masking in result.maskings]

@@ -1,5 +1,6 @@
 """What an import did, for the editor: counts, and a line for everything that needs a look."""
 
+import signal
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,10 +47,12 @@ class Report:
     pending: int = 0
     maskings: Details = field(default_factory=lambda: Details(count_by=1))  # (story file, kind, masked form)
     notes: Details = field(default_factory=Details)  # (story file, what to check)
+    stopped_by: signal.Signals | None = None  # the signal that stopped the run before its end
 
     def render(self) -> str:
+        title = "邮箱导入结果 / Mailbox import summary"
         lines = [
-            "邮箱导入结果 / Mailbox import summary",
+            title + ("（导入中途停止，以下只是已完成的部分）" if self.stopped_by else ""),
             f"  新导入 imported:            {self.imported.total}",
             f"  未变 unchanged:             {self.unchanged + self.duplicates.total}"
             + (f"（其中重复来稿 {self.duplicates.total} 封）" if self.duplicates else ""),
@@ -78,7 +81,17 @@ class Report:
                 lines += ["", f"{heading}:", *(f"  - {item}" for item in items)]
                 if details.total > len(details):
                     lines.append(f"  - ……另有 {details.total - len(details)} 条未列出")
+        if self.stopped_by:
+            lines += ["", self.stop_message()]
         return "\n".join(lines)
+
+    def stop_message(self) -> str:
+        assert self.stopped_by is not None
+        why = "按了 Ctrl-C" if self.stopped_by == signal.SIGINT else f"收到 {self.stopped_by.name}"
+        return (
+            f"导入已中断（{why}）：已写入的 {self.imported.total} 篇稿件都已保存并记录。"
+            "再次运行 make import 会接着导入其余邮件，已导入的不会重复，也不会报为跳过。"
+        )
 
     def _details(self) -> list[Details]:
         return [self.imported, self.duplicates, self.left_alone, self.skipped, self.maskings, self.notes]

@@ -67,3 +67,15 @@ def test_settings_come_from_pelicanconf(tmp_path):
     (story,) = (tmp_path / "content" / "投稿").glob("*.md")
     assert "编辑改名后的采用文件夹" in story.read_text(encoding="utf-8")
     assert "pending review:      1" in result.stdout
+
+
+def test_a_truncated_manifest_is_one_clear_line_not_a_traceback(tmp_path):
+    export = tmp_path / "export"
+    write(export / "已采用" / "a.eml", message())
+    assert cli(tmp_path, export, "import").returncode == 0
+    manifest = tmp_path / "content" / "submissions" / ".mailbox-import.json"
+    manifest.write_bytes(manifest.read_bytes()[:40])
+    result = cli(tmp_path, export, "import")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：导入记录") and "git checkout --" in result.stderr
+    assert not (tmp_path / "content" / "submissions" / ".mailbox-import.lock").exists()

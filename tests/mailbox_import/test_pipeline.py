@@ -91,7 +91,22 @@ def test_a_lost_manifest_never_lets_the_import_overwrite_stories(export, run, se
     edited = path.read_bytes()
     (settings.stories_dir / MANIFEST_NAME).unlink()
     report = run()
-    assert path.read_bytes() == edited
+    assert path.read_bytes() == edited  # still names its message as Source: the importer's, edited
+    left_alone = [(path.name, "编辑手工改过，导入未覆盖")]
+    assert report.imported == report.skipped == [] and report.left_alone == left_alone
+    assert run().left_alone == left_alone  # and recorded as such
+
+
+def test_a_file_of_the_same_name_that_the_importer_did_not_write_is_never_overwritten(export, run, settings):
+    write(export / "已采用" / "a.eml", message(STORY))
+    run()
+    (path,) = stories(settings)
+    text = path.read_text(encoding="utf-8")
+    foreign = "\n".join(line for line in text.splitlines() if not line.startswith("Source:")) + "\n"
+    path.write_text(foreign, encoding="utf-8")
+    (settings.stories_dir / MANIFEST_NAME).unlink()
+    report = run()
+    assert path.read_text(encoding="utf-8") == foreign
     assert report.imported == [] and "未覆盖" in report.skipped[0][2]
 
 

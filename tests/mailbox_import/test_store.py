@@ -67,6 +67,24 @@ def test_a_damaged_manifest_stops_the_import_before_anything_is_written(export, 
     manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
     before = {path: path.read_bytes() for path in settings.stories_dir.iterdir()}
     write(export / "已采用" / "new.eml", message(f"{STORY}新的一篇。", subject="新稿件"))
-    with pytest.raises(SystemExit, match=r"is damaged .*git checkout"):
+    with pytest.raises(SystemExit, match=r"已损坏.*稿件一篇未动.*git checkout"):
         run()
     assert {path: path.read_bytes() for path in settings.stories_dir.iterdir()} == before
+
+
+def test_stories_missing_from_an_older_manifest_are_recognised_not_skipped(export, run, settings, tmp_path):
+    """What the damaged-manifest message advises: restore it from git (older), then run again."""
+    import_three_stories(export, run)
+    manifest = settings.stories_dir / MANIFEST_NAME
+    older = manifest.read_bytes()
+    for number in (3, 4):
+        write(export / "已采用" / f"{number}.eml", message(f"{STORY}第{number}篇。", subject=f"稿件{number}"))
+    assert len(run().imported) == 2
+    def content():
+        return {path: path.read_bytes() for path in (tmp_path / "content").rglob("*") if path.is_file()}
+
+    complete = content()
+    manifest.write_bytes(older)
+    report = run()
+    assert report.skipped == report.left_alone == [] and len(report.imported) == 2
+    assert content() == complete
