@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 
-from .listing_sets import make_membership_fast
 from .reading import read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
+from .speedups import keep_urls, make_membership_fast
 from .uptodate import build_state, is_current, record_build
 
 # The first date of a future-dated story, per build (keyed by its settings dict).
@@ -61,8 +61,10 @@ def _read_sources(generator: ArticlesGenerator) -> None:
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
 
 
-def _fast_membership(generator: ArticlesGenerator) -> None:
+def _speed_up_pelican(generator: ArticlesGenerator) -> None:
     make_membership_fast(generator)
+    keep_urls([*generator.articles, *generator.translations, *generator.hidden_articles,
+               *generator.hidden_translations, *generator.drafts, *generator.drafts_translations])
 
 
 def _writer(pelican: Pelican) -> type:
@@ -88,7 +90,7 @@ def _flusher(pelican: Pelican) -> type:
 def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
-    signals.article_generator_finalized.connect(_fast_membership)
+    signals.article_generator_finalized.connect(_speed_up_pelican)
     signals.article_generator_finalized.connect(_note_next_change)
     signals.get_writer.connect(_writer)
     signals.get_generators.connect(_flusher)

@@ -9,19 +9,27 @@ from datetime import datetime
 from pathlib import Path
 
 
+def _file_lines(folder: str, prefix: str, lines: list[str]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _file_lines(entry.path, f"{prefix}{entry.name}/", lines)
+            continue
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue
+        lines.append(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
+
+
 def tree_digest(folder: Path) -> str:
     """A digest of every file's path, size and modification time under `folder` (no file is read)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for directory, folders, files in os.walk(folder):
-        folders.sort()
-        for name in sorted(files):
-            path = os.path.join(directory, name)
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:
-                continue
-            digest.update(f"{os.path.relpath(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    lines: list[str] = []
+    _file_lines(str(folder), "", lines)
+    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def build_state(fingerprint: str, sources: Path, output: Path) -> dict[str, str]:
