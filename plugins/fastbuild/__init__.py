@@ -1,6 +1,7 @@
 """Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped,
 and a build with nothing to do skipped whole."""
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,21 @@ from .uptodate import build_state, is_current, record_build
 _next_change: dict[int, datetime | None] = {}
 
 
+class _ErrorCounter(logging.Handler):
+    """Counts errors logged during a build: a build with errors is never recorded as finished, so
+    the next one runs again and shows them again."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.errors = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors += 1
+
+
+_errors = _ErrorCounter()
+
+
 def _state(pelican: Pelican) -> dict[str, str]:
     settings = pelican.settings
     return build_state(settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path))
@@ -25,6 +41,8 @@ def _state(pelican: Pelican) -> dict[str, str]:
 
 def _configure(pelican: Pelican) -> None:
     configure_build(pelican.settings, pelican.output_path)
+    if _errors not in logging.getLogger().handlers:
+        logging.getLogger().addHandler(_errors)
     run = pelican.run
 
     def run_unless_current() -> None:
@@ -35,6 +53,7 @@ def _configure(pelican: Pelican) -> None:
             print(f"fastbuild: nothing changed since the last build; {pelican.output_path} is up to date")
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
+        _errors.errors = 0
         run()
 
     pelican.run = run_unless_current
@@ -50,8 +69,10 @@ def _note_next_change(generator: ArticlesGenerator) -> None:
 
 
 def _record(pelican: Pelican) -> None:
-    record = build_record_path(pelican.settings, pelican.output_path)
-    record_build(record, _state(pelican), _next_change.pop(id(pelican.settings), None))
+    next_change = _next_change.pop(id(pelican.settings), None)
+    if _errors.errors == 0:
+        record = build_record_path(pelican.settings, pelican.output_path)
+        record_build(record, _state(pelican), next_change)
 
 
 def _read_sources(generator: ArticlesGenerator) -> None:

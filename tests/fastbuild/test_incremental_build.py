@@ -119,3 +119,14 @@ def test_add_edit_delete_between_cached_builds_equal_cold_builds(content, tmp_pa
         cold_serial_build(content, tmp_path / f"cold-{name}")
         assert differences(tmp_path / f"cold-{name}", output) == [], f"after {name}"
     assert not (output / "stories" / "2021" / "incremental-12").exists()
+
+
+def test_a_build_with_errors_runs_again_and_shows_them_again(tmp_path):
+    # A Markdown file Pelican cannot read (not UTF-8): an error, but the rest of the site is built.
+    content = content_with(tmp_path, {"broken.md": ""})
+    (content / "stories" / "broken.md").write_bytes("Title: 坏文件\n\n正文".encode("gb18030"))
+    output = tmp_path / "site"
+    first = build_site(output, content=content)
+    assert "broken.md" in first.log
+    again = build_site(output, content=content)
+    assert "nothing changed" not in again.log and "broken.md" in again.log
