@@ -12,14 +12,15 @@ logger = logging.getLogger(__name__)
 
 
 def _warn_missing_alt(generators: list[Generator]) -> None:
-    # Runs once every generator is done, so {static} links inside the content already resolve.
+    # The HTML as read (cached between builds): links show as the editor wrote them ({static}/…),
+    # and no story's links are resolved just for this check.
     contents = chain.from_iterable(
         getattr(generator, kind, [])
         for generator in generators
         for kind in ("articles", "hidden_articles", "pages", "hidden_pages")
     )
     for content in contents:
-        for src in images_without_alt(content.content):
+        for src in images_without_alt(content._content or ""):
             logger.warning(MISSING_ALT, content.relative_source_path, src)
 
 

@@ -12,11 +12,13 @@ from pelican.generators import ArticlesGenerator
 
 from .reading import read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
-from .speedups import keep_urls, make_membership_fast
-from .uptodate import build_state, is_current, record_build
+from .speedups import keep_urls, make_grouping_fast, make_membership_fast
+from .uptodate import BuildState, build_state, is_current, record_build
 
 # The first date of a future-dated story, per build (keyed by its settings dict).
 _next_change: dict[int, datetime | None] = {}
+# What each build started from (keyed by its settings dict), recorded once it has finished.
+_started_from: dict[int, BuildState] = {}
 
 
 class _ErrorCounter(logging.Handler):
@@ -34,7 +36,7 @@ class _ErrorCounter(logging.Handler):
 _errors = _ErrorCounter()
 
 
-def _state(pelican: Pelican) -> dict[str, str]:
+def _state(pelican: Pelican) -> BuildState:
     settings = pelican.settings
     return build_state(settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path))
 
@@ -49,7 +51,8 @@ def _configure(pelican: Pelican) -> None:
         # Pelican gives no signal to skip a whole build, so the instance's run is wrapped; it checks
         # again on every run, as `--autoreload` calls it once per change.
         record = build_record_path(pelican.settings, pelican.output_path)
-        if is_current(record, _state(pelican), datetime.now(UTC)):
+        state = _started_from[id(pelican.settings)] = _state(pelican)
+        if is_current(record, state, datetime.now(UTC)):
             print(f"fastbuild: nothing changed since the last build; {pelican.output_path} is up to date")
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
@@ -70,9 +73,10 @@ def _note_next_change(generator: ArticlesGenerator) -> None:
 
 def _record(pelican: Pelican) -> None:
     next_change = _next_change.pop(id(pelican.settings), None)
-    if _errors.errors == 0:
+    state = _started_from.pop(id(pelican.settings), None)
+    if _errors.errors == 0 and state is not None:
         record = build_record_path(pelican.settings, pelican.output_path)
-        record_build(record, _state(pelican), next_change)
+        record_build(record, state, next_change)
 
 
 def _read_sources(generator: ArticlesGenerator) -> None:
@@ -111,6 +115,7 @@ def _flusher(pelican: Pelican) -> type:
 def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
+    signals.article_generator_init.connect(make_grouping_fast)
     signals.article_generator_finalized.connect(_speed_up_pelican)
     signals.article_generator_finalized.connect(_note_next_change)
     signals.get_writer.connect(_writer)

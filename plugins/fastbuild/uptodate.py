@@ -5,6 +5,7 @@ feeds once its date has come, so that build must run)."""
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,26 +33,46 @@ def tree_digest(folder: Path) -> str:
     return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def build_state(fingerprint: str, sources: Path, output: Path) -> dict[str, str]:
-    return {"fingerprint": fingerprint, "sources": tree_digest(sources), "output": tree_digest(output)}
+@dataclass(frozen=True)
+class BuildState:
+    """What a build starts from: the cache fingerprint and the sources' digest, taken once before the
+    build (a source saved during the build then makes the next build run). The output folder's digest
+    is taken when needed: after the build to record it, before only if everything else matched."""
+
+    fingerprint: str
+    sources: str
+    output: Path
 
 
-def record_build(record: Path, state: dict[str, str], next_change: datetime | None) -> None:
+def build_state(fingerprint: str, sources: Path, output: Path) -> BuildState:
+    return BuildState(fingerprint, tree_digest(sources), output)
+
+
+def record_build(record: Path, state: BuildState, next_change: datetime | None) -> None:
     """Remember a finished build, and when the first future-dated story's date comes."""
-    saved = {**state, "next_change": next_change.isoformat() if next_change else None}
+    saved = {
+        "fingerprint": state.fingerprint,
+        "sources": state.sources,
+        "output": tree_digest(state.output),
+        "next_change": next_change.isoformat() if next_change else None,
+    }
     record.parent.mkdir(parents=True, exist_ok=True)
     temporary = record.with_suffix(".tmp")
     temporary.write_text(json.dumps(saved), encoding="utf-8")
     os.replace(temporary, record)
 
 
-def is_current(record: Path, state: dict[str, str], now: datetime) -> bool:
+def is_current(record: Path, state: BuildState, now: datetime) -> bool:
     """Whether the last recorded build left exactly what a build now would write."""
     try:
         saved = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(saved, dict) or any(saved.get(key) != value for key, value in state.items()):
+    if not isinstance(saved, dict):
+        return False
+    if saved.get("fingerprint") != state.fingerprint or saved.get("sources") != state.sources:
+        return False
+    if saved.get("output") != tree_digest(state.output):
         return False
     next_change = saved.get("next_change")
     return next_change is None or now < datetime.fromisoformat(next_change)

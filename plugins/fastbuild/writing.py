@@ -24,7 +24,7 @@ from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 # What Pelican's write_file puts in a page's context besides the context and the page's own values.
@@ -196,15 +196,23 @@ class PageManifest:
         if not isinstance(saved, dict) or saved.get("version") != MANIFEST_VERSION:
             return {}, set()
         pages = saved["pages"]
-        valid = pages if saved["fingerprint"] == self.fingerprint else {}
-        return valid, set(pages)
+        if saved["fingerprint"] != self.fingerprint:
+            return {}, set(pages)
+        return {name: PageRecord(*fields) for name, fields in pages.items()}, set(pages)
 
     def save(self, records: dict[str, PageRecord]) -> None:
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.cache_file.with_suffix(".tmp")
+        # Plain tuples, and one copy of each list of names (most pages of a kind read the same
+        # names): at 10,000 stories this makes the file several times smaller and quicker to load.
+        names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        pages = {
+            name: (names.setdefault(record.read_names, record.read_names), record.digest, record.file_stat)
+            for name, record in records.items()
+        }
         with temporary.open("wb") as file:
             pickle.dump(
-                {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": records},
+                {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "pages": pages},
                 file,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
