@@ -52,6 +52,10 @@ class Describer:
         self._memo[id(value)] = (value, digest)  # the value is kept so that its id is not reused
         return digest
 
+    def learn(self, value: Any, digest: str) -> None:
+        """Take a digest of `value` worked out by another process's describer of this build."""
+        self._remember(value, digest)
+
     def describe(self, value: Any) -> str:
         if value is None or isinstance(value, str | int | float | bool):
             return repr(value)

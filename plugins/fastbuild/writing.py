@@ -13,6 +13,7 @@ import os
 import pickle
 import time
 from collections import ChainMap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ MANIFEST_VERSION = 3
 
 # What Pelican's write_file puts in a page's context besides the context and the page's own values.
 PAGE_CONTEXT_KEYS = ("localsiteurl", "SITEURL", "output_file")
+# The lists of content objects in Pelican's context that pages show.
+CONTENT_LISTS = ("articles", "hidden_articles", "pages", "hidden_pages")
 
 
 @dataclass
@@ -116,9 +119,10 @@ class ShareResult:
     written: int = 0
 
 
-def build_pages(pages: list[QueuedPage], known: dict[str, PageRecord], output: Path) -> ShareResult:
+def build_pages(
+    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, describer: Describer
+) -> ShareResult:
     """Render and write each page whose recorded inputs changed; keep the others' records."""
-    describer = Describer()
     result = ShareResult({})
     for page in pages:
         record = known.get(page.name)
@@ -140,39 +144,59 @@ def build_pages(pages: list[QueuedPage], known: dict[str, PageRecord], output: P
     return result
 
 
-def _build_share(
-    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, connection: Any
-) -> None:
-    """In a forked worker: build a share of the pages and send the result back."""
+def _send_result(work: Callable[[Any], Any], share: Any, connection: Any) -> None:
     try:
-        connection.send(build_pages(pages, known, output))
+        connection.send(work(share))
     except BaseException as error:
         connection.send(error)
     finally:
         connection.close()
 
 
-def build_in_parallel(
-    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, workers: int
-) -> ShareResult:
-    """`build_pages` in `workers` processes: this one and forked children that share its memory."""
-    if workers < 2 or len(pages) < 2 * workers:
-        return build_pages(pages, known, output)
+def run_shares(work: Callable[[Any], Any], shares: list[Any]) -> list[Any]:
+    """`work(share)` for every share: the first in this process, each other one in a forked child
+    that shares this process's memory (nothing is pickled on the way in)."""
     context = multiprocessing.get_context("fork")
     children = []
-    for index in range(1, workers):
+    for share in shares[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        share = pages[index::workers]
-        process = context.Process(target=_build_share, args=(share, known, output, sender))
+        process = context.Process(target=_send_result, args=(work, share, sender))
         process.start()
         sender.close()
         children.append((process, receiver))
-    total = build_pages(pages[0::workers], known, output)
+    results = [work(shares[0])]
     for process, receiver in children:
         result = receiver.recv()
         process.join()
         if isinstance(result, BaseException):
             raise result
+        results.append(result)
+    return results
+
+
+def describe_in_parallel(describer: Describer, values: list[Any], workers: int) -> None:
+    """Work out the values' digests split over the workers, once each: every page's check needs
+    the stories it shows, and without this each render worker would digest nearly all of them."""
+    if workers < 2 or len(values) < 2 * workers:
+        return
+    shares = [values[index::workers] for index in range(workers)]
+    results = run_shares(lambda share: [describer.describe(value) for value in share], shares)
+    for share, digests in zip(shares, results, strict=True):
+        for value, digest in zip(share, digests, strict=True):
+            describer.learn(value, digest)
+
+
+def build_in_parallel(
+    pages: list[QueuedPage], known: dict[str, PageRecord], output: Path, workers: int,
+    describer: Describer,
+) -> ShareResult:
+    """`build_pages` in `workers` processes."""
+    if workers < 2 or len(pages) < 2 * workers:
+        return build_pages(pages, known, output, describer)
+    shares = [pages[index::workers] for index in range(workers)]
+    results = run_shares(lambda share: build_pages(share, known, output, describer), shares)
+    total = results[0]
+    for result in results[1:]:
         total.records.update(result.records)
         total.rendered += result.rendered
         total.written += result.written
@@ -311,7 +335,11 @@ class DeferredWriter(Writer):
         pages = list(self._queue.values())
         self._queue = {}
         known, last_written = self.manifest.load() if self.manifest else ({}, set())
-        result = build_in_parallel(pages, known, output, self.workers)
+        describer = Describer()
+        context = self._shared_context
+        stories = [item for kind in CONTENT_LISTS for item in context.get(kind, ())]
+        describe_in_parallel(describer, stories, self.workers)
+        result = build_in_parallel(pages, known, output, self.workers, describer)
         deleted = remove_stale_pages(output, last_written - set(result.records))
         if self.manifest:
             self.manifest.save(result.records)
