@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 
-from .reading import read_in_parallel, uncached_sources
+from .reading import SourceStamps, read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
 from .speedups import keep_urls, make_grouping_fast, make_membership_fast
 from .uptodate import BuildState, build_state, is_current, record_build
@@ -79,11 +79,26 @@ def _record(pelican: Pelican) -> None:
         record_build(record, state, next_change)
 
 
+# Where the stamps of the story sources are kept, in the fingerprint's cache folder.
+SOURCE_STAMPS_FILE = "source-stamps.pickle"
+
+
 def _read_sources(generator: ArticlesGenerator) -> None:
     settings = generator.settings
+    readers = generator.readers
+    if readers._filestamp_func is not None:  # None when Pelican's reader cache is off
+        readers._filestamp_func = SourceStamps(
+            Path(settings["CACHE_PATH"]) / SOURCE_STAMPS_FILE, readers._filestamp_func
+        )
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = uncached_sources(generator.readers, generator.path, files)
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
+
+
+def _keep_source_stamps(generator: ArticlesGenerator) -> None:
+    stamps = generator.readers._filestamp_func
+    if isinstance(stamps, SourceStamps):
+        stamps.save()
 
 
 def _speed_up_pelican(generator: ArticlesGenerator) -> None:
@@ -116,6 +131,7 @@ def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
     signals.article_generator_init.connect(make_grouping_fast)
+    signals.article_generator_finalized.connect(_keep_source_stamps)
     signals.article_generator_finalized.connect(_speed_up_pelican)
     signals.article_generator_finalized.connect(_note_next_change)
     signals.get_writer.connect(_writer)

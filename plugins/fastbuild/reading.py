@@ -8,7 +8,9 @@ process pool leaves Pelican's own loop (metadata, signals, content objects) exac
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterable
+import pickle
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from pelican.readers import Readers, _filter_discardable_metadata
@@ -69,3 +71,44 @@ def read_in_parallel(readers: Readers, paths: list[str], workers: int) -> int:
             readers.cache_data(path, result)
             cached += 1
     return cached
+
+
+class SourceStamps:
+    """The content stamps (hashes) by which Pelican's reader cache knows a source is unchanged,
+    remembered by file size and modification time: an unchanged file is not read again to be
+    hashed, neither twice in one build (the check for what to read in parallel, then Pelican's own)
+    nor on the next build. The no-change check (uptodate.py) trusts size and time the same way."""
+
+    def __init__(self, cache_file: Path, stamp: Callable[[str], Any]) -> None:
+        self.cache_file = cache_file
+        self._stamp = stamp
+        try:
+            with cache_file.open("rb") as file:
+                self._known: dict[str, tuple[tuple[int, int], Any]] = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+            self._known = {}
+        self._used: set[str] = set()
+        self._changed = False
+
+    def __call__(self, filename: str) -> Any:
+        stat = os.stat(filename)
+        key = (stat.st_size, stat.st_mtime_ns)
+        self._used.add(filename)
+        known = self._known.get(filename)
+        if known is not None and known[0] == key:
+            return known[1]
+        stamp = self._stamp(filename)
+        self._known[filename] = (key, stamp)
+        self._changed = True
+        return stamp
+
+    def save(self) -> None:
+        """Keep the stamps of the files used in this build, if any changed or went."""
+        if not self._changed and self._used == self._known.keys():
+            return
+        kept = {name: self._known[name] for name in self._used}
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_file.with_suffix(".tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.cache_file)
