@@ -28,7 +28,10 @@ from .shards import (
     ShardRecord,
     assign_shards,
     file_sha256,
+    load_scan,
     manifest_path,
+    save_scan,
+    scan_pages,
     searchable_pages,
     shards_to_index,
     walk_files,
@@ -220,7 +223,11 @@ def index_site(
     folders = searchable_folders(output, excluded_folders)
     if not folders:
         raise SearchIndexError(f"search: {output} has no folder of pages to index; is the site built?")
-    pages = searchable_pages(output, folders)
+    record_file = manifest_path(cache, output)
+    scan_file = record_file.with_suffix(".pages.pickle")
+    last_scan = load_scan(scan_file)
+    scan = scan_pages(output, folders, last_scan)
+    pages = searchable_pages(scan)
     if not pages:
         raise SearchIndexError(
             f"search: no page of {output} has a data-pagefind-body element; the theme marks story and "
@@ -229,7 +236,6 @@ def index_site(
     shards = assign_shards(pages, shard_pages)
     binary = pagefind_binary()
     fingerprint = pagefind_fingerprint(binary)
-    record_file = manifest_path(cache, output)
     previous = Manifest.load(record_file)
     reindex = shards_to_index(shards, pages, previous, fingerprint, bundles)
     manifest = Manifest(fingerprint, {
@@ -247,6 +253,7 @@ def index_site(
     remove_stale_bundles(bundles, shards)
     write_if_changed(bundles / BUNDLE_LIST, json.dumps({"bundles": [f"{name}/" for name in shards]}) + "\n")
     manifest.save(record_file)
+    save_scan(scan_file, scan, last_scan)
     languages: Counter[str] = Counter()
     for name in shards:
         entry = json.loads((bundles / name / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]

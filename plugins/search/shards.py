@@ -12,6 +12,7 @@ bounds the memory of each Pagefind process (about 0.4 MiB per page).
 import hashlib
 import json
 import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -35,20 +36,48 @@ def is_searchable(html: bytes) -> bool:
     return False
 
 
-def searchable_pages(output: Path, folders: Iterable[str]) -> dict[str, str]:
-    """Every searchable HTML page under the given top-level folders of `output`: its path relative
-    to `output` (with "/") -> the SHA-256 of its bytes. Bytes, not modification times: a page
-    rewritten with the same content is unchanged, and one the writer skipped keeps its old time."""
-    pages = {}
+# A page as a scan found it: size, modification time (ns), and the SHA-256 of its bytes if it is
+# searchable, "" if not.
+PageScan = tuple[int, int, str]
+
+
+def scan_pages(
+    output: Path, folders: Iterable[str], last_scan: Mapping[str, PageScan]
+) -> dict[str, PageScan]:
+    """Every HTML page under the given top-level folders of `output` (path relative to `output`, with
+    "/"). Hashes are of bytes, not times: a page rewritten with the same bytes is unchanged. A page
+    with the size and time of `last_scan` is not read again (the writer leaves unchanged pages alone)."""
+    scan = {}
     for folder in folders:
-        for relative in walk_files(output / folder):
+        for relative, size, mtime_ns in _walk_stats(output / folder, f"{folder}/"):
             if not relative.endswith(".html"):
                 continue
-            with open(output / folder / relative, "rb") as page:
+            known = last_scan.get(relative)
+            if known is not None and known[0] == size and known[1] == mtime_ns:
+                scan[relative] = known
+                continue
+            with open(output / relative, "rb") as page:
                 html = page.read()
-            if is_searchable(html):
-                pages[f"{folder}/{relative}"] = hashlib.sha256(html).hexdigest()
-    return pages
+            scan[relative] = (size, mtime_ns, hashlib.sha256(html).hexdigest() if is_searchable(html) else "")
+    return scan
+
+
+def searchable_pages(scan: Mapping[str, PageScan]) -> dict[str, str]:
+    """The searchable pages of a scan -> the SHA-256 of their bytes."""
+    return {path: sha256 for path, (_, _, sha256) in scan.items() if sha256}
+
+
+def _walk_stats(folder: Path, prefix: str) -> Iterable[tuple[str, int, int]]:
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk_stats(Path(entry.path), f"{prefix}{entry.name}/")
+        else:
+            stat = entry.stat(follow_symlinks=False)
+            yield f"{prefix}{entry.name}", stat.st_size, stat.st_mtime_ns
 
 
 def walk_files(folder: Path) -> list[str]:
@@ -140,6 +169,26 @@ def manifest_path(cache: Path, output: Path) -> Path:
     builds into different folders never take each other's bundles for their own."""
     key = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:16]
     return cache / "search" / f"manifest-{key}.json"
+
+
+def load_scan(path: Path) -> dict[str, PageScan]:
+    """The last build's page scan (empty if there is none)."""
+    try:
+        with path.open("rb") as file:
+            scan = pickle.load(file)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        return {}
+    return scan if isinstance(scan, dict) else {}
+
+
+def save_scan(path: Path, scan: dict[str, PageScan], last_scan: Mapping[str, PageScan]) -> None:
+    if scan == last_scan:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump(scan, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def file_sha256(path: Path) -> str:

@@ -2,6 +2,7 @@
 from PyPI."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from search.indexing import (
     pagefind_glob,
     searchable_folders,
 )
-from search.shards import Manifest, assign_shards, is_searchable, manifest_path
+from search.shards import Manifest, assign_shards, is_searchable, manifest_path, scan_pages, searchable_pages
 
 TIMEOUT = 60
 
@@ -64,6 +65,27 @@ def test_searchable_folders_leave_out_the_excluded_ones_the_bundle_and_loose_fil
         (tmp_path / folder).mkdir()
     (tmp_path / "index.html").write_text("home", encoding="utf-8")
     assert searchable_folders(tmp_path, ["wechat"]) == ["about", "stories"]
+
+
+def test_a_scan_reads_again_only_pages_whose_size_or_time_changed(tmp_path):
+    story = tmp_path / "stories" / "2024" / "a" / "index.html"
+    listing = tmp_path / "category" / "index.html"
+    for path, html in ((story, '<main data-pagefind-body>防控</main>'), (listing, "<main>列表</main>")):
+        path.parent.mkdir(parents=True)
+        path.write_text(html, encoding="utf-8")
+    first = scan_pages(tmp_path, ["stories", "category"], {})
+    assert set(first) == {"stories/2024/a/index.html", "category/index.html"}
+    assert list(searchable_pages(first)) == ["stories/2024/a/index.html"]
+
+    # New bytes behind the same size and time are not seen: proof that the page was not read.
+    stat = story.stat()
+    story.write_text('<main data-pagefind-body>复工</main>', encoding="utf-8")
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert scan_pages(tmp_path, ["stories", "category"], first) == first
+    # A new time is: the page is read and hashed again.
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    again = searchable_pages(scan_pages(tmp_path, ["stories", "category"], first))
+    assert again["stories/2024/a/index.html"] != searchable_pages(first)["stories/2024/a/index.html"]
 
 
 def test_a_page_is_searchable_only_with_a_marked_element():
@@ -118,12 +140,19 @@ def test_each_shard_is_a_bundle_of_its_pages_in_chinese_and_excluded_folders_sta
 def test_a_rebuild_without_change_indexes_and_writes_nothing(tmp_path):
     small_site(tmp_path)
     index(tmp_path, tmp_path / "cache")
-    before = mtimes(tmp_path / "pagefind") | mtimes(tmp_path / "cache")
+
+    def written():
+        # The page scan notes the page's new modification time; the index and manifest stay.
+        cache = {name: time for name, time in mtimes(tmp_path / "cache").items()
+                 if name != "search" and not name.endswith(".pages.pickle")}
+        return mtimes(tmp_path / "pagefind") | cache
+
+    before = written()
     # Pages rewritten with the same bytes (a new modification time) are unchanged.
     write_page(tmp_path, "stories/2020/one/index.html", "南京市物流与供应链协会搭建应急运力平台")
     again = index(tmp_path, tmp_path / "cache")
     assert again.reindexed == []
-    assert mtimes(tmp_path / "pagefind") | mtimes(tmp_path / "cache") == before
+    assert written() == before
 
 
 def test_adding_editing_and_deleting_pages_reindexes_their_shards_only_and_equals_a_cold_build(tmp_path):
