@@ -36,7 +36,11 @@ def page_url(output_file: str, context: Mapping[str, Any]) -> str:
     """A page's URL relative to the site root: a story's or page's own, else its file minus index.html."""
     item = context.get("article") or context.get("page")
     url = getattr(item, "url", None) or output_file
-    return re.sub(r"(^|/)index\.html$", r"\1", url)
+    # Plain string tests: this runs for every page written (a regular expression substitution here
+    # was 4% of a one-story rebuild at 10,000 stories).
+    if url == "index.html":
+        return ""
+    return url.removesuffix("index.html") if url.endswith("/index.html") else url
 
 
 def page_lastmod(context: Mapping[str, Any]) -> datetime | None:
