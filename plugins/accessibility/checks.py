@@ -6,7 +6,7 @@ import lxml.html
 
 IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # An alt attribute with some text in it, as Markdown writes it.
-PLAIN_ALT = re.compile(r"""\salt=(?:"[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
+PLAIN_ALT = re.compile(r"""\salt=(?:"[^"]*[^"\s][^"]*"|'[^']*[^'\s][^']*')""", re.IGNORECASE)
 
 
 def images_without_alt(html: str) -> list[str]:

@@ -8,6 +8,10 @@ def test_images_without_alt():
     assert images_without_alt('<figure><IMG SRC="d.jpg"></figure>') == ["d.jpg"]
     assert images_without_alt("<p>写成 &lt;img src=x&gt; 的文字不是图片</p>") == []
     assert images_without_alt("<p>没有图片</p>") == []
+    # As Markdown writes them: an empty alt before another attribute, and alt text in quotes.
+    assert images_without_alt('<p><img alt="" src="e.jpg" /><img alt="说明" src="f.jpg" /></p>') == ["e.jpg"]
+    assert images_without_alt("<img src='g.jpg' alt='说明'><img src=h.jpg data-alt='x'>") == ["h.jpg"]
+    assert images_without_alt('<img src="i.jpg" alt="a>b">') == []
 
 
 def test_build_warns_naming_the_file(tmp_path):
