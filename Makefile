@@ -9,9 +9,13 @@ PORT ?= 8000
 # The mail client's export of the submissions mailbox; the default is the bundled sample.
 MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
+# The published site (make publish) and where `make upload` sends it: UPLOAD_TO, from the environment
+# or the command line, is a folder or [user@]host:/path (rsync) or s3://bucket/folder (S3_ENDPOINT_URL).
+PUBLISH_DIR ?= public
+UPLOAD_TO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish clean test lint bench
+.PHONY: help venv import review html serve devserver publish upload clean test lint bench
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +50,9 @@ publish: $(INSTALLED) ## Public build with publishconf.py; needs SITEURL=https:/
 	@test -n "$(SITEURL)" || { echo "error: set the public address, e.g. make publish SITEURL=https://shzz.example.gov.cn" >&2; exit 2; }
 	@echo "==> Public build for $(SITEURL) into $(OUTPUT)/"
 	SITEURL="$(SITEURL)" $(PELICAN) content -s publishconf.py -o $(OUTPUT)
+
+upload: $(INSTALLED) ## Upload public/ to UPLOAD_TO, changed files only (DRY_RUN=1 lists what would change)
+	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf $(OUTPUT) cache .pytest_cache
