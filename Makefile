@@ -15,10 +15,10 @@ PUBLISH_DIR ?= public
 UPLOAD_TO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish upload clean test lint bench
+.PHONY: help venv import review html serve devserver publish upload clean test lint bench bench-serve
 
 help: ## List every target, one line each
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt
 	@echo "==> Creating $(VENV) and installing pinned dependencies (first run only)"
@@ -68,3 +68,7 @@ test: lint ## Run the test suite (sets up .venv first if needed)
 bench: $(INSTALLED) ## Scale benchmark: our build vs bare Pelican and Hugo at 1,000 and 10,000 stories (minutes)
 	$(BIN)/python bench/scale.py $(if $(N),--sizes $(N)) $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) \
 		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme)
+
+# BENCH_SECONDS=10 for longer runs; bench/serve.py --help for the rest.
+bench-serve: $(INSTALLED) ## Load run: deploy/nginx.conf in Debian's nginx under wrk on loopback (req/s, errors, 304s)
+	$(BIN)/python bench/serve.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
