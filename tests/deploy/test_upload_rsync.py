@@ -135,3 +135,38 @@ def test_make_upload_without_a_published_site_or_a_target_says_what_to_do(tmp_pa
     )
     nowhere = run_make_upload(f"PUBLISH_DIR={tmp_path}", UPLOAD_TO="")
     assert nowhere.returncode != 0 and "UPLOAD_TO" in nowhere.stderr
+
+
+def fake_ssh(folder, script: str) -> str:
+    """An ssh stand-in for RSYNC_RSH: `ssh [options] host command…`."""
+    path = folder / "ssh"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_host_and_path_go_over_the_remote_shell(published, tmp_path, monkeypatch):
+    v1, v2 = published
+    # Runs the command rsync asks the "server" to run, here: the remote end of rsync.
+    monkeypatch.setenv(
+        "RSYNC_RSH", fake_ssh(tmp_path, 'while [ "${1#-}" != "$1" ]; do shift; done\nshift\nexec "$@"\n')
+    )
+    target = tmp_path / "www"
+    sent = []
+    first = upload(v1, f"localhost:{target}", report=quiet, on_uploaded=sent.append)
+    assert tree(target) == tree(v1) and first.uploaded == len(sent) == len(tree(v1))
+    again = upload(v2, f"localhost:{target}", report=quiet)
+    assert tree(target) == tree(v2) and 0 < again.uploaded < len(tree(v2)) / 4 and again.deleted > 0
+
+
+def test_a_refused_ssh_login_is_one_line_naming_upload_to(published, tmp_path, monkeypatch):
+    v1, _ = published
+    monkeypatch.setenv(
+        "RSYNC_RSH", fake_ssh(tmp_path, 'echo "deploy@www: Permission denied (publickey)." >&2\nexit 255\n')
+    )
+    with pytest.raises(UploadError) as refused:
+        upload(v1, "deploy@www.example.gov.cn:/srv/shzz/public", report=quiet)
+    assert str(refused.value) == (
+        "the server refused the SSH login for UPLOAD_TO=deploy@www.example.gov.cn:/srv/shzz/public: "
+        "check the user, the host and the SSH key (try: ssh deploy@www.example.gov.cn)"
+    )
