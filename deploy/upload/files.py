@@ -4,6 +4,7 @@ deploy/nginx.conf serves the same types and cache lifetimes (tests/deploy checks
 """
 
 import hashlib
+import json
 import mimetypes
 import os
 from dataclasses import dataclass
@@ -62,6 +63,21 @@ FEED_TYPES = {
     ".atom.xml": "application/atom+xml" + UTF8,
     ".json": "application/feed+json" + UTF8,  # under feeds/: the JSON Feed (feeds/app.json)
 }
+
+
+def header_rules_digest() -> str:
+    """A digest of the rules above: object storage keeps the headers an object was uploaded with, so
+    when they change, every file is sent again once (deploy/upload/s3.py)."""
+    rules = [
+        CONTENT_TYPES,
+        FEED_TYPES,
+        IMMUTABLE,
+        ASSET,
+        REVALIDATE,
+        FINGERPRINTED_SUFFIXES,
+        FINGERPRINTED_FOLDERS,
+    ]
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
 
 
 def kind_of(relative: str) -> Kind:

@@ -13,11 +13,22 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
-from .files import Kind, SiteFile, Summary, UploadError, cache_control, content_type, is_hidden
+from .files import (
+    Kind,
+    SiteFile,
+    Summary,
+    UploadError,
+    cache_control,
+    content_type,
+    header_rules_digest,
+    is_hidden,
+)
 
 # Uploads in flight at once: object stores answer each request slowly but in parallel.
 PARALLEL_UPLOADS = 8
 DELETE_BATCH = 1000  # the most objects one DeleteObjects request may name
+# Beside the site, under the prefix: the digest of the header rules its objects were uploaded with.
+RULES_KEY = ".upload-header-rules"
 
 
 def parse_target(target: str) -> tuple[str, str]:
@@ -31,11 +42,15 @@ def parse_target(target: str) -> tuple[str, str]:
 
 def s3_client() -> BaseClient:
     endpoint = os.environ.get("S3_ENDPOINT_URL") or None
-    # "virtual" (bucket.endpoint) is what OSS requires; "path" (endpoint/bucket) suits a server on
-    # an IP address. botocore picks one by itself when S3_ADDRESSING_STYLE is not set.
-    style = os.environ.get("S3_ADDRESSING_STYLE", "auto")
+    # "virtual" (bucket.endpoint) is what OSS requires and COS and OBS accept; "path" (endpoint/bucket)
+    # is for a store addressed by an IP address (MinIO, Ceph on the office network).
+    style = os.environ.get("S3_ADDRESSING_STYLE") or "virtual"
     config = Config(
         s3={"addressing_style": style},
+        # Checksums only where S3 requires them: the newer default (streamed CRC32 trailers) is
+        # refused by several S3-compatible stores. Every upload carries its Content-MD5 anyway.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
         retries={"max_attempts": 5, "mode": "standard"},
         max_pool_connections=PARALLEL_UPLOADS,
         connect_timeout=10,
@@ -56,9 +71,18 @@ def s3_upload(
     client = s3_client()
     with explained(target, bucket):
         stored = stored_etags(client, bucket, prefix)
-        summary = Summary()
-        changed = [file for file in files if stored.get(prefix + file.relative) != file.md5()]
-        summary.unchanged = len(files) - len(changed)
+        rules = header_rules_digest()
+        same_rules = stored_rules(client, bucket, prefix) == rules
+        if not same_rules and not dry_run and not any(not is_hidden(key[len(prefix) :]) for key in stored):
+            # An empty place: everything is new, so the rules hold from the first object on (and an
+            # interrupted first upload resumes like any other).
+            record_rules(client, bucket, prefix, rules)
+            same_rules = True
+        # Under other header rules every object is sent again, to get the new ones.
+        changed = [
+            file for file in files if not same_rules or stored.get(prefix + file.relative) != file.md5()
+        ]
+        summary = Summary(unchanged=len(files) - len(changed))
         for kind in Kind:
             batch = [file for file in changed if file.kind is kind]
             if dry_run:
@@ -72,15 +96,30 @@ def s3_upload(
             summary.bytes += sum(file.size for file in batch)
         wanted = {prefix + file.relative for file in files}
         obsolete = sorted(key for key in stored if key not in wanted and not is_hidden(key[len(prefix) :]))
+        summary.deleted = len(obsolete)
         report(f"deletions: {len(obsolete)}{' to make' if dry_run else ''}")
         if dry_run:
             for key in obsolete:
                 report(f"  delete {key[len(prefix) :]}")
-        else:
-            for start in range(0, len(obsolete), DELETE_BATCH):
-                delete(client, bucket, obsolete[start : start + DELETE_BATCH])
-        summary.deleted = len(obsolete)
+            return summary
+        for start in range(0, len(obsolete), DELETE_BATCH):
+            delete(client, bucket, obsolete[start : start + DELETE_BATCH])
+        if not same_rules:
+            record_rules(client, bucket, prefix, rules)
     return summary
+
+
+def stored_rules(client: BaseClient, bucket: str, prefix: str) -> str | None:
+    try:
+        return client.get_object(Bucket=bucket, Key=prefix + RULES_KEY)["Body"].read().decode()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
+
+
+def record_rules(client: BaseClient, bucket: str, prefix: str, rules: str) -> None:
+    client.put_object(Bucket=bucket, Key=prefix + RULES_KEY, Body=rules.encode(), ContentType="text/plain")
 
 
 def stored_etags(client: BaseClient, bucket: str, prefix: str) -> dict[str, str]:

@@ -86,12 +86,12 @@ def quiet(line: str) -> None:
 
 
 def stored(client, prefix: str) -> dict[str, str]:
-    """The bucket's objects under prefix/: relative key -> ETag."""
+    """The site's objects under prefix/ (the uploader's own dot file aside): relative key -> ETag."""
     etags = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix + "/"):
         for item in page.get("Contents", []):
             etags[item["Key"][len(prefix) + 1 :]] = item["ETag"].strip('"')
-    return etags
+    return {name: etag for name, etag in etags.items() if not name.startswith(".")}
 
 
 def same_as(client, prefix: str, folder: Path) -> bool:
@@ -173,6 +173,20 @@ def test_an_interrupted_upload_completes_when_run_again(s3, published):
     summary = upload(v1, f"s3://{BUCKET}/cut", report=quiet)
     assert same_as(s3, "cut", v1)
     assert summary.unchanged == len(partial), "what arrived before the interruption is not sent again"
+
+
+def test_new_header_rules_reach_every_object_once(s3, published, monkeypatch):
+    from upload import files
+
+    v1, _ = published
+    upload(v1, f"s3://{BUCKET}/rules", report=quiet)
+    monkeypatch.setattr(files, "ASSET", "public, max-age=600")
+    resent = upload(v1, f"s3://{BUCKET}/rules", report=quiet)
+    assert resent.uploaded == len(tree(v1)), "the stored objects keep the old headers otherwise"
+    assert (
+        s3.head_object(Bucket=BUCKET, Key="rules/theme/css/main.css")["CacheControl"] == "public, max-age=600"
+    )
+    assert upload(v1, f"s3://{BUCKET}/rules", report=quiet).uploaded == 0
 
 
 def run_cli(v1: Path, **env: str) -> subprocess.CompletedProcess:
