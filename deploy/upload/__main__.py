@@ -2,10 +2,15 @@
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 from . import UploadError, upload
+
+
+def stop(signal_number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("publish_dir", type=Path, nargs="?", default=Path("public"), help="default: public")
     parser.add_argument("--dry-run", action="store_true", help="list what would change; change nothing")
     args = parser.parse_args(argv)
+    # A closed session or `timeout` (SIGTERM) stops the upload like Ctrl-C, with the same message.
+    signal.signal(signal.SIGTERM, stop)
     target = os.environ.get("UPLOAD_TO", "").strip()
     if args.dry_run:
         print(f"==> What uploading {args.publish_dir}/ would change at {target} (nothing is sent)")

@@ -9,6 +9,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 
@@ -120,6 +121,7 @@ class SiteFile:
     def kind(self) -> Kind:
         return kind_of(self.relative)
 
+    @cached_property
     def md5(self) -> str:
         digest = hashlib.md5(usedforsecurity=False)
         with self.path.open("rb") as handle:
@@ -176,3 +178,11 @@ def human_bytes(count: int) -> str:
 
 class UploadError(Exception):
     """A problem the person uploading can fix; its message is one line saying what to do."""
+
+
+def no_site_there(target: str, foreign: int) -> str:
+    files = "1 file" if foreign == 1 else f"{foreign} files"
+    return (
+        f"UPLOAD_TO={target} holds no site (no index.html) but {files} the site does not have: "
+        "nothing was sent or deleted; check UPLOAD_TO, or empty that place first"
+    )

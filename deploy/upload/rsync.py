@@ -6,14 +6,23 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import Kind, SiteFile, Summary, UploadError
+from .files import Kind, SiteFile, Summary, UploadError, no_site_there
 
 # Only files whose bytes differ travel (byte-identical rebuilds make that work). Modification times
 # are not copied: an unchanged file keeps the time, and so the ETag/Last-Modified, that the server
 # gave it when it first arrived, and readers' 304s keep working. Files are readable by the web server.
-RSYNC = ["rsync", "--checksum", "--perms", "--chmod=D755,F644", "--out-format=%i %l %n"]
+ITEMIZED = "--out-format=%i %l %n"  # flags, size, name: one line per file
+RSYNC = ["rsync", "--checksum", "--perms", "--chmod=D755,F644", ITEMIZED]
 # Deletions only: with both options rsync copies nothing. Dot files (.well-known/) are left alone.
-DELETE_ONLY = ["--recursive", "--delete", "--existing", "--ignore-existing", "--exclude=.*"]
+DELETE_ONLY = [
+    "rsync",
+    ITEMIZED,
+    "--recursive",
+    "--delete",
+    "--existing",
+    "--ignore-existing",
+    "--exclude=.*",
+]
 
 
 def rsync_upload(
@@ -29,6 +38,7 @@ def rsync_upload(
     source = f"{publish_dir}/"
     destination = target if target.endswith("/") else target + "/"
     options = ["--dry-run"] if dry_run else []
+    refuse_a_folder_without_a_site(source, destination, target)
     summary = Summary()
     for kind in Kind:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".files") as listing:
@@ -48,9 +58,7 @@ def rsync_upload(
                 on_uploaded(name)
         if not dry_run:
             report(f"{kind.label}: {len(sent)} sent")
-    lines = run(RSYNC + options + DELETE_ONLY + [source, destination], target)
-    # Folders emptied by the deletions go too, but only files are counted.
-    deleted = [name for flags, _size, name in lines if flags == "*deleting" and not name.endswith("/")]
+    deleted = deletions(run(DELETE_ONLY + options + [source, destination], target))
     report(f"deletions: {len(deleted)}{' to make' if dry_run else ''}")
     if dry_run:
         for name in deleted:
@@ -58,6 +66,23 @@ def rsync_upload(
     summary.deleted = len(deleted)
     summary.unchanged = len(files) - summary.uploaded
     return summary
+
+
+def deletions(lines: list[tuple[str, int, str]]) -> list[str]:
+    # Folders emptied by the deletions go too, but only files are counted.
+    return [name for flags, _size, name in lines if flags == "*deleting" and not name.endswith("/")]
+
+
+def refuse_a_folder_without_a_site(source: str, destination: str, target: str) -> None:
+    """Files are deleted only where a site is: a slip in UPLOAD_TO must not empty another folder."""
+    foreign = deletions(run([*DELETE_ONLY, "--dry-run", source, destination], target))
+    if (
+        foreign
+        and subprocess.run(
+            ["rsync", "--list-only", destination + "index.html"], capture_output=True
+        ).returncode
+    ):
+        raise UploadError(no_site_there(target, len(foreign)))
 
 
 def run(command: list[str], target: str) -> list[tuple[str, int, str]]:

@@ -22,6 +22,7 @@ from .files import (
     content_type,
     header_rules_digest,
     is_hidden,
+    no_site_there,
 )
 
 # Uploads in flight at once: object stores answer each request slowly but in parallel.
@@ -71,6 +72,11 @@ def s3_upload(
     client = s3_client()
     with explained(target, bucket):
         stored = stored_etags(client, bucket, prefix)
+        wanted = {prefix + file.relative for file in files}
+        obsolete = sorted(key for key in stored if key not in wanted and not is_hidden(key[len(prefix) :]))
+        if obsolete and prefix + "index.html" not in stored:
+            # Files are deleted only where a site is: a slip in UPLOAD_TO must not empty another place.
+            raise UploadError(no_site_there(target, len(obsolete)))
         rules = header_rules_digest()
         same_rules = stored_rules(client, bucket, prefix) == rules
         if not same_rules and not dry_run and not any(not is_hidden(key[len(prefix) :]) for key in stored):
@@ -79,9 +85,7 @@ def s3_upload(
             record_rules(client, bucket, prefix, rules)
             same_rules = True
         # Under other header rules every object is sent again, to get the new ones.
-        changed = [
-            file for file in files if not same_rules or stored.get(prefix + file.relative) != file.md5()
-        ]
+        changed = [file for file in files if not same_rules or stored.get(prefix + file.relative) != file.md5]
         summary = Summary(unchanged=len(files) - len(changed))
         for kind in Kind:
             batch = [file for file in changed if file.kind is kind]
@@ -94,8 +98,6 @@ def s3_upload(
                 report(f"{kind.label}: {len(batch)} sent")
             summary.uploaded += len(batch)
             summary.bytes += sum(file.size for file in batch)
-        wanted = {prefix + file.relative for file in files}
-        obsolete = sorted(key for key in stored if key not in wanted and not is_hidden(key[len(prefix) :]))
         summary.deleted = len(obsolete)
         report(f"deletions: {len(obsolete)}{' to make' if dry_run else ''}")
         if dry_run:
@@ -151,7 +153,7 @@ def put_all(
 
 def put(client: BaseClient, bucket: str, key: str, file: SiteFile) -> None:
     body = file.path.read_bytes()
-    md5 = base64.b64encode(bytes.fromhex(file.md5())).decode()
+    md5 = base64.b64encode(bytes.fromhex(file.md5)).decode()
     client.put_object(
         Bucket=bucket,
         Key=key,

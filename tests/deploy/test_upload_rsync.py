@@ -170,3 +170,15 @@ def test_a_refused_ssh_login_is_one_line_naming_upload_to(published, tmp_path, m
         "the server refused the SSH login for UPLOAD_TO=deploy@www.example.gov.cn:/srv/shzz/public: "
         "check the user, the host and the SSH key (try: ssh deploy@www.example.gov.cn)"
     )
+
+
+def test_a_folder_holding_other_files_and_no_site_is_left_untouched(published, tmp_path):
+    v1, _ = published
+    target = tmp_path / "home"
+    (target / "notes").mkdir(parents=True)
+    (target / "notes" / "plan.txt").write_text("not the site")
+    with pytest.raises(
+        UploadError, match=r"holds no site \(no index.html\) but 1 file the site does not have"
+    ):
+        upload(v1, str(target), report=quiet)
+    assert tree(target) == {"notes/plan.txt": b"not the site"}

@@ -228,6 +228,16 @@ def test_a_wrong_secret_or_key_is_one_line_naming_the_setting(s3, published):
     assert "check AWS_ACCESS_KEY_ID" in wrong_key.stderr
 
 
+def test_a_place_holding_other_objects_and_no_site_is_left_untouched(s3, published):
+    v1, _ = published
+    s3.put_object(Bucket=BUCKET, Key="backups/db.sql", Body=b"not the site")
+    with pytest.raises(
+        UploadError, match=r"holds no site \(no index.html\) but 1 file the site does not have"
+    ):
+        upload(v1, f"s3://{BUCKET}/backups", report=quiet)
+    assert list(stored(s3, "backups")) == ["db.sql"]
+
+
 def test_a_missing_bucket_names_it(s3, published):
     v1, _ = published
     with pytest.raises(UploadError, match="there is no bucket no-such-bucket"):
