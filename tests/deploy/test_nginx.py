@@ -8,9 +8,11 @@ import subprocess
 
 import pytest
 from browsing import needs_chromium
+from conftest import CHANGED_PAGE
 from nginx_local import NGINX, SERVER_BLOCK, check_config, free_port, nginx_serving
 from playwright.sync_api import expect
 from sitebuild import build_site
+from upload import upload
 from upload.files import cache_control
 
 pytestmark = pytest.mark.skipif(
@@ -225,3 +227,20 @@ def test_the_file_as_shipped_and_its_documented_https_variant_pass_nginx_t(tmp_p
     assert "listen 443 ssl;" in https and "return 301 https://$host$request_uri;" in https
     result = check_config(https)
     assert result.returncode == 0, result.stderr
+
+
+def test_after_an_upload_readers_keep_their_304s_for_what_did_not_change(published, tmp_path):
+    """make upload (rsync) into the folder nginx serves: a one-story change gives that story's page a
+    new ETag, and every page that did not change keeps its own, so browsers revalidate to a 304."""
+    v1, v2 = published
+    web_root = tmp_path / "public"
+    upload(v1, str(web_root), report=lambda line: None)
+    unchanged_page = "about/index.html"
+    assert (v1 / unchanged_page).read_bytes() == (v2 / unchanged_page).read_bytes()
+    assert (v1 / CHANGED_PAGE).read_bytes() != (v2 / CHANGED_PAGE).read_bytes()
+    with nginx_serving(web_root) as url:
+        before = {path: fetch(url, path).getheader("ETag") for path in (unchanged_page, CHANGED_PAGE)}
+        upload(v2, str(web_root), report=lambda line: None)
+        assert fetch(url, unchanged_page, **{"If-None-Match": before[unchanged_page]}).status == 304
+        changed = fetch(url, CHANGED_PAGE, **{"If-None-Match": before[CHANGED_PAGE]})
+        assert changed.status == 200 and changed.body == (v2 / CHANGED_PAGE).read_bytes()
