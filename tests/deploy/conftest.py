@@ -1,12 +1,8 @@
 import shutil
 
 import pytest
+from published_site import CHANGED_STORY, PUBLIC_SITEURL
 from sitebuild import build_site, content_with
-
-PUBLIC_SITEURL = "https://shzz.example.gov.cn"
-# The story changed between the two published versions (its body gets one more sentence).
-CHANGED_STORY = "stories/2020-02-22-xuzhou-charity-foundation.md"
-CHANGED_PAGE = "stories/2020/xuzhou-charity-foundation-transparency/index.html"
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +23,3 @@ def published(tmp_path_factory) -> tuple:
         assert build.returncode == 0, build.log
         versions.append(shutil.copytree(output, folder / version))
     return tuple(versions)
-
-
-def tree(folder) -> dict[str, bytes]:
-    """Every file under `folder` (dot files aside): relative path -> bytes."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    }

@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 from browsing import needs_chromium
-from conftest import CHANGED_PAGE
 from nginx_local import NGINX, SERVER_BLOCK, check_config, free_port, nginx_serving
 from playwright.sync_api import expect
+from published_site import CHANGED_PAGE
 from sitebuild import build_site
 from upload import upload
 from upload.files import cache_control

@@ -4,7 +4,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import CHANGED_PAGE, tree
+from published_site import CHANGED_PAGE, tree
 from sitebuild import REPO
 from upload import UploadError, upload
 from upload.files import Kind, kind_of

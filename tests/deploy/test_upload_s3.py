@@ -11,7 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import CHANGED_PAGE, tree
+from published_site import CHANGED_PAGE, tree
 from upload import UploadError, upload
 from upload.files import Kind, kind_of
 
