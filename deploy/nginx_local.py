@@ -72,10 +72,16 @@ def check_config(site: str) -> subprocess.CompletedProcess:
 @contextmanager
 def nginx_serving(root: Path, port: int | None = None, workers: int = 1) -> Iterator[str]:
     """Serve `root` with deploy/nginx.conf on 127.0.0.1 and [::1]; yields http://127.0.0.1:<port>/."""
+    port = port or free_port()
+    with nginx_running(site_config(root.resolve(), port), port, workers):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextmanager
+def nginx_running(site: str, port: int, workers: int = 1) -> Iterator[None]:
+    """nginx with `site` (server blocks) until the block ends; ready once 127.0.0.1:`port` answers."""
     if not NGINX:
         raise RuntimeError("nginx is not installed: apt-get install nginx")
-    port = port or free_port()
-    site = site_config(root.resolve(), port)
     check = check_config(site)
     if check.returncode != 0:
         raise RuntimeError(f"nginx refused the configuration:\n{check.stderr}")
@@ -92,7 +98,7 @@ def nginx_serving(root: Path, port: int | None = None, workers: int = 1) -> Iter
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"nginx did not start: {server.stderr.read()}") from None
                     time.sleep(0.05)
-            yield f"http://127.0.0.1:{port}/"
+            yield
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -4,11 +4,13 @@ file checked from real HTTP answers, and every kind of page opened in Debian's C
 import gzip
 import http.client
 import re
+import ssl
 import subprocess
+from pathlib import Path
 
 import pytest
 from browsing import needs_chromium
-from nginx_local import NGINX, SERVER_BLOCK, check_config, free_port, nginx_serving
+from nginx_local import NGINX, SERVER_BLOCK, check_config, free_port, nginx_running, nginx_serving
 from playwright.sync_api import expect
 from published_site import CHANGED_PAGE
 from sitebuild import build_site
@@ -203,14 +205,12 @@ def test_every_page_kind_works_under_the_csp_in_chromium(served, browser, kind):
         context.close()
 
 
-def test_the_file_as_shipped_and_its_documented_https_variant_pass_nginx_t(tmp_path):
-    shipped = SERVER_BLOCK.read_text(encoding="utf-8")
-    assert check_config(shipped).returncode == 0, check_config(shipped).stderr
-    # What the comments say to do for HTTPS: the four lines instead of the two listen lines, HSTS,
-    # and the redirect server uncommented.
-    certificate = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=t"]
+def https_variant(shipped: str, certificates: Path) -> str:
+    """What the comments of deploy/nginx.conf say to do for HTTPS: the four lines instead of the two
+    listen lines, HSTS, and the redirect server uncommented; with a certificate made here."""
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=t"]
     subprocess.run(
-        [*certificate, "-keyout", tmp_path / "privkey.pem", "-out", tmp_path / "fullchain.pem"],
+        [*command, "-keyout", certificates / "privkey.pem", "-out", certificates / "fullchain.pem"],
         check=True,
         capture_output=True,
     )
@@ -221,12 +221,40 @@ def test_the_file_as_shipped_and_its_documented_https_variant_pass_nginx_t(tmp_p
         r"    \1",
         https,
     )
-    https = https.replace("/etc/ssl/shzz/", f"{tmp_path}/") + re.sub(
-        r"(?m)^# ?", "", redirect.split("\n", 1)[1]
-    )
+    https = https.replace("/etc/ssl/shzz/", f"{certificates}/")
+    return https + re.sub(r"(?m)^# ?", "", redirect.split("\n", 1)[1])
+
+
+def test_the_file_as_shipped_and_its_https_variant_pass_nginx_t(tmp_path):
+    shipped = SERVER_BLOCK.read_text(encoding="utf-8")
+    assert check_config(shipped).returncode == 0, check_config(shipped).stderr
+    https = https_variant(shipped, tmp_path)
     assert "listen 443 ssl;" in https and "return 301 https://$host$request_uri;" in https
     result = check_config(https)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_https_variant_serves_over_tls_and_redirects_plain_http(served, tmp_path):
+    _, output = served
+    https_port, http_port = free_port(), free_port()
+    site = https_variant(SERVER_BLOCK.read_text(encoding="utf-8"), tmp_path)
+    site = site.replace("root /srv/shzz/public;", f"root {output};")
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    site = site.replace("listen [::]:443 ssl;", f"listen [::1]:{https_port} ssl;")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = site.replace("listen [::]:80;", f"listen [::1]:{http_port};")
+    with nginx_running(site, https_port):
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", https_port, timeout=10, context=ssl._create_unverified_context()
+        )
+        connection.request("GET", "/" + STORY_PATH)
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == (output / STORY_PATH / "index.html").read_bytes()
+        assert response.getheader("Strict-Transport-Security") == "max-age=31536000"
+        assert "default-src 'self'" in response.getheader("Content-Security-Policy")
+        connection.close()
+        plain = fetch(f"http://127.0.0.1:{http_port}/", STORY_PATH)
+        assert (plain.status, plain.getheader("Location")) == (301, f"https://127.0.0.1/{STORY_PATH}")
 
 
 def test_after_an_upload_readers_keep_their_304s_for_what_did_not_change(published, tmp_path):
