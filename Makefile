@@ -9,12 +9,16 @@ PORT ?= 8000
 # The mail client's export of the submissions mailbox; the default is the bundled sample.
 MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
+# The published site (make publish) and where `make upload` sends it: UPLOAD_TO, from the environment
+# or the command line, is a folder or [user@]host:/path (rsync) or s3://bucket/folder (S3_ENDPOINT_URL).
+PUBLISH_DIR ?= public
+UPLOAD_TO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish clean test lint bench
+.PHONY: help venv import review html serve devserver publish upload clean test lint bench bench-serve
 
 help: ## List every target, one line each
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt
 	@echo "==> Creating $(VENV) and installing pinned dependencies (first run only)"
@@ -47,6 +51,9 @@ publish: $(INSTALLED) ## Public build with publishconf.py; needs SITEURL=https:/
 	@echo "==> Public build for $(SITEURL) into $(OUTPUT)/"
 	SITEURL="$(SITEURL)" $(PELICAN) content -s publishconf.py -o $(OUTPUT)
 
+upload: $(INSTALLED) ## Upload public/ to UPLOAD_TO, changed files only (DRY_RUN=1 lists what would change)
+	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
+
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf $(OUTPUT) cache .pytest_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
@@ -61,3 +68,7 @@ test: lint ## Run the test suite (sets up .venv first if needed)
 bench: $(INSTALLED) ## Scale benchmark: our build vs bare Pelican and Hugo at 1,000 and 10,000 stories (minutes)
 	$(BIN)/python bench/scale.py $(if $(N),--sizes $(N)) $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) \
 		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme)
+
+# BENCH_SECONDS=10 for longer runs; bench/serve.py --help for the rest.
+bench-serve: $(INSTALLED) ## Load run: deploy/nginx.conf in Debian's nginx under wrk on loopback (req/s, errors, 304s)
+	$(BIN)/python bench/serve.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
