@@ -16,6 +16,10 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
 LOCALE = ("C.UTF-8",)
 
+# The picture a shared link shows (Open Graph og:image) when a story has no Cover: a path under the
+# site, a PNG or JPEG about 1200x630 (WeChat shows no SVG).
+SHARE_IMAGE = "theme/images/share.png"
+
 # --- Footer and government page metadata (政府网站网页元数据) ----------------------------------------
 SITE_OWNER = "江苏省社会组织管理工作联席会议办公室"  # 主办单位
 SITE_CONTACT_EMAIL = "jsmzshzz@163.com"  # 省级登记管理机关公开邮箱（通知第四部分）
@@ -112,6 +116,9 @@ PLUGINS = [
 # sitemap.xml (plugins/sitemap_xml) lists public pages only: the editors' WeChat previews
 # (wechat/<slug>/) and the 404 page stay out. Regular expressions on the page's address.
 SITEMAP_XML_EXCLUDE = ["^wechat/", r"^404\.html$"]
+# robots.txt (written with sitemap.xml) asks search engines to leave these folders alone: the
+# editors' WeChat previews and the search index.
+ROBOTS_TXT_DISALLOW = ["wechat/", "pagefind/"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None

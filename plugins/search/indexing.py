@@ -36,6 +36,7 @@ from .shards import (
     shards_to_index,
     walk_files,
 )
+from .stable import UnexpectedIndex, stabilize_bundle
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,14 @@ def index_shard(
         )
     for unused in UNUSED_BUNDLE_FILES:
         (fresh / unused).unlink(missing_ok=True)
+    try:
+        stabilize_bundle(fresh)
+    except (UnexpectedIndex, OSError, EOFError) as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise SearchIndexError(
+            f"search: the filter index Pagefind wrote for the shard {name} of {output} could not be put in "
+            f"a fixed order ({error}); is the pinned Pagefind version installed (requirements.txt)?"
+        ) from error
     bundle = bundles / name
     sync_folder(fresh, bundle)
     return walk_files(bundle), file_sha256(bundle / "pagefind-entry.json")

@@ -1,4 +1,5 @@
-"""sitemap.xml with content dates only (replaces pelican-sitemap, which dates indexes by build time)."""
+"""sitemap.xml with content dates only (replaces pelican-sitemap, which dates indexes by build time), and
+robots.txt pointing to it."""
 
 import os
 from pathlib import Path
@@ -6,7 +7,16 @@ from typing import Any
 
 from pelican import Pelican, signals
 
-from .sitemap import DEFAULT_SETTINGS, is_listed, page_lastmod, page_url, render, write_if_changed
+from .sitemap import (
+    DEFAULT_SETTINGS,
+    is_listed,
+    page_lastmod,
+    page_url,
+    public_siteurl,
+    render,
+    render_robots,
+    write_if_changed,
+)
 
 # URL -> lastmod of every page written in this build, from content_written (main process).
 _pages: dict[str, Any] = {}
@@ -29,8 +39,13 @@ def _record(path: str, context: dict[str, Any]) -> None:
 
 
 def _write(pelican: Pelican) -> None:
-    target = Path(pelican.output_path) / pelican.settings["SITEMAP_XML_SAVE_AS"]
-    write_if_changed(target, render(_pages, pelican.settings["SITEURL"]))
+    settings = pelican.settings
+    output = Path(pelican.output_path)
+    write_if_changed(output / settings["SITEMAP_XML_SAVE_AS"], render(_pages, settings["SITEURL"]))
+    robots = render_robots(
+        public_siteurl(settings), settings["ROBOTS_TXT_DISALLOW"], settings["SITEMAP_XML_SAVE_AS"]
+    )
+    write_if_changed(output / settings["ROBOTS_TXT_SAVE_AS"], robots)
     _pages.clear()
 
 

@@ -1,4 +1,5 @@
-"""sitemap.xml with every date taken from the content, so the same content gives the same file.
+"""sitemap.xml with every date taken from the content, so the same content gives the same file, and
+robots.txt pointing to it.
 
 Each page the writer writes is listed with a lastmod from what the page shows: a story or page its
 own Modified or Date; a listing page the newest story on it (so a fixed archive page keeps its date);
@@ -11,13 +12,16 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "SITEMAP_XML_SAVE_AS": "sitemap.xml",
     # Regular expressions on a page's URL (relative to the site root) that keep it out.
     "SITEMAP_XML_EXCLUDE": [],
+    "ROBOTS_TXT_SAVE_AS": "robots.txt",
+    # Folders (relative to the site root) search engines are asked to leave alone.
+    "ROBOTS_TXT_DISALLOW": [],
 }
 # Template variables holding the stories one listing page shows (Pelican's pagination).
 LISTING_PAGES = ("articles_page", "dates_page")
@@ -78,6 +82,26 @@ def render(entries: Mapping[str, datetime | None], siteurl: str) -> str:
         date = f"<lastmod>{format_lastmod(lastmod)}</lastmod>" if lastmod else ""
         lines.append(f"<url><loc>{loc}</loc>{date}</url>")
     lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def public_siteurl(settings: Mapping[str, Any]) -> str:
+    """The site's absolute address: SITEURL in a public build, else PUBLIC_SITEURL if set, else ""."""
+    siteurl = str(settings.get("SITEURL") or "")
+    if not siteurl.startswith(("https://", "http://")):
+        siteurl = str(settings.get("PUBLIC_SITEURL") or "")
+    return siteurl.rstrip("/")
+
+
+def render_robots(siteurl: str, disallowed: Iterable[str], sitemap: str) -> str:
+    """robots.txt for a site at `siteurl` (absolute, or "" when unknown: then no Sitemap line, since
+    robots.txt allows only an absolute one). Paths start at the host's root: a site under a path
+    (https://host/shzz) prefixes them, and robots.txt must then be copied to the host's root."""
+    prefix = urlsplit(siteurl).path.rstrip("/")
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}/{path.lstrip('/')}" for path in disallowed]
+    if siteurl:
+        lines += ["", f"Sitemap: {siteurl}/{sitemap}"]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .vocabulary import (
+    CATEGORIES,
     FEATURED_CATEGORY,
     GUIDANCE_CATEGORY,
     ORG_TYPES,
@@ -12,6 +13,7 @@ from .vocabulary import (
     UNLABELLED,
     UNLABELLED_SLUG,
     Term,
+    names,
     slug_for,
 )
 
@@ -19,6 +21,11 @@ DEFAULT_SETTINGS = {
     "FEATURED_CATEGORY": FEATURED_CATEGORY,
     "GUIDANCE_CATEGORY": GUIDANCE_CATEGORY,
     "UNLABELLED": UNLABELLED,
+    # The vocabularies for templates (the search page's filters), from settings rather than from the
+    # listings so that a page showing them does not depend on every story.
+    "CATEGORY_NAMES": CATEGORIES,
+    "ORG_TYPE_NAMES": tuple(names(ORG_TYPES)),
+    "REGION_NAMES": tuple(names(REGIONS)),
     "ORG_TYPE_URL": "org-type/{slug}/",
     "ORG_TYPE_SAVE_AS": "org-type/{slug}/index.html",
     "ORG_TYPES_URL": "org-type/",

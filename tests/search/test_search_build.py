@@ -86,7 +86,7 @@ def test_search_page_has_a_labelled_search_form_and_a_fallback_without_javascrip
     fallback = {a.get_text(strip=True): a["href"] for a in page.find("noscript").find_all("a")}
     assert fallback == {"栏目": "../category/", "网站地图": "../sitemap/", "按月份归档": "../archives/"}
     scripts = [script["src"] for script in page.find_all("script")]
-    assert scripts == ["../theme/js/search.js"]
+    assert scripts == ["../theme/js/search.js", "../theme/js/elder-mode.js"]
 
 
 def test_main_navigation_links_to_search(site):
