@@ -11,7 +11,7 @@ MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish clean test lint bench
+.PHONY: help venv import review new html serve devserver publish clean test lint bench
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,13 @@ import: $(INSTALLED) ## Import approved mail from MAILBOX_EXPORT into content/ a
 
 review: $(INSTALLED) ## List mail waiting for review in MAILBOX_EXPORT (writes nothing)
 	$(MAILBOX_IMPORT) review
+
+# The title reaches the script through the environment, so quotes or $ in it are safe.
+new: export NEW_TITLE = $(value TITLE)
+new: export NEW_SLUG = $(value SLUG)
+new: $(INSTALLED) ## Start a story by hand: make new TITLE="标题" [SLUG=…]; prints the new file's path
+	@test -n "$$NEW_TITLE" || { echo 'error: give a title, e.g. make new TITLE="南京市志愿者协会开展社区服务"' >&2; exit 2; }
+	@PYTHONPATH=plugins $(BIN)/python -m newstory "$$NEW_TITLE" --slug "$$NEW_SLUG"
 
 html: $(INSTALLED) import ## Import approved mail, then build the whole site into output/ (local links)
 	@echo "==> Building the site into $(OUTPUT)/"
