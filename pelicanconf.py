@@ -102,6 +102,8 @@ PLUGINS = [
     "pelican.plugins.neighbors",
     "pagination",
     "sitemap_xml",
+    # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
+    "statistics_page",
     "channels",
     "mailbox_import",
     "search",
@@ -173,6 +175,13 @@ if SEARCH_ENABLED:
 # `make publish` (PROOFREADING_STRICT in publishconf.py). A story accepts a reviewed hit with
 # `Proofread_ok: 写法1, 写法2` in its front matter. "" turns the check off.
 PROOFREADING_LIST = "proofreading.tsv"
+
+# --- 数据统计 (plugins/statistics_page) ------------------------------------------------------------
+# The statistics page (charts, tables, CSV) and the build warning for a news column (工作动态,
+# 经验做法, 先进典型) whose newest story is older than this many days, the national check's rule; 0 = off.
+STATISTICS_URL = "statistics/"
+STATISTICS_SAVE_AS = "statistics/index.html"
+COLUMN_FRESHNESS_DAYS = 14
 
 # --- Build log (plugins/buildlog) ---------------------------------------------------------------
 # Warnings of one kind shown before the rest are only counted; the build ends with a summary, and

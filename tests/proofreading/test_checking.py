@@ -27,7 +27,9 @@ def test_bad_lines_are_named_and_left_out():
     entries, problems = parse_word_list(text, "list.tsv")
     assert [entry.wrong for entry in entries] == ["扫黑险恶"]
     assert [problem.split(":")[0] for problem in problems] == [
-        "list.tsv, line 3", "list.tsv, line 4", "list.tsv, line 5"
+        "list.tsv, line 3",
+        "list.tsv, line 4",
+        "list.tsv, line 5",
     ]
     assert "Tab" in problems[0] and "严重程度" in problems[1] and "已在前面列出" in problems[2]
 
@@ -44,8 +46,8 @@ def test_emphasis_is_text_but_code_and_addresses_are_not():
         "Cover: images/扫黑险恶.jpg",
         "",
         "坚持扫黑**险**恶，*强调*与 _下划线_",
-        "[链接文字](https://example.com/扫黑险恶 \"题注\") ![图的说明](/images/扫黑险恶.jpg)",
-        "见 https://example.cn/疫情防空 与 <a href=\"/疫情防空/\">网页</a> 和 `疫情防空` 及 <code>x</code>",
+        '[链接文字](https://example.com/扫黑险恶 "题注") ![图的说明](/images/扫黑险恶.jpg)',
+        '见 https://example.cn/疫情防空 与 <a href="/疫情防空/">网页</a> 和 `疫情防空` 及 <code>x</code>',
         "```",
         "扫黑险恶",
         "```",
@@ -74,6 +76,9 @@ def test_hits_name_their_source_line_with_context():
 
 def test_proofread_ok_lists_forms_in_any_separator():
     assert accepted_forms("不明原因肺炎, 新型肺炎、防空工作，行业主管部门") == {
-        "不明原因肺炎", "新型肺炎", "防空工作", "行业主管部门"
+        "不明原因肺炎",
+        "新型肺炎",
+        "防空工作",
+        "行业主管部门",
     }
     assert accepted_forms(None) == set()
