@@ -4,7 +4,7 @@ its count. The numbers are also in a table beside each chart.
 
 Measured against a charting library: pygal and matplotlib write SVG with their own fonts, ids and
 styles (matplotlib draws text as paths, so Chinese needs a font file at build time and cannot be
-read by assistive technology); this is 60 lines, renders in microseconds and follows the theme.
+read by assistive technology); this is 60 lines, 0.14 ms for 48 bars, and follows the theme (see README).
 """
 
 from html import escape
