@@ -2,7 +2,9 @@
 them to Pelican with the metadata, which fastbuild's reader cache keeps (and reads in parallel)."""
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from markdown import Markdown
@@ -35,12 +37,19 @@ def _context(text: str, start: int, end: int) -> str:
 
 def find_hits(lines: Iterable[str], matcher: Matcher, fields: Iterable[str]) -> tuple[Hit, ...]:
     """Every hit in a Markdown file's lines (front matter included), with its line number."""
+    texts = markdown_lines(lines, fields)
+    # One pass over the whole text; a line break never belongs to a word, so no hit spans lines.
+    matches = matcher.find("\n".join(texts))
+    if not matches:
+        return ()
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     hits = []
-    for number, text in enumerate(markdown_lines(lines, fields), start=1):
-        for match in matcher.find(text):
-            entry = match.entry
-            context = _context(text, match.start, match.end)
-            hits.append(Hit(number, entry.wrong, entry.advice, entry.severity, entry.note, context))
+    for match in matches:
+        index = bisect_right(starts, match.start) - 1
+        text, offset = texts[index], starts[index]
+        context = _context(text, match.start - offset, match.end - offset)
+        entry = match.entry
+        hits.append(Hit(index + 1, entry.wrong, entry.advice, entry.severity, entry.note, context))
     return tuple(hits)
 
 

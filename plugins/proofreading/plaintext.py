@@ -27,6 +27,8 @@ _INLINE_SKIPPED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\(.)")
+# A line with none of these is its own text (most lines of a Chinese story): no substitution needed.
+_ANY_MARKUP = re.compile(r"[`<\]\\{*_~\[]|://|www\.", re.IGNORECASE)
 _MARKUP_CHARACTERS = str.maketrans("", "", "*_~[]")
 
 
@@ -73,6 +75,9 @@ def markdown_lines(lines: Iterable[str], fields: Iterable[str]) -> list[str]:
             if not line.strip() or line.strip() == "---":
                 texts.append("")
                 continue
+        if not (fence or in_pre or _ANY_MARKUP.search(line)):
+            texts.append(line)  # plain text: cannot open a fence, a <pre> or a definition either
+            continue
         opening = _FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
