@@ -58,7 +58,7 @@ def _report_story(content: Content) -> None:
 
 
 def _summarize(pelican: Pelican) -> None:
-    path = _report_file.pop(id(pelican.settings), None)
+    path = _report_file.get(id(pelican.settings))  # kept: `--autoreload` runs again without initialized
     if path is not None:
         _report.write(path)
     summary = _report.summary()
