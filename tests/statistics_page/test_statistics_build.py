@@ -128,4 +128,10 @@ def test_axe_finds_nothing_on_the_statistics_page(site, browser):
             results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
             assert results.violations_count == 0, results.generate_report()
             assert page.evaluate("document.documentElement.scrollWidth") <= width
+            # The chart's Chinese labels are in the site's font, not the browser's SVG default.
+            fonts = page.evaluate(
+                "[getComputedStyle(document.querySelector('svg.chart text')).fontFamily,"
+                " getComputedStyle(document.body).fontFamily]"
+            )
+            assert fonts[0] == fonts[1] and "Noto Sans CJK SC" in fonts[0]
             page.close()
