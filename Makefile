@@ -15,7 +15,7 @@ PUBLISH_DIR ?= public
 UPLOAD_TO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review html serve devserver publish upload clean test lint bench bench-serve
+.PHONY: help venv import review new html serve devserver publish upload clean test lint bench bench-serve
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,13 @@ import: $(INSTALLED) ## Import approved mail from MAILBOX_EXPORT into content/ a
 
 review: $(INSTALLED) ## List mail waiting for review in MAILBOX_EXPORT (writes nothing)
 	$(MAILBOX_IMPORT) review
+
+# The title reaches the script through the environment, so quotes or $ in it are safe.
+new: export NEW_TITLE = $(value TITLE)
+new: export NEW_SLUG = $(value SLUG)
+new: $(INSTALLED) ## Start a story by hand: make new TITLE="标题" [SLUG=…]; prints the new file's path
+	@test -n "$$NEW_TITLE" || { echo 'error: give a title, e.g. make new TITLE="南京市志愿者协会开展社区服务"' >&2; exit 2; }
+	@PYTHONPATH=plugins $(BIN)/python -m newstory "$$NEW_TITLE" --slug "$$NEW_SLUG"
 
 html: $(INSTALLED) import ## Import approved mail, then build the whole site into output/ (local links)
 	@echo "==> Building the site into $(OUTPUT)/"

@@ -99,11 +99,15 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     # First, so that every other plugin sees stories without the control characters XML forbids.
     "controlchars",
+    # Right after controlchars: checks the cleaned text against the word list as stories are read.
+    "proofreading",
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",
     "pagination",
     "sitemap_xml",
+    # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
+    "statistics_page",
     "channels",
     "mailbox_import",
     "search",
@@ -171,6 +175,20 @@ SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 if SEARCH_ENABLED:
     DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+
+# --- Proofreading for 错敏字 (plugins/proofreading) ----------------------------------------------
+# The office's word list, relative to content/: wrong form, right form or advice, 严重 or 一般, note
+# (tab-separated). Every build reports each hit with file, line and advice; a 严重 hit stops
+# `make publish` (PROOFREADING_STRICT in publishconf.py). A story accepts a reviewed hit with
+# `Proofread_ok: 写法1, 写法2` in its front matter. "" turns the check off.
+PROOFREADING_LIST = "proofreading.tsv"
+
+# --- 数据统计 (plugins/statistics_page) ------------------------------------------------------------
+# The statistics page (charts, tables, CSV) and the build warning for a news column (工作动态,
+# 经验做法, 先进典型) whose newest story is older than this many days, the national check's rule; 0 = off.
+STATISTICS_URL = "statistics/"
+STATISTICS_SAVE_AS = "statistics/index.html"
+COLUMN_FRESHNESS_DAYS = 14
 
 # --- Build log (plugins/buildlog) ---------------------------------------------------------------
 # Warnings of one kind shown before the rest are only counted; the build ends with a summary, and

@@ -17,6 +17,8 @@ if not SITEURL.startswith(("https://", "http://")):
 SITE_DOMAIN = urlsplit(SITEURL).hostname
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# A 严重 proofreading hit (plugins/proofreading) is an error: the public build must not go out with it.
+PROOFREADING_STRICT = True
 if SITE_REGISTRATION_PLACEHOLDERS:  # noqa: F405
     print(
         "publishconf.py: warning: the footer shows example 网站标识码, ICP备案号, 公安备案号 and phone; "

@@ -34,10 +34,11 @@ def build_site(
     extra_settings: dict | None = None,
     env: dict[str, str] | None = None,
     verbose: bool = False,
+    options: tuple[str, ...] = (),
 ) -> Build:
     """Run `pelican` from the repository root, as `make html` does, and keep its log (with the
-    informational lines too when `verbose`)."""
-    command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output)]
+    informational lines too when `verbose`); `options` are more command-line options."""
+    command = [str(PELICAN), str(content), "-s", settings_file, "-o", str(output), *options]
     if verbose:
         command.append("--verbose")
     # Each test site keeps its build cache beside its output, never in the repository's cache/.
