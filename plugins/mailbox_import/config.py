@@ -66,11 +66,15 @@ def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) 
     )
 
 
-def load_settings(settings_file: Path) -> ImportSettings:
-    """Read pelicanconf.py as Pelican does, without checking or rendering anything else."""
+def read_settings_file(settings_file: Path) -> dict[str, Any]:
+    """pelicanconf.py's values, read as Pelican does, without checking or rendering anything else."""
     from pelican.settings import get_settings_from_file
 
+    return get_settings_from_file(str(Path(settings_file).resolve()))
+
+
+def load_settings(settings_file: Path) -> ImportSettings:
     settings_file = Path(settings_file).resolve()
-    values = get_settings_from_file(str(settings_file))
+    values = read_settings_file(settings_file)
     project_dir = settings_file.parent
     return settings_from(values, project_dir, project_dir / values.get("PATH", "content"))
