@@ -78,6 +78,7 @@ class ExportEntry:
     location: str  # the file under the export root; "#N" is the Nth message of an mbox
     data: bytes
     problem: str = ""
+    dropped_at: float | None = None  # a file from the drop folder (its modification time), not mail
 
 
 def _folder_name(parts: list[str]) -> str:

@@ -40,6 +40,7 @@ class Details(list):
 @dataclass
 class Report:
     imported: Details = field(default_factory=Details)  # (story file, title)
+    files: Details = field(default_factory=Details)  # (drop-folder file, the story it became)
     unchanged: int = 0
     duplicates: Details = field(default_factory=Details)  # (folder, file, story it repeats)
     left_alone: Details = field(default_factory=Details)  # (story file, why)
@@ -64,6 +65,7 @@ class Report:
         ]
         sections = [
             ("新导入的稿件", [f"{name}  {title}" for name, title in self.imported]),
+            ("投放文件夹里的文件 -> 稿件", [f"{file} -> {story}" for file, story in self.files]),
             (
                 "重复来稿（已有同文稿件）",
                 [f"{folder} / {file} -> {story}" for folder, file, story in self.duplicates],
@@ -94,7 +96,15 @@ class Report:
         )
 
     def _details(self) -> list[Details]:
-        return [self.imported, self.duplicates, self.left_alone, self.skipped, self.maskings, self.notes]
+        return [
+            self.imported,
+            self.files,
+            self.duplicates,
+            self.left_alone,
+            self.skipped,
+            self.maskings,
+            self.notes,
+        ]
 
     def _masking_counts(self) -> str:
         return "，".join(f"{kind} {count}" for kind, count in sorted(self.maskings.counts.items()))
