@@ -153,6 +153,11 @@ CHANNELS_WEIBO_STRICT = False
 MAILBOX_APPROVED_FOLDERS = ["已采用"]
 MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
 MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
+# The drop folder: .docx, .md or .txt files received through WeChat/QQ work groups; dropping a file here
+# approves it, and `make import` turns it into a story like approved mail (never committed to git).
+MAILBOX_INBOX_DIR = "inbox"
+# Seconds one message's or file's conversion may take; one that runs longer is stopped and reported.
+MAILBOX_CONVERT_TIMEOUT = 120
 # SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
 
 # `make fetch`: the approval folders straight from the mailbox over IMAP (read-only) into the Maildir at

@@ -16,7 +16,7 @@ from .fetch import (
     run_fetch,
     server_inbox,
 )
-from .pipeline import list_pending, render_pending, run_import
+from .pipeline import list_pending, preview_import, render_pending, render_preview, run_import
 
 DEFAULT_EXPORT = Path(__file__).parent / "sample_export"
 # Ctrl-C, and what a closed session, `timeout` or a service manager sends: the run stops cleanly.
@@ -86,6 +86,8 @@ def _fetch(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
     print(render_pending(list_pending(settings, args.export)))
+    print()
+    print(render_preview(preview_import(settings, args.export, workers=args.workers)))
     imap = imap_settings(read_settings_file(args.settings))
     if imap is not None:
         password = read_password(imap, args.settings.resolve().parent)

@@ -35,7 +35,7 @@ from .decode import decode_header_text, raw_header
 from .dropfolder import iter_dropped, message_for_file
 from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
 from .report import Report
-from .store import Store
+from .store import Store, recorded_keys
 
 WORKER_DIED = "转换这封邮件时进程意外退出（邮件过大或损坏？），未写入任何内容"
 TIMED_OUT = (
@@ -355,6 +355,58 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
             fingerprint(entry.data),
             problem,
         )
+
+
+@dataclass
+class ImportPreview:
+    """What `make import` would do with what it has not done yet, found without writing anything."""
+
+    skipped: list[tuple[str, str, str]]  # (folder, file, why) as the import reports them
+    waiting: int = 0  # approved messages and dropped files that would become new stories
+
+
+def preview_import(settings: ImportSettings, export_root: Path, workers: int | None = None) -> ImportPreview:
+    """Every message and dropped file the import skips, with its reason, and how many new stories wait:
+    the approved ones it has no record of are converted (in worker processes, with the time limit) and
+    nothing is written."""
+    sources, text_keys = recorded_keys(settings.stories_dir)
+    preview = ImportPreview([])
+    converter = _Converter(_workers(workers), settings)
+    in_flight: deque[tuple[ExportEntry, Future]] = deque()
+
+    def collect(entry: ExportEntry, job: Future) -> None:
+        result = converter.result(job, entry, StopRequest())
+        if isinstance(result, str):
+            preview.skipped.append((entry.folder, entry.location, result))
+        elif result is not None and result.text_key not in text_keys:
+            text_keys.add(result.text_key)
+            preview.waiting += 1
+
+    try:
+        for entry in chain(iter_export(export_root), iter_dropped(settings.inbox_dir, settings.inbox_label)):
+            if entry.problem or (entry.dropped_at is None and (reason := deleted_reason(entry))):
+                preview.skipped.append((entry.folder, entry.location, entry.problem or reason))
+            elif entry.dropped_at is not None or is_approved(entry.folder, settings.approved_folders):
+                source = fingerprint(entry.data)
+                if source not in sources:
+                    sources.add(source)
+                    in_flight.append((entry, converter.submit(entry)))
+            while len(in_flight) > converter.workers * 8:
+                collect(*in_flight.popleft())
+        while in_flight:
+            collect(*in_flight.popleft())
+    finally:
+        converter.shutdown()
+    return preview
+
+
+def render_preview(preview: ImportPreview) -> str:
+    lines = [
+        f"导入时会跳过 / Skipped by import: {len(preview.skipped)}（原邮件或文件未动；每条写明原因和做法）"
+    ]
+    lines += [f"  {folder} / {file}: {why}" for folder, file, why in preview.skipped]
+    lines.append(f"已采用、尚未导入 / Approved, not yet imported: {preview.waiting}（运行 make import）")
+    return "\n".join(lines)
 
 
 def render_pending(messages: Iterator[PendingMessage]) -> str:

@@ -208,6 +208,21 @@ def _read_whole_manifest(manifest: Path) -> list[tuple[str, _Entry]]:
         ) from None
 
 
+def recorded_keys(stories_dir: Path) -> tuple[set[str], set[str]]:
+    """The message fingerprints and text keys the manifest records, read without the import lock (for
+    `make review`, which writes nothing and may run beside an import)."""
+    manifest = Path(stories_dir) / MANIFEST_NAME
+    if not manifest.exists():
+        return set(), set()
+    try:
+        stories = list(_stream_manifest(manifest))
+    except (ValueError, TypeError):
+        stories = _read_whole_manifest(manifest)
+    return {source for _, entry in stories for source in entry.sources}, {
+        entry.text_key for _, entry in stories
+    }
+
+
 class Store:
     """The stories written so far, as the manifest records them. Opened (holding the import lock) from the
     manifest into a private SQLite database in a temporary file (outside content/, deleted on close),
