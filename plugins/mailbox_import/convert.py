@@ -435,7 +435,9 @@ def convert(
             try:
                 payload = _payload(part)
             except BadMessage:
-                notes.append(f"邮件结尾缺失（传输中被截断），最后的附件“{label}”不完整，未导入；需要时请来稿单位重发")
+                notes.append(
+                    f"邮件结尾缺失（传输中被截断），最后的附件“{label}”不完整，未导入；需要时请来稿单位重发"
+                )
                 continue
         else:
             payload = _payload(part)

@@ -21,6 +21,7 @@ from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExec
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -30,7 +31,7 @@ from tqdm import tqdm
 
 from .approval import is_approved
 from .config import ImportSettings
-from .convert import BadMessage, Story, convert, fingerprint
+from .convert import SITE_TIMEZONE, BadMessage, Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
 from .dropfolder import iter_dropped, message_for_file
 from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
@@ -234,6 +235,8 @@ def run_import(
                     _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
             while in_flight and not stop:
                 _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
+            if not stop:
+                report.edited = store.record_edits(datetime.now(SITE_TIMEZONE))
         finally:
             converter.shutdown(now=bool(stop))
             store.save()

@@ -49,6 +49,7 @@ class Report:
     maskings: Details = field(default_factory=lambda: Details(count_by=1))  # (story file, kind, masked form)
     notes: Details = field(default_factory=Details)  # (story file, what to check)
     stopped_by: signal.Signals | None = None  # the signal that stopped the run before its end
+    edited: int = 0  # published stories an editor changed since the last run: their feeds say updated
 
     def render(self) -> str:
         title = "邮箱导入结果 / Mailbox import summary"
@@ -60,6 +61,7 @@ class Report:
             f"  编辑改过、未覆盖 left alone: {self.left_alone.total}",
             f"  跳过 skipped:               {self.skipped.total}",
             f"  待审核 pending review:      {self.pending}（make review 查看）",
+            f"  编辑修改 edited:            {self.edited}（订阅源中的更新时间随之更新）",
             f"  个人信息遮盖 masked:        {self.maskings.total}"
             + (f"（{self._masking_counts()}）" if self.maskings else ""),
         ]
