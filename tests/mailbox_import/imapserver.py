@@ -41,7 +41,19 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"dovecot did not start: {log.read_text() if log.exists() else ''}")
 
 
-def _config(folder: Path, port: int) -> str:
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that the fetch trusts through SSL_CERT_FILE, as a real one is trusted."""
+    key, certificate = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    os.chmod(key, 0o644)
+    return key, certificate
+
+
+def _config(folder: Path, port: int, tls_port: int) -> str:
     """Dovecot runs its mail processes as the current user; as root (CI) it must not, so they run as
     its own `dovecot` user, and its login processes as `dovenull`, as the Debian package sets up."""
     if os.getuid() == 0:
@@ -52,13 +64,16 @@ def _config(folder: Path, port: int) -> str:
     for name in ("mail", "home"):
         (folder / name).mkdir()
         os.chown(folder / name, mail_uid.pw_uid, mail_uid.pw_gid)
+    key, certificate = _self_signed_certificate(folder)
     return f"""
 base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{certificate}
+ssl_key = <{key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -86,7 +101,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
   chroot =
 }}
@@ -103,16 +120,21 @@ def quoted(name: str) -> str:
 @dataclass
 class Dovecot:
     folder: Path
-    port: int
+    port: int  # plain IMAP (and STARTTLS)
+    tls_port: int  # IMAP over TLS, as 163 serves it on 993
     process: subprocess.Popen
+
+    @property
+    def certificate(self) -> Path:
+        return self.folder / "cert.pem"
 
     @classmethod
     def start(cls, users: list[tuple[str, str]]) -> "Dovecot":
         # Not under pytest's private temporary folder: Dovecot's own users must reach these files.
         folder = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
         os.chmod(folder, 0o755)
-        port = free_port()
-        (folder / "dovecot.conf").write_text(_config(folder, port))
+        port, tls_port = free_port(), free_port()
+        (folder / "dovecot.conf").write_text(_config(folder, port, tls_port))
         # Users made up front: Dovecot notices a changed passwd file by its time, to the second.
         (folder / "passwd").write_text("".join(f"{user}:{{PLAIN}}{password}\n" for user, password in users))
         os.chmod(folder / "passwd", 0o644)
@@ -122,7 +144,7 @@ class Dovecot:
             stderr=subprocess.DEVNULL,
         )
         _wait_for_port(port, process, folder / "dovecot.log")
-        return cls(folder, port, process)
+        return cls(folder, port, tls_port, process)
 
     def stop(self) -> None:
         self.process.terminate()

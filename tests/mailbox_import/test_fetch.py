@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from imapserver import DOVECOT, Dovecot, ImapProxy
+from imapserver import DOVECOT, Dovecot, ImapProxy, quoted
 from mailbox_import.fetch import maildir_for
 from mailcorpus import message
 
@@ -60,6 +60,7 @@ def fetch(
 ):
     conf = tmp_path / "conf.py"
     if not conf.exists():
+        tmp_path.mkdir(parents=True, exist_ok=True)
         conf.write_text('PATH = "content"\nMAILBOX_APPROVED_FOLDERS = ["已采用"]\n', encoding="utf-8")
         (tmp_path / "content").mkdir()
     environment = {
@@ -179,6 +180,38 @@ def test_a_killed_fetch_loses_nothing_and_the_next_completes(tmp_path, dovecot, 
     assert again.returncode == 0, again.stderr
     got = fetched(tmp_path)
     assert len(got["已采用"]) == 43 and len(set(got["已采用"])) == 43
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_ssl_and_starttls_check_the_certificate(tmp_path, dovecot, mailbox, security):
+    port = dovecot.tls_port if security == "ssl" else dovecot.port
+    trusted = fetch(tmp_path, mailbox, port, IMAP_SECURITY=security, SSL_CERT_FILE=str(dovecot.certificate))
+    assert trusted.returncode == 0, trusted.stderr
+    assert "新收 new:             4" in trusted.stdout
+    untrusted = fetch(tmp_path / "other", mailbox, port, IMAP_SECURITY=security, SSL_CERT_FILE="/dev/null")
+    assert (
+        untrusted.returncode == 2
+        and "连不上邮件服务器" in untrusted.stderr
+        and "CERTIFICATE" in untrusted.stderr
+    )
+
+
+def test_a_renumbered_folder_is_fetched_again_and_imports_no_story_twice(tmp_path, dovecot, mailbox):
+    first = fetch(tmp_path, mailbox, dovecot.port)
+    assert "新收 new:             4" in first.stdout
+    imported = fetch(tmp_path, mailbox, dovecot.port, "import", "--workers", "1")
+    assert "新导入 imported:            4" in imported.stdout, imported.stdout
+    # The folder deleted and made again with the same mail: the server gives it a new UIDVALIDITY.
+    messages = [(data, "") for data in fetched(tmp_path)["已采用/2020年2月"]]
+    connection = dovecot.login(mailbox, PASSWORD)
+    assert connection.delete(quoted("已采用/2020年2月"))[0] == "OK"
+    connection.logout()
+    dovecot.deliver(mailbox, PASSWORD, {"已采用/2020年2月": messages})
+    again = fetch(tmp_path, mailbox, dovecot.port)
+    assert again.returncode == 0, again.stderr
+    assert "已采用/2020年2月：新收 1，已有 0" in again.stdout and "UIDVALIDITY" in again.stdout
+    reimported = fetch(tmp_path, mailbox, dovecot.port, "import", "--workers", "1")
+    assert "新导入 imported:            0" in reimported.stdout, reimported.stdout
 
 
 def test_a_server_that_demands_id_before_examine_still_works(tmp_path, dovecot, mailbox):
