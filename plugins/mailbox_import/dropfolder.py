@@ -8,20 +8,25 @@ file's bytes: the same file dropped again, under any name, is the same story.
 """
 
 import email.utils
+import mimetypes
 import os
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 import markdown
+from bs4 import BeautifulSoup
 
 from .convert import DOCX_TYPE, SITE_TIMEZONE, BadMessage
 from .decode import UndecodableText, decode_bytes
 from .export import IGNORED_FILES, SYMLINK, ExportEntry
 
 TEXT_SUFFIXES = (".txt", ".text")
+# Pictures a Markdown story shows (`![说明](photo.jpg)`, beside it): read with it, not stories themselves.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DOCX_SUFFIX = ".docx"
 OLD_WORD = (
@@ -47,7 +52,7 @@ def iter_dropped(folder: Path, label: str) -> Iterator[ExportEntry]:
         subfolders.sort()
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in sorted(files):
-            if name.startswith((".", "~$")) or name in IGNORED_FILES:
+            if name.startswith((".", "~$")) or name in IGNORED_FILES or name.lower().endswith(IMAGE_SUFFIXES):
                 continue
             path = Path(directory) / name
             location = unicodedata.normalize("NFC", path.relative_to(folder).as_posix())
@@ -71,18 +76,19 @@ def iter_dropped(folder: Path, label: str) -> Iterator[ExportEntry]:
                     yield ExportEntry(label, location, data, dropped_at=modified)
 
 
-def message_for_file(name: str, data: bytes, modified: float) -> bytes:
-    """The file wrapped as a message with no subject, sender or approval of its own; dated by the file's
-    modification time (when it was saved from the work group)."""
+def message_for_file(folder: Path, location: str, data: bytes, modified: float) -> bytes:
+    """The file at `location` in the drop folder wrapped as a message with no subject, sender or approval
+    of its own; dated by the file's modification time (when it was saved from the work group). A Markdown
+    file's pictures in the drop folder travel with it as the message's inline images."""
     message = EmailMessage()
     when = datetime.fromtimestamp(modified, SITE_TIMEZONE)
     message["Date"] = email.utils.format_datetime(when)
     message["MIME-Version"] = "1.0"
-    lower = name.lower()
+    lower = location.lower()
     if lower.endswith(DOCX_SUFFIX):
         message.set_content("")
         maintype, subtype = DOCX_TYPE.split("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=Path(name).name)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=Path(location).name)
         return message.as_bytes()
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode"
@@ -92,7 +98,34 @@ def message_for_file(name: str, data: bytes, modified: float) -> bytes:
     except (UndecodableText, UnicodeDecodeError):
         raise BadMessage(UNDECODABLE) from None
     if lower.endswith(MARKDOWN_SUFFIXES):
-        message.set_content(markdown.markdown(text), subtype="html", cte="base64")
+        pictures: dict[str, tuple[str, bytes]] = {}
+        page = BeautifulSoup(markdown.markdown(text), "html.parser")
+        for image in page.find_all("img"):
+            picture = _local_picture(folder, location, str(image.get("src", "")))
+            if picture is not None:
+                cid = f"inbox-image-{len(pictures)}@mailbox-import"
+                pictures[cid] = (PurePosixPath(str(image["src"])).name, picture)
+                image["src"] = f"cid:{cid}"
+        message.set_content(str(page), subtype="html", cte="base64")
+        for cid, (name, picture) in pictures.items():
+            kind = mimetypes.guess_type(name)[0] or "image/octet-stream"
+            maintype, subtype = kind.split("/")
+            message.add_related(picture, maintype=maintype, subtype=subtype, cid=f"<{cid}>", filename=name)
     else:
         message.set_content(text, cte="base64")
     return message.as_bytes()
+
+
+def _local_picture(folder: Path, location: str, source: str) -> bytes | None:
+    """The bytes of a picture a Markdown file links by a relative path inside the drop folder; None for
+    anything else (a web address, a path leading out of the folder, a link, a missing file)."""
+    if not source or urlsplit(source).scheme or source.startswith(("/", "\\")):
+        return None
+    root = folder.resolve()
+    path = (root / location).parent / unquote(source)
+    try:
+        if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.is_file():
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -50,15 +50,18 @@ LEFT_ALONE_REASONS = {
 
 
 def _convert_job(
-    data: bytes, images_path: str, public_emails: tuple[str, ...], dropped: tuple[str, float] | None = None
+    data: bytes,
+    images_path: str,
+    public_emails: tuple[str, ...],
+    dropped: tuple[Path, str, float] | None = None,
 ) -> Story | str:
     """Runs in a worker: a Story, or the reason the message cannot be one. `dropped`: the data is a file
-    from the drop folder (its name and modification time), wrapped as a message here."""
+    from the drop folder (the folder, the file's path in it, its modification time), wrapped here."""
     try:
         if dropped:
-            name, modified = dropped
-            data = message_for_file(name, data, modified)
-            return convert(data, images_path, public_emails, dropped_file=PurePosixPath(name).name)
+            folder, location, modified = dropped
+            data = message_for_file(folder, location, data, modified)
+            return convert(data, images_path, public_emails, dropped_file=PurePosixPath(location).name)
         return convert(data, images_path, public_emails)
     except BadMessage as error:
         return str(error)
@@ -175,7 +178,9 @@ class _Converter:
         self.executor = self._new_executor()
 
     def _job_args(self, entry: ExportEntry) -> tuple:
-        dropped = (entry.location, entry.dropped_at) if entry.dropped_at is not None else None
+        dropped = None
+        if entry.dropped_at is not None:
+            dropped = (self.settings.inbox_dir, entry.location, entry.dropped_at)
         return entry.data, self.settings.images_path, self.settings.public_emails, dropped
 
     def shutdown(self, now: bool = False) -> None:

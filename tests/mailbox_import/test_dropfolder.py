@@ -5,7 +5,7 @@ import time
 from dataclasses import replace
 
 from mailbox_import.pipeline import run_import
-from mailcorpus import docx, message, write
+from mailcorpus import docx, jpeg_with_gps, message, write
 
 STORY = "南京市测试志愿者协会组织志愿者走进社区，开展防疫宣传，服务居民三百余人次。联系人电话13800138000。"
 
@@ -20,10 +20,12 @@ def test_dropped_files_become_stories_once_and_the_report_says_which(settings, e
         inbox / "协会稿件(1).docx",
         docx(["志愿者走进社区开展防疫宣传", STORY, "供稿单位：南京市测试志愿者协会"]),
     )
-    write(
-        inbox / "群里/苏州稿.md",
-        "# 苏州市某商会捐赠防疫物资\n\n苏州市某商会向社区捐赠口罩一万只。\n".encode(),
+    markdown_story = (
+        "# 苏州市某商会捐赠防疫物资\n\n苏州市某商会向社区捐赠口罩一万只。\n\n![捐赠现场](现场.jpg)\n"
     )
+    write(inbox / "群里" / "苏州稿.md", (markdown_story + "![](../../secret.jpg)\n").encode())
+    write(inbox / "群里" / "现场.jpg", jpeg_with_gps())  # a picture beside it: read with it, not a story
+    write(inbox.parent / "secret.jpg", jpeg_with_gps((0, 0, 255)))  # outside the drop folder: never read
     write(inbox / "无锡.txt", "无锡市某基金会资助困难学生五十名，发放助学金十万元。\n".encode("gbk"))
     write(inbox / "旧稿.doc", b"\xd0\xcf\x11\xe0 old Word")
     write(inbox / "~$协会稿件(1).docx", b"Word's lock file")
@@ -41,7 +43,11 @@ def test_dropped_files_become_stories_once_and_the_report_says_which(settings, e
     assert "Sample:" not in docx_story  # the bundled sample's marker never reaches dropped files
     body = docx_story.split("\n\n", 1)[1]
     assert "志愿者走进社区开展防疫宣传" not in body  # the heading became the title, not a repeat
-    assert written[by_file["inbox/群里/苏州稿.md"]].startswith("Title: 苏州市某商会捐赠防疫物资\n")
+    suzhou = written[by_file["inbox/群里/苏州稿.md"]]
+    assert suzhou.startswith("Title: 苏州市某商会捐赠防疫物资\n")
+    (picture,) = settings.images_dir.iterdir()  # the photo, without its GPS; not the file outside
+    assert f"![捐赠现场]({{static}}/{settings.images_path}/{picture.name})" in suzhou, suzhou
+    assert b"TestCam" not in picture.read_bytes()
     wuxi = written[by_file["inbox/无锡.txt"]]
     assert "Date: 2020-02-18 12:26" in wuxi and "Title: 无锡\n" in wuxi  # no heading: the file name
     assert ("inbox", "旧稿.doc") in [(folder, file) for folder, file, _ in report.skipped]
