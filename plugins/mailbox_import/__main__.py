@@ -12,9 +12,9 @@ from .fetch import (
     check_target,
     imap_settings,
     read_password,
-    render_server_inbox,
+    render_server_view,
     run_fetch,
-    server_inbox,
+    server_view,
 )
 from .pipeline import list_pending, preview_import, render_pending, render_preview, run_import
 
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "fetch":
             return _fetch(args)
+        if args.command == "review" and imap_settings(read_settings_file(args.settings)) is not None:
+            return _review(args)  # the server's side even before the first fetch
         if not args.export.is_dir():
             print(
                 f"error: mailbox export not found: {args.export}. Set MAILBOX_EXPORT to the exported folder.",
@@ -85,14 +87,18 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
-    print(render_pending(list_pending(settings, args.export)))
-    print()
-    print(render_preview(preview_import(settings, args.export, workers=args.workers)))
+    if args.export.is_dir():
+        print(render_pending(list_pending(settings, args.export)))
+        print()
+        print(render_preview(preview_import(settings, args.export, workers=args.workers)))
+    else:
+        print(f"本地还没有收取的邮件（{args.export} 不存在；make fetch 会建立它）")
     imap = imap_settings(read_settings_file(args.settings))
     if imap is not None:
         password = read_password(imap, args.settings.resolve().parent)
         print()
-        print(render_server_inbox(imap.host, *server_inbox(imap, password)))
+        view = server_view(imap, password, args.export, settings.approved_folders)
+        print(render_server_view(imap.host, view))
     return 0
 
 

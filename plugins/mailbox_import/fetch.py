@@ -503,36 +503,63 @@ class ServerMessage:
     size: int
 
 
-def server_inbox(settings: ImapSettings, password: str) -> tuple[int, list[ServerMessage]]:
-    """The server inbox's message count and its newest INBOX_LISTED messages' headers (read-only)."""
+@dataclass
+class ServerView:
+    """What `make review` shows of the server: the inbox, and approved mail not fetched yet."""
+
+    inbox_count: int = 0
+    inbox: list[ServerMessage] = field(default_factory=list)  # the newest INBOX_LISTED
+    not_fetched: dict[str, int] = field(default_factory=dict)  # approval folder -> messages not fetched
+
+
+def server_view(
+    settings: ImapSettings, password: str, root: Path, approved_folders: tuple[str, ...]
+) -> ServerView:
+    """Read-only: the inbox's headers, and per approval folder how many messages the Maildir at root
+    lacks (all of them when root is not a fetched Maildir)."""
     connection = connect(settings, password)
+    view = ServerView()
     try:
-        status, data = connection.select("INBOX", readonly=True)
-        count = int(_check(status, data, "打开收件箱（只读）")[0] or 0)
-        if not count:
-            return 0, []
-        first = max(1, count - INBOX_LISTED + 1)
-        status, data = connection.fetch(
-            f"{first}:*", "(UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM DATE SUBJECT)])"
-        )
-        messages = []
-        for item in _check(status, data, "读取收件箱的邮件头"):
-            if isinstance(item, tuple):
-                head, headers = item
-                uid, size = _FETCH_UID.search(head), _FETCH_SIZE.search(head)
-                fields = _header_fields(headers)
-                messages.append(
-                    ServerMessage(
-                        int(uid.group(1)) if uid else 0,
-                        fields.get("from", ""),
-                        fields.get("date", ""),
-                        fields.get("subject", ""),
-                        int(size.group(1)) if size else 0,
-                    )
-                )
-        return count, messages
+        view.inbox_count, view.inbox = _inbox_headers(connection)
+        for folder in server_folders(connection):
+            if is_approved(folder.name, approved_folders):
+                uidvalidity, _ = _examine(connection, folder)
+                folder_dir = maildir_for(root, folder.name)
+                have = _local_uids(folder_dir).get(uidvalidity, set()) if is_maildir(folder_dir) else set()
+                missing = len(set(_server_sizes(connection, folder)) - have)
+                if missing:
+                    view.not_fetched[folder.name] = missing
     finally:
         _close(connection)
+    return view
+
+
+def _inbox_headers(connection: imaplib.IMAP4) -> tuple[int, list[ServerMessage]]:
+    """The server inbox's message count and its newest INBOX_LISTED messages' headers (read-only)."""
+    status, data = connection.select("INBOX", readonly=True)
+    count = int(_check(status, data, "打开收件箱（只读）")[0] or 0)
+    if not count:
+        return 0, []
+    first = max(1, count - INBOX_LISTED + 1)
+    status, data = connection.fetch(
+        f"{first}:*", "(UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM DATE SUBJECT)])"
+    )
+    messages = []
+    for item in _check(status, data, "读取收件箱的邮件头"):
+        if isinstance(item, tuple):
+            head, headers = item
+            uid, size = _FETCH_UID.search(head), _FETCH_SIZE.search(head)
+            fields = _header_fields(headers)
+            messages.append(
+                ServerMessage(
+                    int(uid.group(1)) if uid else 0,
+                    fields.get("from", ""),
+                    fields.get("date", ""),
+                    fields.get("subject", ""),
+                    int(size.group(1)) if size else 0,
+                )
+            )
+    return count, messages
 
 
 def _header_fields(data: bytes) -> dict[str, str]:
@@ -547,11 +574,11 @@ def _header_fields(data: bytes) -> dict[str, str]:
     return fields
 
 
-def render_server_inbox(host: str, count: int, messages: list[ServerMessage]) -> str:
-    lines = [f"服务器收件箱 / Server inbox（{host}，只读）：{count} 封"]
-    if count > len(messages):
-        lines.append(f"  （只列出最新的 {len(messages)} 封）")
-    for message in messages:
+def render_server_view(host: str, view: ServerView) -> str:
+    lines = [f"服务器收件箱 / Server inbox（{host}，只读）：{view.inbox_count} 封"]
+    if view.inbox_count > len(view.inbox):
+        lines.append(f"  （只列出最新的 {len(view.inbox)} 封）")
+    for message in view.inbox:
         lines += [
             f"INBOX / UID {message.uid}",
             f"  发件人 From:    {message.sender or '（无）'}",
@@ -560,4 +587,7 @@ def render_server_inbox(host: str, count: int, messages: list[ServerMessage]) ->
             f"  大小 Size:      {message.size} 字节",
         ]
     lines.append("采用的邮件请在邮箱里移到“已采用”文件夹，再运行 make fetch import")
+    waiting = sum(view.not_fetched.values())
+    lines.append(f"服务器上已采用、尚未收取 / Approved on the server, not fetched yet: {waiting}")
+    lines += [f"  {folder}：{count} 封（运行 make fetch）" for folder, count in view.not_fetched.items()]
     return "\n".join(lines)

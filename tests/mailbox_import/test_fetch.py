@@ -217,17 +217,21 @@ def test_a_renumbered_folder_is_fetched_again_and_imports_no_story_twice(tmp_pat
 def test_a_server_that_demands_id_before_examine_still_works(tmp_path, dovecot, mailbox):
     proxy = ImapProxy(dovecot.port, require_id=True)
     try:
+        before = fetch(tmp_path, mailbox, proxy.port, "review")
         result = fetch(tmp_path, mailbox, proxy.port)
         review = fetch(tmp_path, mailbox, proxy.port, "review")
     finally:
         proxy.close()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert proxy.ids_seen == 2 and proxy.refused == 0
+    assert proxy.ids_seen == 3 and proxy.refused == 0
+    assert "Approved on the server, not fetched yet: 4\n  已采用：3 封（运行 make fetch）" in before.stdout
     assert "新收 new:             4" in result.stdout
     # `make review` lists the server's inbox too, headers only.
     assert review.returncode == 0, review.stderr
     assert "服务器收件箱" in review.stdout and "待审核的来稿" in review.stdout
-    assert "已读的稿件" not in review.stdout.split("服务器收件箱")[1]
+    server = review.stdout.split("服务器收件箱")[1]
+    assert "已读的稿件" not in server
+    assert "Approved on the server, not fetched yet: 0" in server
 
 
 def test_a_wrong_password_is_one_clear_line(tmp_path, dovecot, mailbox):
