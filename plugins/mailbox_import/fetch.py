@@ -169,6 +169,12 @@ def connect(settings: ImapSettings, password: str) -> imaplib.IMAP4:
     capabilities = set(connection.capabilities)
     try:
         connection.login(settings.user, password)
+    except UnicodeEncodeError:
+        _close(connection)
+        raise FetchError(
+            "错误：IMAP 登录只能用英文字母、数字和符号组成的密码；请在邮箱设置里生成授权码，"
+            "存进 IMAP_PASSWORD_FILE 指向的文件（或 IMAP_PASSWORD）"
+        ) from None
     except imaplib.IMAP4.error:
         _close(connection)
         raise FetchError(
@@ -478,8 +484,11 @@ def run_fetch(
                     if is_approved(folder.name, approved_folders):
                         report.folders.append(FolderResult(folder.name))
                         fetch_folder(connection, folder, root, report.folders[-1])
-            finally:
-                _close(connection)
+            except BaseException:
+                with suppress(OSError):
+                    connection.shutdown()  # stopped mid-command: no polite LOGOUT to wait for
+                raise
+            _close(connection)
         except FetchStopped as stopped:
             why = "按了 Ctrl-C" if stopped.signal == signal.SIGINT else f"收到 {stopped.signal.name}"
             report.stopped_by = stopped.signal
