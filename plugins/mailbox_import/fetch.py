@@ -426,14 +426,14 @@ class _Progress:
 
 def fetch_folder(connection: imaplib.IMAP4, folder: ServerFolder, root: Path, result: FolderResult) -> None:
     """Download the folder's messages that the local Maildir lacks."""
-    uidvalidity, _count = _examine(connection, folder)
+    uidvalidity, count = _examine(connection, folder)
     folder_dir = maildir_for(root, folder.name)
     _make_maildir(folder_dir)
     _remove_partial_downloads(folder_dir)
     local = _local_uids(folder_dir)
     have = local.get(uidvalidity, set())
     result.renumbered = bool(set(local) - {uidvalidity}) and not have
-    sizes = _server_sizes(connection, folder)
+    sizes = _server_sizes(connection, folder) if count else {}  # some servers refuse "1:*" when empty
     wanted = sorted(uid for uid in sizes if uid not in have)
     result.already_had = len(sizes) - len(wanted)
     print(
@@ -532,10 +532,10 @@ def server_view(
         view.inbox_count, view.inbox = _inbox_headers(connection)
         for folder in server_folders(connection):
             if is_approved(folder.name, approved_folders):
-                uidvalidity, _ = _examine(connection, folder)
+                uidvalidity, count = _examine(connection, folder)
                 folder_dir = maildir_for(root, folder.name)
                 have = _local_uids(folder_dir).get(uidvalidity, set()) if is_maildir(folder_dir) else set()
-                missing = len(set(_server_sizes(connection, folder)) - have)
+                missing = len(set(_server_sizes(connection, folder) if count else {}) - have)
                 if missing:
                     view.not_fetched[folder.name] = missing
     finally:

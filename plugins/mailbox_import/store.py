@@ -361,18 +361,16 @@ class Store:
     def record_edits(self, now: datetime) -> int:
         """Note the time of every story file whose bytes changed since the importer wrote it or last
         noted it: the build gives its feed items that updated time (edits.py). Returns how many."""
-        rows = self._db.execute("SELECT name, written, edited FROM stories").fetchall()
-        noted = 0
-        for name, written, edited in rows:
+        records = []  # only the edited stories: memory stays flat however large the site
+        for name, written, edited in self._db.execute("SELECT name, written, edited FROM stories"):
             try:
                 current = hashlib.sha256((self.stories_dir / name).read_bytes()).hexdigest()
             except FileNotFoundError:
                 continue
-            last = json.loads(edited)[0] if edited else written
-            if current != last:
-                record = json.dumps([current, now.isoformat(timespec="seconds")])
-                self._db.execute("UPDATE stories SET edited = ? WHERE name = ?", (record, name))
-                noted += 1
+            if current != (json.loads(edited)[0] if edited else written):
+                records.append((json.dumps([current, now.isoformat(timespec="seconds")]), name))
+        self._db.executemany("UPDATE stories SET edited = ? WHERE name = ?", records)
+        noted = len(records)
         self.changed = self.changed or bool(noted)
         return noted
 

@@ -41,6 +41,7 @@ def mailbox(dovecot):
                 (message("第三篇稿件的正文，标了星。", subject="标星的稿件"), r"(\Flagged \Seen)"),
             ],
             "已采用/2020年2月": [(message("二月的稿件正文。", subject="二月稿件"), "")],
+            "已采用/空": [],  # an empty approval folder
             "INBOX": [(message(subject="待审核的来稿"), "")],
             "待定": [(message(subject="待定的来稿"), "")],
             "已删除/已采用": [(message(subject="删掉的"), "")],
@@ -114,6 +115,7 @@ def test_only_approved_mail_arrives_read_only_and_a_second_fetch_brings_nothing(
     assert subjects(got["已采用/2020年2月"]) == {"二月稿件"}
     assert "新收 new:             4" in first.stdout and "已有 already had:     0" in first.stdout
     assert "已采用：新收 3，已有 0" in first.stdout and "已采用/2020年2月：新收 1，已有 0" in first.stdout
+    assert "已采用/空：新收 0，已有 0" in first.stdout
     assert "待收 3 封" in first.stderr  # progress
     # The server's flags travel with the copies; the server's own mail is untouched, flags included.
     names = sorted(path.name for path in (maildir_for(tmp_path / "mail", "已采用") / "cur").iterdir())
