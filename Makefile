@@ -8,14 +8,18 @@ PELICAN := $(BIN)/pelican
 PORT ?= 8000
 # The mail client's export of the submissions mailbox; the default is the bundled sample.
 MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
-MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" PYTHONPATH=plugins $(BIN)/python -m mailbox_import
+# make fetch: the mail server's settings from pelicanconf.py, each overridable here or from the
+# environment (make fetch IMAP_USER=…); the password only ever from IMAP_PASSWORD or IMAP_PASSWORD_FILE.
+IMAP_SETTINGS := IMAP_HOST IMAP_PORT IMAP_USER IMAP_SECURITY IMAP_PASSWORD_FILE
+MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" $(foreach name,$(IMAP_SETTINGS),$(name)="$($(name))") \
+	PYTHONPATH=plugins $(BIN)/python -m mailbox_import
 # The published site (make publish) and where `make upload` sends it: UPLOAD_TO, from the environment
 # or the command line, is a folder or [user@]host:/path (rsync) or s3://bucket/folder (S3_ENDPOINT_URL).
 PUBLISH_DIR ?= public
 UPLOAD_TO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv import review new html serve devserver publish upload clean test lint bench bench-serve
+.PHONY: help venv fetch import review new html serve devserver publish upload clean test lint bench bench-serve
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,10 +32,13 @@ $(INSTALLED): requirements.txt
 
 venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
 
-import: $(INSTALLED) ## Import approved mail from MAILBOX_EXPORT into content/ and print a report
+fetch: $(INSTALLED) ## Fetch the approval folders over IMAP (IMAP_* settings) into the Maildir MAILBOX_EXPORT
+	$(MAILBOX_IMPORT) fetch
+
+import: $(INSTALLED) ## Import approved mail from MAILBOX_EXPORT and files in inbox/ into content/; print a report
 	$(MAILBOX_IMPORT) import
 
-review: $(INSTALLED) ## List mail waiting for review in MAILBOX_EXPORT (writes nothing)
+review: $(INSTALLED) ## List mail waiting for review and what import skipped, and the server inbox (writes nothing)
 	$(MAILBOX_IMPORT) review
 
 # The title reaches the script through the environment, so quotes or $ in it are safe.

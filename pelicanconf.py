@@ -164,7 +164,22 @@ CHANNELS_WEIBO_STRICT = False
 MAILBOX_APPROVED_FOLDERS = ["已采用"]
 MAILBOX_CONTENT_DIR = "content/submissions"  # where imported stories are written
 MAILBOX_IMAGES_DIR = "content/images/submissions"  # their photos, named by content hash
+# The drop folder: .docx, .md or .txt files received through WeChat/QQ work groups; dropping a file here
+# approves it, and `make import` turns it into a story like approved mail (never committed to git).
+MAILBOX_INBOX_DIR = "inbox"
+# Seconds one message's or file's conversion may take; one that runs longer is stopped and reported.
+MAILBOX_CONVERT_TIMEOUT = 120
 # SITE_CONTACT_EMAIL (above) is the public mailbox: it is never masked as personal data.
+
+# `make fetch`: the approval folders straight from the mailbox over IMAP (read-only) into the Maildir at
+# MAILBOX_EXPORT (README “用 make fetch 收信”). Each setting can also be given on the make command line or in
+# the environment (make fetch IMAP_USER=…). The password or 163 authorization code (授权码) never goes
+# here: the environment variable IMAP_PASSWORD, or a file outside the project named by IMAP_PASSWORD_FILE.
+IMAP_HOST = ""  # "imap.163.com" for the 163 mailbox; empty: make fetch is not set up
+IMAP_PORT = 993  # 993 with ssl; 143 with starttls
+IMAP_USER = ""  # the mailbox's address, e.g. "jsmzshzz@163.com"
+IMAP_SECURITY = "ssl"  # "ssl" (163) or "starttls"; "none" only for a server on this computer (tests)
+IMAP_PASSWORD_FILE = ""  # e.g. "~/.config/shzz/imap-password", outside the project folder
 
 # --- Search (plugins/search; details in plugins/search/README.md) --------------------------------
 # Full-text search of story and page titles and bodies: Pagefind writes its index into output/pagefind/ after

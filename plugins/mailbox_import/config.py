@@ -11,6 +11,8 @@ DEFAULTS: dict[str, Any] = {
     "MAILBOX_CONTENT_DIR": "content/submissions",
     "MAILBOX_IMAGES_DIR": "content/images/submissions",
     "SITE_CONTACT_EMAIL": "jsmzshzz@163.com",
+    "MAILBOX_INBOX_DIR": "inbox",
+    "MAILBOX_CONVERT_TIMEOUT": 120,
 }
 
 
@@ -21,10 +23,14 @@ class ImportSettings:
     images_dir: Path
     images_path: str  # the images folder relative to the content folder, as stories link to it
     public_emails: tuple[str, ...]
+    inbox_dir: Path = Path("inbox")  # the drop folder for files from the work groups
+    inbox_label: str = "inbox"  # how reports name it: the setting as written
+    convert_timeout: float = 120.0  # seconds one conversion may take before it is stopped
 
 
 def _approved_folders(value: Any) -> tuple[str, ...]:
     """The approval setting checked: a string here would be read as one folder per character."""
+
     def is_folder_path(name: object) -> bool:  # "已采用", "收件箱/已采用"; no empty part ("/", "a//b")
         return isinstance(name, str) and all(part.strip() for part in name.strip("/").split("/"))
 
@@ -39,10 +45,10 @@ def _approved_folders(value: Any) -> tuple[str, ...]:
                 )
         return tuple(value)
     raise SystemExit(
-        f"error: MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as [\"已采用\"] or "
-        f"[\"收件箱/已采用\"], not {value!r}; change it in pelicanconf.py.\n"
+        f'error: MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as ["已采用"] or '
+        f'["收件箱/已采用"], not {value!r}; change it in pelicanconf.py.\n'
         "错误：MAILBOX_APPROVED_FOLDERS 应写成文件夹名的列表（方括号、引号），"
-        "例如 [\"已采用\"]；请在 pelicanconf.py 中修改。"
+        '例如 ["已采用"]；请在 pelicanconf.py 中修改。'
     )
 
 
@@ -63,14 +69,31 @@ def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) 
         images_dir=images_dir,
         images_path=images_path,
         public_emails=(merged["SITE_CONTACT_EMAIL"],) if merged["SITE_CONTACT_EMAIL"] else (),
+        inbox_dir=(project_dir / merged["MAILBOX_INBOX_DIR"]).resolve(),
+        inbox_label=str(merged["MAILBOX_INBOX_DIR"]).strip("/"),
+        convert_timeout=_seconds(merged["MAILBOX_CONVERT_TIMEOUT"]),
     )
 
 
-def load_settings(settings_file: Path) -> ImportSettings:
-    """Read pelicanconf.py as Pelican does, without checking or rendering anything else."""
+def _seconds(value: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    raise SystemExit(
+        f"error: MAILBOX_CONVERT_TIMEOUT must be a number of seconds such as 120, not {value!r}; "
+        "change it in pelicanconf.py.\n"
+        "错误：MAILBOX_CONVERT_TIMEOUT 应为秒数（如 120）；请在 pelicanconf.py 中修改。"
+    )
+
+
+def read_settings_file(settings_file: Path) -> dict[str, Any]:
+    """pelicanconf.py's values, read as Pelican does, without checking or rendering anything else."""
     from pelican.settings import get_settings_from_file
 
+    return get_settings_from_file(str(Path(settings_file).resolve()))
+
+
+def load_settings(settings_file: Path) -> ImportSettings:
     settings_file = Path(settings_file).resolve()
-    values = get_settings_from_file(str(settings_file))
+    values = read_settings_file(settings_file)
     project_dir = settings_file.parent
     return settings_from(values, project_dir, project_dir / values.get("PATH", "content"))

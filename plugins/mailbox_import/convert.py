@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
+from pathlib import PurePosixPath
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -406,10 +407,14 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
     return result.value
 
 
-def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) -> Story:
+def convert(
+    data: bytes, images_path: str, public_emails: Collection[str] = (), dropped_file: str = ""
+) -> Story:
     """Turn the raw bytes of an approved message into a Story, or raise BadMessage saying why.
 
-    images_path is the images folder relative to the content folder ("images/submissions")."""
+    images_path is the images folder relative to the content folder ("images/submissions"). dropped_file
+    names the drop-folder file the message wraps (dropfolder.py): its title is its first line when that
+    is a heading, else its file name."""
     message = parse(data)
     cut = _cut_attachment(message)
     notes: list[str] = [MULTIPART_RECOVERED] if message[RECOVERED_HEADER] else []
@@ -430,7 +435,9 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
             try:
                 payload = _payload(part)
             except BadMessage:
-                notes.append(f"邮件结尾缺失（传输中被截断），最后的附件“{label}”不完整，未导入；需要时请来稿单位重发")
+                notes.append(
+                    f"邮件结尾缺失（传输中被截断），最后的附件“{label}”不完整，未导入；需要时请来稿单位重发"
+                )
                 continue
         else:
             payload = _payload(part)
@@ -449,7 +456,15 @@ def convert(data: bytes, images_path: str, public_emails: Collection[str] = ()) 
     subject, subject_category = clean_subject(_header_text(message, "subject", characters))
     sender_name, _address = email.utils.parseaddr(_header_text(message, "from", characters))
     story = _build_story(
-        message, subject, subject_category, sender_name, story_html, images, public_emails, notes
+        message,
+        subject,
+        subject_category,
+        sender_name,
+        story_html,
+        images,
+        public_emails,
+        notes,
+        dropped_file,
     )
     for field_name in ("title", "summary", "org", "body"):  # whatever else carried one (a &#1; in HTML)
         value, found = clean_text(getattr(story, field_name), " " if field_name != "body" else "\n")
@@ -611,6 +626,27 @@ def _received_dates(message: Message) -> list[str]:
     return [str(value).rsplit(";", 1)[-1] for value in message.get_all("received") or []]
 
 
+def _take_heading(soup: BeautifulSoup) -> str:
+    """A document's first line when it reads as its title (short, no full stop): removed from the body
+    and returned; "" when the document starts straight with its text."""
+    first = next(
+        (tag for tag in soup.find_all(_BLOCKS) if tag.get_text(strip=True) and not tag.find(_BLOCKS)), None
+    )
+    if first is None or first.name not in ("p", "div", "h2", "h3", "h4") or first.find_parent(_BLOCKS):
+        return ""
+    text = " ".join(first.get_text().split())
+    if len(text) > TITLE_MAX_CHARS or text.endswith(("。", "！", "；", ".")):
+        return ""
+    first.decompose()
+    return text
+
+
+def _file_title(name: str) -> str:
+    """A title from a file name: "协会稿件(1).docx" -> "协会稿件"."""
+    stem = PurePosixPath(name).stem
+    return re.sub(r"\s*([(（]\d+[)）]|-?\s*副本)$", "", stem).strip() or stem
+
+
 def _lead_paragraph(soup: BeautifulSoup) -> str:
     """The first paragraph with some substance, whole (it is masked before it is shortened)."""
     for paragraph in soup.find_all(["p", "li", "div"]):
@@ -680,6 +716,7 @@ def _build_story(
     images: _Images,
     public_emails: Collection[str],
     notes: list[str],
+    dropped_file: str = "",
 ) -> Story:
     soup = _clean_story_html(story_html)
     if cut_note := _cut_quoted_html(soup):
@@ -694,6 +731,11 @@ def _build_story(
         )
     maskings: list[privacy.Masking] = []
     _mask_soup(soup, public_emails, maskings)
+    if dropped_file:
+        subject = _take_heading(soup) or _file_title(dropped_file)
+        if subject == _file_title(dropped_file):
+            notes.append(f"文件开头没有标题行，标题取自文件名“{dropped_file}”，请编辑确认")
+        notes.append("稿件日期取自文件的修改时间（从工作群保存下来的时间），请编辑核对")
     masked_text = soup.get_text("\n")
     # Mask whole lines, then shorten: a number cut in half would no longer be recognised.
     first_line = next((line for line in masked_text.splitlines() if line.strip()), "")

@@ -12,7 +12,6 @@ Symbolic links are never followed: one could pull in files from outside the expo
 make a pending folder look like an approval folder.
 """
 
-import base64
 import os
 import re
 import unicodedata
@@ -22,10 +21,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .approval import is_discarded
+from .utf7 import decode_imap_utf7
 
 MAILDIR_PARTS = ("cur", "new", "tmp")
 MAILDIR_INFO = ":2,"  # a Maildir file name ends in ":2," and its flags; T = trashed
 THUNDERBIRD_SUBFOLDERS = ".sbd"
+# Apple Mail exports a mailbox NAME as a folder NAME.mbox/ holding the messages in a file `mbox` beside
+# its own bookkeeping; a mailbox's subfolders are NAME.mbox/ folders inside it.
+APPLE_MAILBOX_SUFFIX = ".mbox"
+APPLE_MAILBOX_FILE = "mbox"
+APPLE_MAILBOX_CONTROL_FILES = frozenset({"Info.plist", "table_of_contents"})
 # Thunderbird marks a deleted-but-not-compacted message by this bit of X-Mozilla-Status.
 MOZILLA_EXPUNGED = 0x0008
 _MOZILLA_STATUS = re.compile(
@@ -50,9 +55,9 @@ _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 # from the mbox), and in a Maildir the mail server's own bookkeeping.
 IGNORED_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 IGNORED_SUFFIXES = (".msf",)
-MAILDIR_CONTROL_PREFIXES = ("dovecot", "courierimap", "maildirfolder", "subscriptions")
+# `make fetch` keeps its lock and notes beside the mail it fetched (fetch.py).
+MAILDIR_CONTROL_PREFIXES = ("dovecot", "courierimap", "maildirfolder", "subscriptions", "imap-fetch")
 COURIER_CONTROL_FOLDER = "courierimap"  # courierimapkeywords/ in a Maildir holds flags, not mail
-_IMAP_UTF7_RUN = re.compile(r"&([A-Za-z0-9+,]*)-")
 
 SYMLINK = (
     "这是一个快捷方式（符号链接），导入时不跟随，以免读入导出文件夹以外的文件；请把邮件本身放进导出文件夹"
@@ -73,6 +78,7 @@ class ExportEntry:
     location: str  # the file under the export root; "#N" is the Nth message of an mbox
     data: bytes
     problem: str = ""
+    dropped_at: float | None = None  # a file from the drop folder (its modification time), not mail
 
 
 def _folder_name(parts: list[str]) -> str:
@@ -133,7 +139,9 @@ def _sorted_entries(directory: Path) -> list[os.DirEntry]:
         return sorted(entries, key=lambda entry: entry.name)
 
 
-def _walk_directory(root: Path, directory: Path, parts: list[str]) -> Iterator[ExportEntry]:
+def _walk_directory(
+    root: Path, directory: Path, parts: list[str], apple_mailbox: bool = False
+) -> Iterator[ExportEntry]:
     try:
         entries = _sorted_entries(directory)
     except OSError as error:
@@ -150,17 +158,25 @@ def _walk_directory(root: Path, directory: Path, parts: list[str]) -> Iterator[E
         elif entry.is_dir(follow_symlinks=False):
             if maildir and (entry.name in MAILDIR_PARTS or entry.name.startswith(COURIER_CONTROL_FOLDER)):
                 continue
+            if entry.name.lower().endswith(APPLE_MAILBOX_SUFFIX) and not maildir:
+                name = entry.name[: -len(APPLE_MAILBOX_SUFFIX)]
+                yield from _walk_directory(root, path, [*parts, name], apple_mailbox=True)
+                continue
             yield from _walk_directory(root, path, [*parts, *_subfolder_names(entry.name, maildir, path)])
         elif not entry.is_file(follow_symlinks=False):
             yield _problem(root, path, parts, SPECIAL_FILE)
-        elif _is_ignorable(entry.name, parts, maildir):
+        elif _is_ignorable(entry.name, parts, maildir) or (
+            apple_mailbox and entry.name in APPLE_MAILBOX_CONTROL_FILES
+        ):
             continue
+        elif apple_mailbox and entry.name == APPLE_MAILBOX_FILE:
+            yield from _read_mbox(root, path, parts, _folder_name(parts))
         elif entry.name.lower().endswith(".eml"):
             yield _read_file(root, path, parts)
         elif entry.name.lower().endswith(".msg"):
             yield _problem(root, path, parts, OUTLOOK_MSG)
         else:
-            yield from _read_mbox(root, path, parts)
+            yield from _read_mbox(root, path, parts, _folder_name([*parts, entry.name.removesuffix(".mbox")]))
 
 
 def _walk_maildir_part(root: Path, directory: Path, parts: list[str]) -> Iterator[ExportEntry]:
@@ -186,25 +202,8 @@ def _subfolder_names(name: str, in_maildir: bool, path: Path) -> list[str]:
     """The folder names a directory adds to its parent's: "收件箱.sbd" adds 收件箱 (Thunderbird); a
     Maildir++ ".已采用.2020年2月" inside a Maildir adds 已采用/2020年2月, its IMAP UTF-7 decoded."""
     if in_maildir and name.startswith(".") and len(name) > 1 and is_maildir(path):
-        return [_decode_imap_utf7(part) for part in name[1:].split(".")]
+        return [decode_imap_utf7(part) for part in name[1:].split(".")]
     return [name.removesuffix(THUNDERBIRD_SUBFOLDERS)]
-
-
-def _decode_imap_utf7(name: str) -> str:
-    """Dovecot and Courier store folder names as IMAP's modified UTF-7 (RFC 3501 5.1.3)."""
-    if not name.isascii() or "&" not in name:
-        return name
-
-    def decode(run: re.Match[str]) -> str:
-        if not run.group(1):
-            return "&"
-        encoded = run.group(1).replace(",", "/")
-        return base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-16-be")
-
-    try:
-        return _IMAP_UTF7_RUN.sub(decode, name)
-    except ValueError:  # not UTF-7 after all: a name that merely contains "&"
-        return name
 
 
 def _is_ignorable(name: str, parts: list[str], in_maildir: bool) -> bool:
@@ -238,13 +237,12 @@ def _read_file(root: Path, path: Path, parts: list[str]) -> ExportEntry:
     return ExportEntry(_folder_name(parts), _relative(root, path), data)
 
 
-def _read_mbox(root: Path, path: Path, parts: list[str]) -> Iterator[ExportEntry]:
+def _read_mbox(root: Path, path: Path, parts: list[str], folder: str) -> Iterator[ExportEntry]:
     """A file that is neither .eml nor known: an mbox if it starts with a "From " line, else reported.
 
     Messages are split on envelope lines that follow a blank line and are followed by a header line;
     ">From " lines are unescaped (mboxrd)."""
     location = _relative(root, path)
-    folder = _folder_name([*parts, path.name.removesuffix(".mbox")])
     number = 0
     try:
         with _open_no_follow(path) as mbox:

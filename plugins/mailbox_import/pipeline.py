@@ -17,11 +17,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
+from itertools import chain
+from pathlib import Path, PurePosixPath
 from types import FrameType
 
 from controlchars.characters import clean_text
@@ -29,22 +31,37 @@ from tqdm import tqdm
 
 from .approval import is_approved
 from .config import ImportSettings
-from .convert import BadMessage, Story, convert, fingerprint
+from .convert import SITE_TIMEZONE, BadMessage, Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
+from .dropfolder import iter_dropped, message_for_file
 from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
 from .report import Report
-from .store import Store
+from .store import Store, recorded_keys
 
 WORKER_DIED = "转换这封邮件时进程意外退出（邮件过大或损坏？），未写入任何内容"
+TIMED_OUT = (
+    "转换超过 {seconds:g} 秒仍未完成，已停止（邮件或附件可能异常庞大或损坏），未写入任何内容；"
+    "请查看原件，必要时请来稿单位重新发送，或调大 MAILBOX_CONVERT_TIMEOUT"
+)
 LEFT_ALONE_REASONS = {
     "edited": "编辑手工改过，导入未覆盖",
     "deleted": "编辑已删除该稿件文件，导入未恢复",
 }
 
 
-def _convert_job(data: bytes, images_path: str, public_emails: tuple[str, ...]) -> Story | str:
-    """Runs in a worker: a Story, or the reason the message cannot be one."""
+def _convert_job(
+    data: bytes,
+    images_path: str,
+    public_emails: tuple[str, ...],
+    dropped: tuple[Path, str, float] | None = None,
+) -> Story | str:
+    """Runs in a worker: a Story, or the reason the message cannot be one. `dropped`: the data is a file
+    from the drop folder (the folder, the file's path in it, its modification time), wrapped here."""
     try:
+        if dropped:
+            folder, location, modified = dropped
+            data = message_for_file(folder, location, data, modified)
+            return convert(data, images_path, public_emails, dropped_file=PurePosixPath(location).name)
         return convert(data, images_path, public_emails)
     except BadMessage as error:
         return str(error)
@@ -102,11 +119,14 @@ class _InlineExecutor(Executor):
 
 class _Converter:
     """Conversion jobs in a process pool that is replaced if a worker dies (a message that exhausts
-    memory, a crash in a C library), so one such message cannot stop the run."""
+    memory, a crash in a C library) or a job runs past settings.convert_timeout (a conversion that never
+    ends), so one such message cannot stop the run. With one worker, jobs run in this process: no time
+    limit (tests and debugging; the default is at least two workers)."""
 
     def __init__(self, workers: int, settings: ImportSettings) -> None:
         self.workers = workers
         self.settings = settings
+        self.timeout = settings.convert_timeout
         self.executor = self._new_executor()
 
     def _new_executor(self) -> Executor:
@@ -114,8 +134,8 @@ class _Converter:
             return _InlineExecutor()
         return ProcessPoolExecutor(self.workers, initializer=_worker_setup, initargs=(os.getpid(),))
 
-    def submit(self, data: bytes) -> Future:
-        args = (_convert_job, data, *self._job_settings())
+    def submit(self, entry: ExportEntry) -> Future:
+        args = (_convert_job, *self._job_args(entry))
         try:
             return self.executor.submit(*args)
         except BrokenProcessPool:
@@ -123,42 +143,65 @@ class _Converter:
             self.executor = self._new_executor()
             return self.executor.submit(*args)
 
-    def result(self, job: Future, data: bytes, stop: StopRequest) -> Story | str | None:
-        """The job's result, or None when the run is asked to stop first. When its pool broke, the
-        message was one of those in flight: it is converted again in a process of its own, which tells
-        whether it was the one that killed it."""
+    def result(self, job: Future, entry: ExportEntry, stop: StopRequest) -> Story | str | None:
+        """The job's result, or None when the run is asked to stop first. A job still running
+        self.timeout seconds after the run started waiting for it is stopped (the pool's workers are
+        ended and the pool replaced). When its pool broke, the message was one of those in flight: it is
+        converted again in a process of its own, which tells whether it was the one that killed it."""
+        started = time.monotonic()
         try:
             while not stop:
                 try:
                     return job.result(timeout=0.2)
                 except TimeoutError:
-                    continue
+                    if time.monotonic() - started > self.timeout:
+                        self._replace_pool()
+                        return TIMED_OUT.format(seconds=self.timeout)
             return None
-        except BrokenProcessPool:
+        except (BrokenProcessPool, CancelledError):
             if stop:  # the workers were stopped with the run (SIGTERM to the whole process group)
                 return None
-            with ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),)) as alone:
-                try:
-                    return alone.submit(_convert_job, data, *self._job_settings()).result()
-                except BrokenProcessPool:
-                    return WORKER_DIED
+            alone = ProcessPoolExecutor(1, initializer=_worker_setup, initargs=(os.getpid(),))
+            try:
+                return alone.submit(_convert_job, *self._job_args(entry)).result(timeout=self.timeout)
+            except BrokenProcessPool:
+                return WORKER_DIED
+            except TimeoutError:
+                _end_workers(alone)
+                return TIMED_OUT.format(seconds=self.timeout)
+            finally:
+                alone.shutdown(cancel_futures=True)
 
-    def _job_settings(self) -> tuple[str, tuple[str, ...]]:
-        return self.settings.images_path, self.settings.public_emails
+    def _replace_pool(self) -> None:
+        _end_workers(self.executor)
+        self.executor.shutdown(wait=False)
+        self.executor = self._new_executor()
+
+    def _job_args(self, entry: ExportEntry) -> tuple:
+        dropped = None
+        if entry.dropped_at is not None:
+            dropped = (self.settings.inbox_dir, entry.location, entry.dropped_at)
+        return entry.data, self.settings.images_path, self.settings.public_emails, dropped
 
     def shutdown(self, now: bool = False) -> None:
         """Let the pool go once its running jobs end; `now`: end them, their results are not wanted."""
-        if now and isinstance(self.executor, ProcessPoolExecutor):
-            # No public way to end running jobs before Python 3.14's terminate_workers().
-            for process in list(self.executor._processes.values()):
-                process.terminate()
+        if now:
+            _end_workers(self.executor)
         self.executor.shutdown(cancel_futures=True)
+
+
+def _end_workers(executor: Executor) -> None:
+    """End a pool's running jobs now: no public way before Python 3.14's terminate_workers()."""
+    if isinstance(executor, ProcessPoolExecutor):
+        for process in list((executor._processes or {}).values()):
+            process.terminate()
 
 
 def _workers(requested: int | None) -> int:
     if requested:
         return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(2, cores)  # conversions in worker processes even on one core: the time limit holds
 
 
 def _progress(entries: Iterator[ExportEntry], show: bool | None) -> Iterator[ExportEntry]:
@@ -185,17 +228,20 @@ def run_import(
         converter = _Converter(worker_count, settings)
         in_flight: deque[tuple[ExportEntry, str, Future]] = deque()
         try:
-            for entry in _progress(iter_export(export_root), progress):
+            entries = chain(iter_export(export_root), iter_dropped(settings.inbox_dir, settings.inbox_label))
+            for entry in _progress(entries, progress):
                 if stop:
                     break
                 source = _triage(entry, settings, store, report)
                 if source:
-                    in_flight.append((entry, source, converter.submit(entry.data)))
+                    in_flight.append((entry, source, converter.submit(entry)))
                 # bounded: memory stays flat however big the export
                 while len(in_flight) > worker_count * 8 and not stop:
                     _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
             while in_flight and not stop:
                 _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
+            if not stop:
+                report.edited = store.record_edits(datetime.now(SITE_TIMEZONE))
         finally:
             converter.shutdown(now=bool(stop))
             store.save()
@@ -207,6 +253,10 @@ def _triage(entry: ExportEntry, settings: ImportSettings, store: Store, report: 
     """The fingerprint of a message that needs converting; anything else is counted here."""
     if entry.problem:
         report.skipped.append((entry.folder, entry.location, entry.problem))
+    elif entry.dropped_at is not None:  # dropping a file is the editor's approval
+        source = fingerprint(entry.data)
+        if not _known(source, store, report):
+            return source
     elif deleted := deleted_reason(entry):
         report.skipped.append((entry.folder, entry.location, deleted))
     elif not is_approved(entry.folder, settings.approved_folders):
@@ -240,7 +290,7 @@ def _store_result(
     sample: bool,
     stop: StopRequest,
 ) -> None:
-    result = converter.result(job, entry.data, stop)
+    result = converter.result(job, entry, stop)
     if result is None:
         return
     store.checkpoint()
@@ -254,7 +304,7 @@ def _store_result(
         store.add_source(existing, source)
         report.duplicates.append((entry.folder, entry.location, existing))
         return
-    name = store.write(result, source, sample)
+    name = store.write(result, source, sample and entry.dropped_at is None)
     if name is None:
         report.skipped.append(
             (
@@ -268,6 +318,8 @@ def _store_result(
         report.left_alone.append((name, LEFT_ALONE_REASONS["edited"]))
         return
     report.imported.append((name, result.title))
+    if entry.dropped_at is not None:
+        report.files.append((f"{entry.folder}/{entry.location}", name))
     report.maskings += [(name, masking.kind, masking.masked) for masking in result.maskings]
     report.notes += [(name, note) for note in result.notes]
 
@@ -311,6 +363,58 @@ def list_pending(settings: ImportSettings, export_root: Path) -> Iterator[Pendin
             fingerprint(entry.data),
             problem,
         )
+
+
+@dataclass
+class ImportPreview:
+    """What `make import` would do with what it has not done yet, found without writing anything."""
+
+    skipped: list[tuple[str, str, str]]  # (folder, file, why) as the import reports them
+    waiting: int = 0  # approved messages and dropped files that would become new stories
+
+
+def preview_import(settings: ImportSettings, export_root: Path, workers: int | None = None) -> ImportPreview:
+    """Every message and dropped file the import skips, with its reason, and how many new stories wait:
+    the approved ones it has no record of are converted (in worker processes, with the time limit) and
+    nothing is written."""
+    sources, text_keys = recorded_keys(settings.stories_dir)
+    preview = ImportPreview([])
+    converter = _Converter(_workers(workers), settings)
+    in_flight: deque[tuple[ExportEntry, Future]] = deque()
+
+    def collect(entry: ExportEntry, job: Future) -> None:
+        result = converter.result(job, entry, StopRequest())
+        if isinstance(result, str):
+            preview.skipped.append((entry.folder, entry.location, result))
+        elif result is not None and result.text_key not in text_keys:
+            text_keys.add(result.text_key)
+            preview.waiting += 1
+
+    try:
+        for entry in chain(iter_export(export_root), iter_dropped(settings.inbox_dir, settings.inbox_label)):
+            if entry.problem or (entry.dropped_at is None and (reason := deleted_reason(entry))):
+                preview.skipped.append((entry.folder, entry.location, entry.problem or reason))
+            elif entry.dropped_at is not None or is_approved(entry.folder, settings.approved_folders):
+                source = fingerprint(entry.data)
+                if source not in sources:
+                    sources.add(source)
+                    in_flight.append((entry, converter.submit(entry)))
+            while len(in_flight) > converter.workers * 8:
+                collect(*in_flight.popleft())
+        while in_flight:
+            collect(*in_flight.popleft())
+    finally:
+        converter.shutdown()
+    return preview
+
+
+def render_preview(preview: ImportPreview) -> str:
+    lines = [
+        f"导入时会跳过 / Skipped by import: {len(preview.skipped)}（原邮件或文件未动；每条写明原因和做法）"
+    ]
+    lines += [f"  {folder} / {file}: {why}" for folder, file, why in preview.skipped]
+    lines.append(f"已采用、尚未导入 / Approved, not yet imported: {preview.waiting}（运行 make import）")
+    return "\n".join(lines)
 
 
 def render_pending(messages: Iterator[PendingMessage]) -> str:

@@ -40,6 +40,7 @@ class Details(list):
 @dataclass
 class Report:
     imported: Details = field(default_factory=Details)  # (story file, title)
+    files: Details = field(default_factory=Details)  # (drop-folder file, the story it became)
     unchanged: int = 0
     duplicates: Details = field(default_factory=Details)  # (folder, file, story it repeats)
     left_alone: Details = field(default_factory=Details)  # (story file, why)
@@ -48,6 +49,7 @@ class Report:
     maskings: Details = field(default_factory=lambda: Details(count_by=1))  # (story file, kind, masked form)
     notes: Details = field(default_factory=Details)  # (story file, what to check)
     stopped_by: signal.Signals | None = None  # the signal that stopped the run before its end
+    edited: int = 0  # published stories an editor changed since the last run: their feeds say updated
 
     def render(self) -> str:
         title = "邮箱导入结果 / Mailbox import summary"
@@ -59,11 +61,13 @@ class Report:
             f"  编辑改过、未覆盖 left alone: {self.left_alone.total}",
             f"  跳过 skipped:               {self.skipped.total}",
             f"  待审核 pending review:      {self.pending}（make review 查看）",
+            f"  编辑修改 edited:            {self.edited}（订阅源中的更新时间随之更新）",
             f"  个人信息遮盖 masked:        {self.maskings.total}"
             + (f"（{self._masking_counts()}）" if self.maskings else ""),
         ]
         sections = [
             ("新导入的稿件", [f"{name}  {title}" for name, title in self.imported]),
+            ("投放文件夹里的文件 -> 稿件", [f"{file} -> {story}" for file, story in self.files]),
             (
                 "重复来稿（已有同文稿件）",
                 [f"{folder} / {file} -> {story}" for folder, file, story in self.duplicates],
@@ -94,7 +98,15 @@ class Report:
         )
 
     def _details(self) -> list[Details]:
-        return [self.imported, self.duplicates, self.left_alone, self.skipped, self.maskings, self.notes]
+        return [
+            self.imported,
+            self.files,
+            self.duplicates,
+            self.left_alone,
+            self.skipped,
+            self.maskings,
+            self.notes,
+        ]
 
     def _masking_counts(self) -> str:
         return "，".join(f"{kind} {count}" for kind, count in sorted(self.maskings.counts.items()))

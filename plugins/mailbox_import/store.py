@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -143,6 +144,9 @@ class _Entry:
     sources: list[str]
     text_key: str
     written: str  # sha256 of the file's bytes as the importer wrote them
+    # [sha256, time] of the file as an editor last changed it, when the importer first saw that version;
+    # the feeds' updated time (edits.py). Absent until a story is edited.
+    edited: list[str] | None = None
 
 
 # The manifest as save() writes it: these lines around one line per story, the first without a comma.
@@ -156,7 +160,7 @@ PRAGMA synchronous = OFF;
 PRAGMA cache_size = -2048;
 CREATE TABLE stories (
     name TEXT PRIMARY KEY, sources TEXT NOT NULL, text_key TEXT NOT NULL, written TEXT NOT NULL,
-    state TEXT
+    edited TEXT, state TEXT
 ) WITHOUT ROWID;
 CREATE TABLE by_source (source TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE by_text (text_key TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
@@ -168,8 +172,9 @@ class _NotSavedLayout(ValueError):
 
 
 def _manifest_line(name: str, entry: _Entry) -> str:
+    fields = {key: value for key, value in asdict(entry).items() if value is not None}
     return f"{json.dumps(name, ensure_ascii=False)}: " + json.dumps(
-        asdict(entry), ensure_ascii=False, sort_keys=True
+        fields, ensure_ascii=False, sort_keys=True
     )
 
 
@@ -206,6 +211,21 @@ def _read_whole_manifest(manifest: Path) -> list[tuple[str, _Entry]]:
             f"请从 git 恢复它（git checkout -- {manifest}）后再运行 make import；"
             "恢复的记录缺少的稿件，导入程序会认出是自己写的，不会报为跳过。"
         ) from None
+
+
+def recorded_keys(stories_dir: Path) -> tuple[set[str], set[str]]:
+    """The message fingerprints and text keys the manifest records, read without the import lock (for
+    `make review`, which writes nothing and may run beside an import)."""
+    manifest = Path(stories_dir) / MANIFEST_NAME
+    if not manifest.exists():
+        return set(), set()
+    try:
+        stories = list(_stream_manifest(manifest))
+    except (ValueError, TypeError):
+        stories = _read_whole_manifest(manifest)
+    return {source for _, entry in stories for source in entry.sources}, {
+        entry.text_key for _, entry in stories
+    }
 
 
 class Store:
@@ -270,8 +290,15 @@ class Store:
     def _index(self, name: str, entry: _Entry, state: str | None = None) -> None:
         db = self._db
         db.execute(
-            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?)",
-            (name, json.dumps(entry.sources), entry.text_key, entry.written, state),
+            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                json.dumps(entry.sources),
+                entry.text_key,
+                entry.written,
+                json.dumps(entry.edited) if entry.edited else None,
+                state,
+            ),
         )
         db.executemany(
             "INSERT OR REPLACE INTO by_source VALUES (?, ?)", ((source, name) for source in entry.sources)
@@ -331,6 +358,22 @@ class Store:
         self.changed = True
         return name
 
+    def record_edits(self, now: datetime) -> int:
+        """Note the time of every story file whose bytes changed since the importer wrote it or last
+        noted it: the build gives its feed items that updated time (edits.py). Returns how many."""
+        records = []  # only the edited stories: memory stays flat however large the site
+        for name, written, edited in self._db.execute("SELECT name, written, edited FROM stories"):
+            try:
+                current = hashlib.sha256((self.stories_dir / name).read_bytes()).hexdigest()
+            except FileNotFoundError:
+                continue
+            if current != (json.loads(edited)[0] if edited else written):
+                records.append((json.dumps([current, now.isoformat(timespec="seconds")]), name))
+        self._db.executemany("UPDATE stories SET edited = ? WHERE name = ?", records)
+        noted = len(records)
+        self.changed = self.changed or bool(noted)
+        return noted
+
     def checkpoint(self) -> None:
         """save(), every CHECKPOINT_SECONDS or so: what an interruption can lose stays small."""
         since = time.monotonic() - self._saved_at
@@ -345,11 +388,12 @@ class Store:
         started = self._saved_at = time.monotonic()
         if not self.changed:
             return
-        rows = self._db.execute("SELECT name, sources, text_key, written FROM stories ORDER BY name")
+        rows = self._db.execute("SELECT name, sources, text_key, written, edited FROM stories ORDER BY name")
         with atomic_file(self.stories_dir / MANIFEST_NAME) as stream:
             stream.write(_MANIFEST_HEAD.encode())
-            for number, (name, sources, text_key, written) in enumerate(rows):
-                line = _manifest_line(name, _Entry(json.loads(sources), text_key, written))
+            for number, (name, sources, text_key, written, edited) in enumerate(rows):
+                entry = _Entry(json.loads(sources), text_key, written, json.loads(edited) if edited else None)
+                line = _manifest_line(name, entry)
                 stream.write(("," if number else "").encode() + line.encode("utf-8") + b"\n")
             stream.write(_MANIFEST_TAIL.encode())
         self.changed = False

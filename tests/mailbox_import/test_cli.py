@@ -79,3 +79,27 @@ def test_a_truncated_manifest_is_one_clear_line_not_a_traceback(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("错误：导入记录") and "git checkout --" in result.stderr
     assert not (tmp_path / "content" / "submissions" / ".mailbox-import.lock").exists()
+
+
+def test_review_also_lists_what_import_skips_and_why_and_what_waits(tmp_path):
+    export = tmp_path / "export"
+    write(export / "已采用" / "good.eml", message(subject="好稿件"))
+    write(export / "已采用" / "empty.eml", message("", subject="空稿件"))
+    write(export / "已采用" / "old.msg", b"\xd0\xcf\x11\xe0 Outlook")
+    write(export / "已删除" / "x.eml", message(subject="删掉的"))
+    write(tmp_path / "inbox" / "旧稿.doc", b"\xd0\xcf\x11\xe0 Word")
+    before = tree(tmp_path)
+    review = cli(tmp_path, export, "review")
+    assert review.returncode == 0, review.stderr
+    assert tree(tmp_path) == {**before, tmp_path / "conf.py": (tmp_path / "conf.py").read_bytes()}
+    skipped = review.stdout.split("Skipped by import: ")[1]
+    assert skipped.startswith("4")
+    for line in ("已采用 / 已采用/empty.eml: 邮件里没有稿件正文", "已采用 / 已采用/old.msg: Outlook 的 .msg",
+                 "已删除 / 已删除/x.eml: 位于已删除", "inbox / 旧稿.doc: 旧版 Word"):  # fmt: skip
+        assert line in skipped, review.stdout
+    assert "Approved, not yet imported: 1" in review.stdout
+
+    imported = cli(tmp_path, export, "import")
+    assert "跳过 skipped:               4" in imported.stdout
+    again = cli(tmp_path, export, "review")
+    assert "Skipped by import: 4" in again.stdout and "Approved, not yet imported: 0" in again.stdout

@@ -261,3 +261,16 @@ def test_unescaped_from_paragraph_in_a_body_does_not_split_the_message(export, r
 def test_real_envelope_lines_split_the_mbox(export, envelope):
     write(export / "已采用", unescaped_mbox([message(), message(subject="第二篇")], envelope))
     assert [entry.location for entry in iter_export(export)] == ["已采用#1", "已采用#2"]
+
+
+def test_apple_mail_mailboxes_are_read_as_their_folders(export):
+    write(export / "已采用.mbox" / "mbox", mbox([message(), message(subject="second")]))
+    write(export / "已采用.mbox" / "Info.plist", b"<?xml version='1.0'?><plist/>")
+    write(export / "已采用.mbox" / "table_of_contents", b"\x00\x01binary index")
+    write(export / "收件箱.mbox" / "2020年2月.mbox" / "mbox", mbox([message()]))
+    folders = [(entry.folder, entry.location, entry.problem) for entry in iter_export(export)]
+    assert folders == [
+        ("已采用", "已采用.mbox/mbox#1", ""),
+        ("已采用", "已采用.mbox/mbox#2", ""),
+        ("收件箱/2020年2月", "收件箱.mbox/2020年2月.mbox/mbox#1", ""),
+    ]
