@@ -1,6 +1,7 @@
 """Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped,
 and a build with nothing to do skipped whole."""
 
+import gc
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from pelican.generators import ArticlesGenerator
 
 from .reading import SourceStamps, read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
-from .speedups import keep_urls, make_grouping_fast, make_membership_fast
+from .speedups import collect_garbage_rarely, keep_urls, make_grouping_fast, make_membership_fast
 from .uptodate import BuildState, build_state, is_current, record_build
 
 # The first date of a future-dated story, per build (keyed by its settings dict).
@@ -57,7 +58,11 @@ def _configure(pelican: Pelican) -> None:
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
         _errors.errors = 0
-        run()
+        thresholds = collect_garbage_rarely()
+        try:
+            run()
+        finally:
+            gc.set_threshold(*thresholds)
 
     pelican.run = run_unless_current
 

@@ -5,12 +5,17 @@
   on every build). Lists that answer `in` from a set make that linear.
 - A story's `url` is formatted again (a copy of its metadata, date formatting) on every use: about
   90,000 times a build at 10,000 stories. Pelican's own `override_url` keeps the result.
+- Python's cyclic garbage collector, at its default thresholds, walks every object of the build
+  again and again while Pelican makes millions of long-lived ones (stories, metadata, queued pages):
+  about 2 s of a one-story rebuild at 10,000 stories, finding next to nothing. During a build it
+  runs on the young objects only, and rarely (`BUILD_GC_THRESHOLDS`).
 - The year and month archives pick their stories the same way (`a in dates` for every story, per
   period), each tag page scans the whole dates list for its few stories, and sorting out
   translations ends with every story looked up in the list of originals: together about a fifth of
   a one-story rebuild at 10,000 stories.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import chain, groupby
@@ -50,6 +55,17 @@ def make_membership_fast(generator: Any) -> None:
     generator.categories = [
         (category, MembershipList(articles)) for category, articles in generator.categories
     ]
+
+
+# Young objects collected every 50,000 allocations (not 700), a full collection after 2,000 of those.
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def collect_garbage_rarely() -> tuple[int, int, int]:
+    """Set the build's collector thresholds; returns the ones before, to put back after the build."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    return before
 
 
 def process_translations_by_group(
