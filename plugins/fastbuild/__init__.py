@@ -92,7 +92,9 @@ def _read_sources(generator: ArticlesGenerator) -> None:
     settings = generator.settings
     readers = generator.readers
     if readers._filestamp_func is not None:  # None when Pelican's reader cache is off
-        readers._filestamp_func = SourceStamps(
+        # The generator asks for every source's stamp too (for its own cache, which is off): the
+        # same remembered stamps answer it.
+        readers._filestamp_func = generator._filestamp_func = SourceStamps(
             Path(settings["CACHE_PATH"]) / SOURCE_STAMPS_FILE, readers._filestamp_func
         )
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
