@@ -101,13 +101,15 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     # First, so that every other plugin sees stories without the control characters XML forbids.
     "controlchars",
+    # Every story's HTML through one allow-list as it is read: no script, event handler, javascript:
+    # link, iframe, style or image from another host reaches a page or feed (a warning names the file).
+    "sanitizer",
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",
     "pagination",
     "sitemap_xml",
     "channels",
-    "mailbox_import",
     "search",
     # Its end-of-build summary comes after every other plugin's warnings.
     "buildlog",
