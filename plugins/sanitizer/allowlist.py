@@ -184,4 +184,3 @@ def removals(html: str, policy: Policy = STORY) -> Counter[str]:
     parser.feed(html)
     parser.close()
     return parser.found
-

@@ -9,12 +9,12 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, channel_files, make_site
+from site_build import IMPORTED_SOURCE, PUBLIC_URL, ROOT, Site, build, channel_files, make_site
 from sitebuild import build_site
 
 LINKED_SLUG = "nanjing-logistics-emergency-capacity"  # the story the test story links to with {filename}
 FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json")
-SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "plugins/sitecheck/jsonfeed-1.1.schema.json").read_text("utf-8"))
 
 
 def feed_files(output: Path) -> list[Path]:
