@@ -24,9 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--report", help="write every problem to this file, one a line")
     parser.add_argument(
-        "--valid-pages",
-        default="cache/sitecheck-valid-pages.txt",
-        help="where the digests of pages found valid are kept ('' keeps none)",
+        "--cache",
+        default="cache",
+        help="where pages found valid and feeds' findings are kept between checks ('' keeps nothing)",
     )
     args = parser.parse_args(argv)
 
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     settings_folder = Path(args.settings).resolve().parent
     templates = settings_folder / settings.get("THEME", "theme") / "templates"
     folder = args.folder.rstrip("/") or "."
-    valid_pages = Path(args.valid_pages) if args.valid_pages else None
-    result = check_site(Path(folder), addresses, templates, Path(args.validator), args.workers, valid_pages)
+    cache = Path(args.cache) if args.cache else None
+    result = check_site(Path(folder), addresses, templates, Path(args.validator), args.workers, cache)
     print(summary(f"{folder}/", result.counts, result.problems, result.seconds))
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)

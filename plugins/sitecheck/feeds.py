@@ -31,8 +31,8 @@ def _address(site: Site, where: str, url: str, what: str, report: PageReport) ->
         report.problems.append(Problem("host", where, f"{what} uses {target.host}: {url[:120]}"))
     elif target.kind == "active":
         report.problems.append(Problem("active", where, f"{what} is a javascript: address"))
-    elif target.kind == "site" and site.file(target.path) is None:
-        report.problems.append(Problem("link", where, f"{what} {url[:120]} leads to no file"))
+    elif target.kind == "site":
+        report.links.append((url, f"{what} {url[:120]}"))
 
 
 def check_xml_feed(site: Site, where: str) -> PageReport:

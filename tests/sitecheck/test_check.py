@@ -18,7 +18,7 @@ def run_check(folder: Path, tmp_path: Path, capsys) -> tuple[int, str, str]:
     assert VALIDATOR.is_file(), "the W3C validator is installed by make (make venv, make test)"
     report = tmp_path / "problems.txt"
     code = check([str(folder), "--validator", str(VALIDATOR), "--report", str(report),
-                  "--valid-pages", str(tmp_path / "valid-pages.txt")])  # fmt: skip
+                  "--cache", str(tmp_path / "cache")])  # fmt: skip
     return code, capsys.readouterr().out, report.read_text(encoding="utf-8")
 
 
@@ -78,6 +78,8 @@ def test_the_built_site_passes_and_every_kind_of_problem_is_found(site, tmp_path
     details = "\n".join(detail for page, _, detail in lines if page == STORY)
     for named in ("missing-story", 'id="nowhere"', "an inline script", "onclick=", "javascript:", "<iframe>"):
         assert named in details, named
+    # What was kept between checks (feeds' findings, pages found valid) hides no problem.
+    assert run_check(folder, tmp_path, capsys)[2] == report
     # The summary says what to do for each kind.
     assert "links and images that lead nowhere (1): fix the address" in out
     assert "the site loads nothing from another host" in out
