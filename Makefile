@@ -2,7 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Runtime pins (requirements.txt) for building, checking and publishing; make test adds the test tools.
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+# The W3C HTML validator that make check runs (npm package vnu-jar, pinned in plugins/sitecheck/).
+VALIDATOR_DIR := $(VENV)/vnu
+VALIDATOR := $(VALIDATOR_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 OUTPUT := output
 PELICAN := $(BIN)/pelican
 PORT ?= 8000
@@ -13,24 +18,48 @@ MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
 IMAP_SETTINGS := IMAP_HOST IMAP_PORT IMAP_USER IMAP_SECURITY IMAP_PASSWORD_FILE
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" $(foreach name,$(IMAP_SETTINGS),$(name)="$($(name))") \
 	PYTHONPATH=plugins $(BIN)/python -m mailbox_import
-# The published site (make publish) and where `make upload` sends it: UPLOAD_TO, from the environment
-# or the command line, is a folder or [user@]host:/path (rsync) or s3://bucket/folder (S3_ENDPOINT_URL).
+# The published site (make publish writes it, make upload sends it); its next build is made in
+# $(PUBLISH_DIR).new/ and the one before is kept as $(PUBLISH_DIR).previous/.
 PUBLISH_DIR ?= public
+# Where `make upload` sends it: UPLOAD_TO, from the environment or the command line, is a folder or
+# [user@]host:/path (rsync) or s3://bucket/folder (S3_ENDPOINT_URL).
 UPLOAD_TO ?=
+# The public address is PUBLIC_SITEURL in pelicanconf.py; make publish SITEURL=https://… overrides it.
+SITEURL ?=
+# The folder make check checks: make check DIR=public.
+DIR ?= $(OUTPUT)
+SITE_ADDRESS := $(if $(SITEURL),--site-url "$(SITEURL)")
+CHECK := PYTHONPATH=plugins $(BIN)/python -m sitecheck --validator $(VALIDATOR) --report cache/check-problems.txt
+PUBLISH := PYTHONPATH=plugins $(BIN)/python -m publish --live $(PUBLISH_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv fetch import review new html serve devserver publish upload clean test lint bench bench-serve
+.PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench \
+	bench-serve
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt
-	@echo "==> Creating $(VENV) and installing pinned dependencies (first run only)"
-	$(PYTHON) -m venv $(VENV)
+	@echo "==> Creating $(VENV) and installing the runtime pins (first run only)"
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv: $(INSTALLED) ## Create the virtualenv and install the pinned dependencies
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
+	@echo "==> Installing the test tools' pins into $(VENV) (make test only)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+# npm only fetches the pinned file; the validator runs on Debian's Java (default-jre-headless).
+$(VALIDATOR): plugins/sitecheck/package.json plugins/sitecheck/package-lock.json
+	@echo "==> Installing the W3C HTML validator (vnu-jar, pinned) into $(VALIDATOR_DIR)/ (first run only)"
+	@command -v npm >/dev/null || { echo "error: make check needs npm once to install the validator: apt-get install npm" >&2; exit 2; }
+	mkdir -p $(VALIDATOR_DIR)
+	cp plugins/sitecheck/package.json plugins/sitecheck/package-lock.json $(VALIDATOR_DIR)/
+	cd $(VALIDATOR_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+venv: $(INSTALLED) $(VALIDATOR) ## Create .venv with the runtime pins and the HTML validator
 
 fetch: $(INSTALLED) ## Fetch the approval folders over IMAP (IMAP_* settings) into the Maildir MAILBOX_EXPORT
 	$(MAILBOX_IMPORT) fetch
@@ -60,22 +89,26 @@ serve: $(INSTALLED) ## Preview output/ on http://localhost:8000
 devserver: $(INSTALLED) ## Rebuild on every change and serve on http://localhost:8000
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --autoreload --listen -p $(PORT)
 
-publish: $(INSTALLED) ## Public build with publishconf.py; needs SITEURL=https://…
-	@test -n "$(SITEURL)" || { echo "error: set the public address, e.g. make publish SITEURL=https://shzz.example.gov.cn" >&2; exit 2; }
-	@echo "==> Public build for $(SITEURL) into $(OUTPUT)/"
-	SITEURL="$(SITEURL)" $(PELICAN) content -s publishconf.py -o $(OUTPUT)
+check: $(INSTALLED) $(VALIDATOR) ## Check a built site: links, feeds, HTML, other hosts, scripts (DIR=output)
+	$(CHECK) $(SITE_ADDRESS) $(DIR)
+
+publish: $(INSTALLED) $(VALIDATOR) ## Public build into public.new/, check it, swap it in as public/
+	$(PUBLISH) $(SITE_ADDRESS) publish
+
+rollback: $(INSTALLED) ## Put the previously published build back as public/ (again: undo)
+	$(PUBLISH) rollback
 
 upload: $(INSTALLED) ## Upload public/ to UPLOAD_TO, changed files only (DRY_RUN=1 lists what would change)
 	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
 
-clean: ## Remove the built site and caches (keeps .venv)
+clean: ## Remove the local build and caches (keeps .venv and the published public/)
 	rm -rf $(OUTPUT) cache .pytest_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
-lint: $(INSTALLED) ## Check the Python code with ruff
+lint: $(TEST_INSTALLED) ## Check the Python code with ruff
 	$(BIN)/ruff check .
 
-test: lint ## Run the test suite (sets up .venv first if needed)
+test: lint $(VALIDATOR) ## Run the test suite (adds the test tools to .venv first if needed)
 	$(BIN)/pytest
 
 # make bench N=500 (one size) or BENCH_SIZES=200,1000; BENCH_RUNS=1; BENCH_README=1 puts the table in README.md.

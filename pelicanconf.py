@@ -4,13 +4,19 @@ Plugins keep their own defaults for anything not set here; `publishconf.py` chan
 differs in the public build.
 """
 
+from urllib.parse import urlsplit
+
 # --- The site -------------------------------------------------------------------------------
 SITENAME = "江苏社会组织战疫风采"
 SITESUBTITLE = "社会组织参与疫情防控工作信息发布平台"
-SITEURL = ""  # local builds use relative URLs; publishconf.py sets the public address
+# The site's public address, in this one place: `make publish` builds for it (publishconf.py), and
+# everything an editor copies into another channel carries it even in a local `make html` (WeChat
+# 原文链接 and fragments, Weibo messages, every feed). `make publish SITEURL=https://…` overrides it once.
+PUBLIC_SITEURL = "https://shzz.example.gov.cn"
+SITEURL = ""  # local builds: the preview's own pages link relatively
 RELATIVE_URLS = True
-# The domain named in the government page meta tag SiteDomain (no scheme).
-SITE_DOMAIN = "shzz.example.gov.cn"
+# The domain named in the government page meta tag SiteDomain (no scheme): the public address's host.
+SITE_DOMAIN = urlsplit(PUBLIC_SITEURL).hostname
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE_FORMAT = "%Y年%-m月%-d日"
@@ -101,6 +107,9 @@ PLUGINS = [
     "controlchars",
     # Right after controlchars: checks the cleaned text against the word list as stories are read.
     "proofreading",
+    # Every story's HTML through one allow-list as it is read: no script, event handler, javascript:
+    # link, iframe, style or image from another host reaches a page or feed (a warning names the file).
+    "sanitizer",
     "taxonomy",
     "accessibility",
     "pelican.plugins.neighbors",
@@ -109,6 +118,7 @@ PLUGINS = [
     # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
     "statistics_page",
     "channels",
+    # Imported stories an editor changed: the time of the edit, for the feeds (not the importer itself).
     "mailbox_import",
     "search",
     # Its end-of-build summary comes after every other plugin's warnings.
@@ -135,8 +145,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 # --- Feeds (plugins/channels; addresses and the rest in plugins/channels/README.md) -------------
-# Feeds need absolute addresses; a local build (SITEURL empty) uses this one instead.
-CHANNELS_LOCAL_SITEURL = "http://localhost:8000"
+# Feeds and the editors' WeChat/Weibo outputs use absolute addresses: PUBLIC_SITEURL (above), also locally.
 # Sample stories (Sample: true) are fictional: False keeps them out of every feed.
 CHANNELS_INCLUDE_SAMPLES = True
 # Newest stories per media feed (whole site, category, tag, organization type, region); 0 = all.

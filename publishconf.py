@@ -1,4 +1,8 @@
-"""Settings for the public build: `make publish SITEURL=https://…`. Only what differs from local."""
+"""Settings for the public build (`make publish`): only what differs from local.
+
+The public address is PUBLIC_SITEURL in pelicanconf.py; `make publish SITEURL=https://…` overrides it
+for one build.
+"""
 
 import os
 import sys
@@ -8,15 +12,21 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("SITEURL", "").rstrip("/")
-if not SITEURL.startswith(("https://", "http://")):
+SITEURL = (os.environ.get("SITEURL") or PUBLIC_SITEURL).rstrip("/")  # noqa: F405
+if not SITEURL.startswith(("https://", "http://")) or not urlsplit(SITEURL).hostname:
     raise SystemExit(
-        "publishconf.py: set SITEURL to the public address, e.g. SITEURL=https://shzz.example.gov.cn"
+        f"publishconf.py: {SITEURL!r} is not a public address; set PUBLIC_SITEURL in pelicanconf.py "
+        "(or make publish SITEURL=https://shzz.example.gov.cn) to the site's https:// address"
     )
 # The government meta tag SiteDomain names the host the site is really published on.
 SITE_DOMAIN = urlsplit(SITEURL).hostname
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
+# `make publish` builds into a copy of the published folder (public.new/), so only what changed is
+# written again; pages, feeds and search shards the site no longer has are removed by their plugins.
+DELETE_OUTPUT_DIRECTORY = False
+# The editors' WeChat preview pages (wechat/<slug>/index.html) are made by `make html` only: they are
+# not part of the published site.
+CHANNELS_WECHAT_PREVIEW_PAGES = False
 # A 严重 proofreading hit (plugins/proofreading) is an error: the public build must not go out with it.
 PROOFREADING_STRICT = True
 if SITE_REGISTRATION_PLACEHOLDERS:  # noqa: F405

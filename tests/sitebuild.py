@@ -64,3 +64,20 @@ def content_with(folder: Path, stories: dict[str, str]) -> Path:
     for name, text in stories.items():
         (content / "stories" / name).write_text(text, encoding="utf-8")
     return content
+
+
+def repository_copy(folder: Path) -> Path:
+    """The repository as a checkout has it (tracked files and new ones not ignored) in `folder`, with
+    the shared .venv, for commands such as `make publish` that write beside the sources."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in listed.split("\0"):
+        if name and (REPO / name).is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, folder / name)
+    (folder / ".venv").symlink_to((REPO / ".venv").resolve())
+    return folder

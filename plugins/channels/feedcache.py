@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "channels-feeds.pickle"
 CACHE_VERSION = 2
 # Settings feeds are made from besides CHANNELS_*: addresses, names, where content/ is.
-FEED_SETTINGS = ("SITEURL", "SITENAME", "SITESUBTITLE", "SITE_OWNER", "PATH")
+FEED_SETTINGS = ("SITEURL", "PUBLIC_SITEURL", "SITENAME", "SITESUBTITLE", "SITE_OWNER", "PATH")
 LIBRARIES = ("feedgen", "lxml", "pillow")
 
 T = TypeVar("T")

@@ -26,8 +26,8 @@ FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 EXTENSIONS = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 
 DEFAULT_SETTINGS: dict[str, Any] = {
-    # Absolute address used in feeds when SITEURL is empty (a local build); publishconf.py sets SITEURL.
-    "CHANNELS_LOCAL_SITEURL": "http://localhost:8000",
+    # False leaves out the editors' WeChat preview pages (publishconf.py: not part of the public site).
+    "CHANNELS_WECHAT_PREVIEW_PAGES": True,
     # Sample stories (front matter `Sample: true`) in the feeds too; they are fictional, so a public
     # build that media syndicate automatically may want False.
     "CHANNELS_INCLUDE_SAMPLES": True,

@@ -27,6 +27,8 @@ from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
 log = logging.getLogger(__name__)
 
 CHINA_TIME = timezone(timedelta(hours=8))
+# Only for settings without PUBLIC_SITEURL (pelicanconf.py has it).
+LOCAL_SITEURL = "http://localhost:8000"
 CHANNELS: frozenset[str] = frozenset({"media", "wechat", "weibo", "app"})
 # Fixed forever: changing it would change every derived item ID.
 FEED_ID_NAMESPACE = uuid.UUID("5b0e2c1a-6f4d-5e0b-9a57-8d3c0b1f2e47")
@@ -160,8 +162,9 @@ class FeedItem:
 
 
 def site_base_url(settings: dict[str, Any]) -> str:
-    """The absolute site address feeds use: SITEURL, or CHANNELS_LOCAL_SITEURL for a local build."""
-    base = settings.get("SITEURL") or settings.get("CHANNELS_LOCAL_SITEURL") or "http://localhost:8000"
+    """The absolute site address every channel output uses: SITEURL in the public build, else
+    PUBLIC_SITEURL, so that what an editor copies from a local build never links to localhost."""
+    base = settings.get("SITEURL") or settings.get("PUBLIC_SITEURL") or LOCAL_SITEURL
     return base.rstrip("/")
 
 

@@ -447,7 +447,8 @@ def write_wechat(
     catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path, write_page: PageWriter
 ) -> list[str]:
     """Covers and an editor's preview page per story of the WeChat feed (the newest stories, see
-    CHANNELS_RECENT_STORIES), and the feed of fragments. Returns the site-relative paths of the
+    CHANNELS_RECENT_STORIES; no pages when CHANNELS_WECHAT_PREVIEW_PAGES is false), and the feed of
+    fragments. Returns the site-relative paths of the
     covers; the pages go to `write_page`.
 
     Everything goes under `output_dir`; content/ is only read; covers are cached under CACHE_PATH.
@@ -472,10 +473,13 @@ def write_wechat(
     cache = CoverCache(Path(settings["CACHE_PATH"]) / COVER_CACHE_FOLDER)
     covers = {}
     cover_paths = []
+    write_previews = settings.get("CHANNELS_WECHAT_PREVIEW_PAGES", True)
     for item in wechat_items:
         folder = preview_dir(item)
         covers[item.id] = _write_item_covers(item, content_dir, output_dir / folder, cache)
         cover_paths += [f"{folder}/{cover.name}" for cover in covers[item.id]]
+        if not write_previews:
+            continue
         write_page(
             f"{folder}/index.html",
             {

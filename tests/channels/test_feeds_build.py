@@ -9,13 +9,12 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from site_build import IMPORTED_SOURCE, PUBLIC_URL, Site, build, channel_files, make_site
+from site_build import IMPORTED_SOURCE, PUBLIC_URL, ROOT, Site, build, channel_files, make_site
 from sitebuild import build_site
 
-LOCAL_URL = "http://localhost:8000"
 LINKED_SLUG = "nanjing-logistics-emergency-capacity"  # the story the test story links to with {filename}
 FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json")
-SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "plugins/sitecheck/jsonfeed-1.1.schema.json").read_text("utf-8"))
 
 
 def feed_files(output: Path) -> list[Path]:
@@ -95,7 +94,8 @@ def test_ids_survive_a_new_siteurl_slug_and_date(built_site: Site) -> None:
     for title, entry in local.items():
         assert public[title].id == entry.id, title
     moved = "测试：带封面和窄图的稿件"
-    assert local[moved].link == f"{LOCAL_URL}/stories/2020/test-wide-cover/"
+    # A local build links feeds to the public address too (PUBLIC_SITEURL), never to localhost.
+    assert local[moved].link == f"{PUBLIC_URL}/stories/2020/test-wide-cover/"
     assert public[moved].link == f"{PUBLIC_URL}/stories/2020/test-wide-cover-renamed/"
     assert public["测试：导入的稿件"].id == f"urn:sha256:{IMPORTED_SOURCE}"
     assert public["测试：导入的稿件"].published.startswith("2020-04-21")

@@ -1,4 +1,5 @@
-"""The public build: absolute addresses from SITEURL, no drafts."""
+"""The public build (publishconf.py): absolute addresses from PUBLIC_SITEURL or SITEURL, no drafts, no
+editors' WeChat previews."""
 
 from sitebuild import build_site, content_with
 
@@ -16,10 +17,8 @@ def test_publish_build_uses_absolute_siteurl_and_never_writes_drafts(tmp_path):
         },
     )
     output = tmp_path / "out"
-    (output / "stale").mkdir(parents=True)
-    build = build_site(output, content=content, settings_file="publishconf.py", env={"SITEURL": SITEURL})
+    build = build_site(output, content=content, settings_file="publishconf.py", env={"SITEURL": ""})
     assert build.returncode == 0, build.log
-    assert not (output / "stale").exists(), "the public build starts from an empty output folder"
     assert "SITE_REGISTRATION_PLACEHOLDERS" in build.log, "the example footer details are pointed out"
     home = build.page("index.html")
     assert home.find("meta", attrs={"name": "SiteDomain"})["content"] == "shzz.example.gov.cn"
@@ -32,9 +31,20 @@ def test_publish_build_uses_absolute_siteurl_and_never_writes_drafts(tmp_path):
     text = "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
     assert "未完成的草稿" not in text
     assert not list(output.rglob("*unfinished*")) and not (output / "drafts").exists()
+    assert not list(output.glob("wechat/*/index.html")), "the editors' previews are not published"
+    assert list(output.glob("wechat/*/cover-*.jpg")), "the WeChat feed's covers are"
 
 
-def test_publish_without_siteurl_refuses(tmp_path):
-    build = build_site(tmp_path / "out", settings_file="publishconf.py", env={"SITEURL": ""})
+def test_siteurl_overrides_the_public_address_for_one_build(tmp_path):
+    build = build_site(tmp_path / "out", settings_file="publishconf.py", env={"SITEURL": "https://test.example.cn/"})
+    assert build.returncode == 0, build.log
+    home = build.page("index.html")
+    assert home.find("meta", attrs={"name": "SiteDomain"})["content"] == "test.example.cn"
+    assert home.find("link", rel="stylesheet")["href"].startswith("https://test.example.cn/theme/")
+
+
+def test_publish_with_a_siteurl_that_is_no_address_refuses(tmp_path):
+    env = {"SITEURL": "shzz.example.gov.cn"}
+    build = build_site(tmp_path / "out", settings_file="publishconf.py", env=env)
     assert build.returncode != 0
-    assert "SITEURL" in build.log
+    assert "PUBLIC_SITEURL" in build.log and "https://" in build.log
