@@ -33,8 +33,7 @@ CHECK := PYTHONPATH=plugins $(BIN)/python -m sitecheck --validator $(VALIDATOR) 
 PUBLISH := PYTHONPATH=plugins $(BIN)/python -m publish --live $(PUBLISH_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench \
-	bench-serve
+.PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench bench-serve
 
 help: ## List every target, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
