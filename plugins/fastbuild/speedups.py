@@ -4,7 +4,8 @@
   articles` on a plain list: one scan of the listing per story, quadratic at 10,000 stories (seconds
   on every build). Lists that answer `in` from a set make that linear.
 - A story's `url` is formatted again (a copy of its metadata, date formatting) on every use: about
-  90,000 times a build at 10,000 stories. Pelican's own `override_url` keeps the result.
+  90,000 times a build at 10,000 stories. Pelican's own `override_url` keeps the result, and
+  `override_save_as` its file name.
 - Python's cyclic garbage collector, at its default thresholds, walks every object of the build
   again and again while Pelican makes millions of long-lived ones (stories, metadata, queued pages):
   about 2 s of a one-story rebuild at 10,000 stories, finding next to nothing. During a build it
@@ -42,10 +43,13 @@ class MembershipList(list):
 
 
 def keep_urls(articles: Iterable[Any]) -> None:
-    """Fix each story's URL once its metadata is final (as a `URL:` in front matter would)."""
+    """Fix each story's URL and file name once its metadata is final (as `URL:` and `Save_as:` in
+    front matter would)."""
     for article in articles:
         if not hasattr(article, "override_url"):
             article.override_url = article.url
+        if not hasattr(article, "override_save_as"):
+            article.override_save_as = article.save_as
 
 
 def make_membership_fast(generator: Any) -> None:
