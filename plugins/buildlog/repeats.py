@@ -36,9 +36,18 @@ def shape(value: object) -> str:
     return text
 
 
+# A format string that is only a short prefix and the message (`"channels: %s"`).
+WRAPPER = re.compile(r"[\w .:-]{0,40}%s")
+
+
 def kind_key(record: logging.LogRecord) -> tuple[str, int, str, tuple[str, ...]]:
+    fmt = str(record.msg)
+    if not WRAPPER.fullmatch(fmt):
+        # The format string says what the message is; its arguments (a file, an organization's
+        # name) are what varies between messages of the kind.
+        return record.name, record.levelno, fmt, ()
     args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
-    return record.name, record.levelno, str(record.msg), tuple(shape(arg) for arg in args)
+    return record.name, record.levelno, fmt, tuple(shape(arg) for arg in args)
 
 
 @dataclass

@@ -13,9 +13,9 @@ from .wordlist import SERIOUS
 
 logger = logging.getLogger(__name__)
 
-# One format string per severity, and every varying argument quoted or a number, so plugins/buildlog
-# counts repeats as one kind and summarizes them.
-HIT_MESSAGE = "错敏字检查：%s 第 %s 行%s中有%s（%s）；建议：%s"
+# One format string per severity (plugins/buildlog counts the hits of one format string as one kind
+# and summarizes repeats, so a 严重 hit is never hidden behind 一般 ones).
+HIT_MESSAGE = "错敏字检查：%s 第 %s 行%s中有%s（{severity}）；建议：%s"
 ACCEPTED_MESSAGE = "错敏字检查：%s 第 %s 行的“%s”已在 Proofread_ok 中确认，不再提示"
 UNUSED_ACCEPTANCE = "错敏字检查：%s 的 Proofread_ok 列出的“%s”在稿件中没有出现；请从 Proofread_ok 中删去"
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -52,7 +52,8 @@ class Report:
             level = logging.ERROR if strict and hit.severity == SERIOUS else logging.WARNING
             advice = f"“{hit.advice}”；说明：“{hit.note}”" if hit.note else f"“{hit.advice}”"
             context, wrong = f"“{hit.context}”", f"“{hit.wrong}”"
-            logger.log(level, HIT_MESSAGE, path, hit.line, context, wrong, hit.severity, advice)
+            message = HIT_MESSAGE.format(severity=hit.severity)
+            logger.log(level, message, path, hit.line, context, wrong, advice)
             self.lines.append((path, hit.line, f"{hit.wrong}\t{hit.severity}\t{hit.advice}\t{hit.context}"))
         for form in sorted(accepted - found):
             logger.warning(UNUSED_ACCEPTANCE, path, form)

@@ -101,6 +101,19 @@ def test_records_pelican_already_groups_are_left_to_it(tmp_path):
     assert (tmp_path / "list.txt").read_text(encoding="utf-8").count("missing") == 2
 
 
+def test_a_full_format_string_is_one_kind_whatever_its_arguments():
+    # An organization's name is text without quotes around it in the argument: still one kind.
+    authors = [
+        ("channels: %s: WeChat author “%s” has %s characters", (f"s{n}.md", name, len(name)))
+        for n, name in enumerate(["盐城市青年志愿者协会", "常州市科学技术协会", "徐州市社会工作服务中心",
+                                  "无锡市餐饮行业协会", "南京市玄武区邻里互助志愿者协会"])
+    ]
+    through, repeats = logged(authors)
+    assert len(through) == 3
+    (summary,) = repeats.summaries("list")
+    assert summary[1].startswith("5 warnings like “channels: s0.md: WeChat author")
+
+
 def test_a_format_that_only_wraps_a_message_is_split_by_the_message_shape():
     authors = [
         ("channels: %s", (f"s{n}.md: WeChat author “{'甲' * (9 + n)}” has {9 + n} characters",))
