@@ -1,7 +1,6 @@
 """Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped,
 and a build with nothing to do skipped whole."""
 
-import gc
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,11 +57,8 @@ def _configure(pelican: Pelican) -> None:
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
         _errors.errors = 0
-        thresholds = collect_garbage_rarely()
-        try:
+        with collect_garbage_rarely():
             run()
-        finally:
-            gc.set_threshold(*thresholds)
 
     pelican.run = run_unless_current
 

@@ -1,12 +1,15 @@
 """Each speed-up gives exactly what Pelican's own code gives, on stories built as Pelican builds them."""
 
+import gc
 import random
 from datetime import datetime
 
 import pytest
 from fastbuild.speedups import (
+    BUILD_GC_THRESHOLDS,
     _period_archives_by_date,
     _tag_pages_one_by_one,
+    collect_garbage_rarely,
     process_translations_by_group,
 )
 from pelican.contents import Article
@@ -102,3 +105,17 @@ def test_tag_pages_one_by_one_equal_pelicans(seed):
     assert ours.written == theirs.written
     assert len(ours.written) == 4
     assert ours.dates == theirs.dates and ours.tags == theirs.tags, "the generator is left as it was"
+
+
+def test_a_build_collects_rarely_and_leaves_its_objects_frozen():
+    before = gc.get_threshold()
+    try:
+        with collect_garbage_rarely():
+            assert gc.get_threshold() == BUILD_GC_THRESHOLDS
+            made_by_the_build = [[index] for index in range(10_000)]
+        assert gc.get_threshold() == before
+        assert gc.get_freeze_count() >= len(made_by_the_build)
+        with collect_garbage_rarely():  # the next build of an --autoreload process
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
