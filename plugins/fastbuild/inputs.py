@@ -44,6 +44,10 @@ def _hash(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+_UNREMEMBERED_CONTENT = Content.__dict__["get_content"].func
+_UNREMEMBERED_SUMMARY = Content.__dict__["get_summary"].func
+
+
 class Describer:
     """Digests of template values, memoized for one build (objects are keyed by identity)."""
 
@@ -107,8 +111,9 @@ class Describer:
 
     def _content(self, content: Content) -> str:
         # The HTML with intra-site links resolved, so a linked story's new address is a change too.
-        html = content.get_content("")
-        summary = content.get_summary("") if html is not None else None  # static files have neither
+        # Read without Pelican's memo, which would keep both for the rest of the build.
+        html = _UNREMEMBERED_CONTENT(content, "")
+        summary = _UNREMEMBERED_SUMMARY(content, "") if html is not None else None  # not in static files
         parts = [type(content).__name__, html or "", summary or ""]
         for name, value in sorted(vars(content).items()):
             if name.startswith("_") or name in SKIPPED_ATTRIBUTES:

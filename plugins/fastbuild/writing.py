@@ -100,7 +100,6 @@ def _render(page: QueuedPage) -> tuple[str, set[str]]:
     read_names: set[str] = set()
     page.template.environment.context_class = RecordingContext
     html = page.template.render({**page.shared_context, **page.own_values, READ_NAMES_KEY: read_names})
-    _REMEMBERED_CONTENT.clear()
     return html, read_names
 
 
@@ -133,23 +132,28 @@ def build_pages(
     """Render and write each page whose recorded inputs changed; keep the others' records."""
     result = ShareResult({})
     for page in pages:
-        record = known.get(page.name)
-        if (
-            record is not None
-            and _file_stat(output / page.name) == record.file_stat
-            and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
-        ):
-            result.records[page.name] = record
-            continue
-        html, read_names = _render(page)
-        result.rendered += 1
-        result.written += _write_if_changed(output / page.name, html)
-        result.records[page.name] = PageRecord(
-            tuple(sorted(read_names)),
-            inputs_digest(describer, page.localcontext, read_names),
-            _file_stat(output / page.name) or (0, 0),
-        )
+        result.records[page.name] = _build_page(page, known.get(page.name), output, describer, result)
+        _REMEMBERED_CONTENT.clear()
     return result
+
+
+def _build_page(
+    page: QueuedPage, record: PageRecord | None, output: Path, describer: Describer, result: ShareResult
+) -> PageRecord:
+    if (
+        record is not None
+        and _file_stat(output / page.name) == record.file_stat
+        and inputs_digest(describer, page.localcontext, record.read_names) == record.digest
+    ):
+        return record
+    html, read_names = _render(page)
+    result.rendered += 1
+    result.written += _write_if_changed(output / page.name, html)
+    return PageRecord(
+        tuple(sorted(read_names)),
+        inputs_digest(describer, page.localcontext, read_names),
+        _file_stat(output / page.name) or (0, 0),
+    )
 
 
 def _send_result(work: Callable[[Any], Any], share: Any, connection: Any) -> None:
