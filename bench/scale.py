@@ -57,6 +57,7 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from checkout import checkout_files
 from stories import (
     PHOTO_FOLDER,
     STORY_FOLDER,
@@ -80,17 +81,6 @@ def progress(message: str) -> None:
 
 
 # --- The scratch sites ---------------------------------------------------------------------------
-
-
-def project_files() -> list[str]:
-    """The repository's files as a checkout would have them: tracked, plus new files not ignored."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
 BARE_SETTINGS = """# Bare Pelican for the scale benchmark: default theme, no plugins, its own feeds.
@@ -176,7 +166,7 @@ def make_scratch(count: int, with_hugo: bool) -> Scratch:
     folder = OUT / f"scale-{count}"
     shutil.rmtree(folder, ignore_errors=True)
     repo = folder / "repo"
-    for name in project_files():
+    for name in checkout_files(ROOT):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, repo / name)
     (repo / ".venv").symlink_to((ROOT / ".venv").resolve())

@@ -1,5 +1,5 @@
 import pytest
-from browsing import CHROMIUM, CHROMIUM_ARGS
+from browsing import CHROMIUM, CHROMIUM_ARGS, served
 from sitebuild import Build, build_site
 
 
@@ -20,3 +20,18 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site) -> str:
+    """The site of `site`, served over HTTP on loopback for the browser tests."""
+    with served(site.output) as url:
+        yield url
+
+
+@pytest.fixture
+def desktop(browser):
+    """A fresh browser context at a desktop window's size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from bench.checkout import checkout_files
+
 REPO = Path(__file__).resolve().parent.parent
 PELICAN = Path(sys.executable).with_name("pelican")
 
@@ -69,15 +71,8 @@ def content_with(folder: Path, stories: dict[str, str]) -> Path:
 def repository_copy(folder: Path) -> Path:
     """The repository as a checkout has it (tracked files and new ones not ignored) in `folder`, with
     the shared .venv, for commands such as `make publish` that write beside the sources."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in listed.split("\0"):
-        if name and (REPO / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, folder / name)
+    for name in checkout_files(REPO):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, folder / name)
     (folder / ".venv").symlink_to((REPO / ".venv").resolve())
     return folder

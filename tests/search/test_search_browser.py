@@ -23,12 +23,6 @@ LATER_WORD = "蓝鲸"
 
 
 @pytest.fixture(scope="module")
-def server(site):
-    with served(site.output) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def two_year_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("two-years")
     body = f"{STORY_TERM}发布2021年度报告，并资助{LATER_WORD}保护志愿服务项目。"
@@ -75,8 +69,8 @@ def test_the_term_is_in_exactly_one_story_body():
     assert f"Slug: {STORY_PATH.split('/')[2]}" in STORY_FILE.read_text(encoding="utf-8")
 
 
-def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_page, server):
-    page, requested = open_page(server + "search/")
+def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_page, site_url):
+    page, requested = open_page(site_url + "search/")
     page.get_by_label("搜索稿件").fill(STORY_TERM)
     page.get_by_role("button", name="搜索").click()
     assert wait_for_results(page) == f"找到 1 篇与“{STORY_TERM}”有关的稿件。"
@@ -85,9 +79,9 @@ def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_pag
     assert STORY_TERM in first.locator("p").inner_text()
     assert first.locator("mark").count() > 0
     first.get_by_role("link").click()
-    page.wait_for_url(server + STORY_PATH)
+    page.wait_for_url(site_url + STORY_PATH)
     assert STORY_TERM in page.locator("h1").inner_text()
-    assert requested and all(url.startswith(server) for url in requested), requested
+    assert requested and all(url.startswith(site_url) for url in requested), requested
 
 
 def test_one_query_finds_stories_in_the_shards_of_two_years(open_page, two_year_server):
@@ -104,15 +98,15 @@ def test_a_word_only_one_shard_knows_still_narrows_the_results_of_the_others(ope
     assert page.locator("#search-results a").get_attribute("href") == "/" + story_path(*LATER_STORY)
 
 
-def test_a_query_in_the_address_is_searched_on_arrival(open_page, server):
-    page, _ = open_page(server + f"search/?q={STORY_TERM}")
+def test_a_query_in_the_address_is_searched_on_arrival(open_page, site_url):
+    page, _ = open_page(site_url + f"search/?q={STORY_TERM}")
     wait_for_results(page)
     assert page.get_by_label("搜索稿件").input_value() == STORY_TERM
     assert page.locator("#search-results a").first.get_attribute("href") == "/" + STORY_PATH
 
 
-def test_the_back_button_returns_to_the_previous_search(open_page, server):
-    page, _ = open_page(server + f"search/?q={COMMON_TERM}")
+def test_the_back_button_returns_to_the_previous_search(open_page, site_url):
+    page, _ = open_page(site_url + f"search/?q={COMMON_TERM}")
     wait_for_results(page)
     page.get_by_label("搜索稿件").fill(STORY_TERM)
     page.get_by_label("搜索稿件").press("Enter")
@@ -130,17 +124,17 @@ def test_the_back_button_returns_to_the_previous_search(open_page, server):
     [("公众号稿件预览", "wechat"), ("按月浏览", "archives")],
     ids=["wechat-preview", "listing"],
 )
-def test_words_only_on_previews_or_listings_are_not_found(open_page, server, site, term, only_in):
+def test_words_only_on_previews_or_listings_are_not_found(open_page, site_url, site, term, only_in):
     pages = [html.relative_to(site.output) for html in site.html_files() if term in html.read_text("utf-8")]
     holders = {page.parts[0] for page in pages}
     assert holders == {only_in}
-    page, _ = open_page(server + f"search/?q={term}")
+    page, _ = open_page(site_url + f"search/?q={term}")
     assert wait_for_results(page).startswith("没有找到")
     assert page.locator("#search-results li").count() == 0
 
 
-def test_more_results_come_a_page_at_a_time_and_focus_moves_to_them(open_page, server):
-    page, _ = open_page(server + f"search/?q={COMMON_TERM}")
+def test_more_results_come_a_page_at_a_time_and_focus_moves_to_them(open_page, site_url):
+    page, _ = open_page(site_url + f"search/?q={COMMON_TERM}")
     wait_for_results(page)
     results = page.locator("#search-results li")
     assert results.count() == PAGE_SIZE
@@ -151,24 +145,24 @@ def test_more_results_come_a_page_at_a_time_and_focus_moves_to_them(open_page, s
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_search_page_with_results_has_no_wcag_21_aa_violations(open_page, server, width):
+def test_search_page_with_results_has_no_wcag_21_aa_violations(open_page, site_url, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    page, _ = open_page(server + f"search/?q={COMMON_TERM}", width)
+    page, _ = open_page(site_url + f"search/?q={COMMON_TERM}", width)
     wait_for_results(page)
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_results_fit_a_small_phone(open_page, server):
-    page, _ = open_page(server + f"search/?q={STORY_TERM}", 320)
+def test_results_fit_a_small_phone(open_page, site_url):
+    page, _ = open_page(site_url + f"search/?q={STORY_TERM}", 320)
     wait_for_results(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-def test_without_javascript_the_page_points_to_other_ways_of_finding_stories(open_page, server):
-    page, _ = open_page(server + "search/", java_script_enabled=False)
+def test_without_javascript_the_page_points_to_other_ways_of_finding_stories(open_page, site_url):
+    page, _ = open_page(site_url + "search/", java_script_enabled=False)
     assert not page.get_by_label("搜索稿件").is_visible()
     for label in ("栏目", "网站地图"):
         assert page.locator("main").get_by_role("link", name=label, exact=True).is_visible()

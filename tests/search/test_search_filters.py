@@ -36,10 +36,8 @@ def server(built):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+def page(desktop):
+    return desktop.new_page()
 
 
 def wait_for_results(page, containing: str = "") -> str:

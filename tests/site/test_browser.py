@@ -2,7 +2,7 @@
 checks with axe-core, keyboard access and pages without JavaScript."""
 
 import pytest
-from browsing import needs_chromium, served
+from browsing import needs_chromium
 
 pytestmark = needs_chromium
 PAGES = [
@@ -18,12 +18,6 @@ PAGES = [
     "wechat/notice-2020-1/",
 ]
 WIDTHS = [320, 375, 1280]
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with served(site.output) as url:
-        yield url
 
 
 def open_page(browser, url, width, **options):
@@ -42,27 +36,27 @@ def open_page(browser, url, width, **options):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
-def test_no_horizontal_scrolling_and_nothing_from_other_hosts(browser, server, path, width):
-    page, requested = open_page(browser, server + path, width)
+def test_no_horizontal_scrolling_and_nothing_from_other_hosts(browser, site_url, path, width):
+    page, requested = open_page(browser, site_url + path, width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert all(url.startswith(server) for url in requested), requested
+    assert all(url.startswith(site_url) for url in requested), requested
     page.context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_wcag_21_aa_has_no_violations(browser, server, path):
+def test_wcag_21_aa_has_no_violations(browser, site_url, path):
     from axe_playwright_python.sync_playwright import Axe
 
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     for width in (375, 1280):
-        page, _ = open_page(browser, server + path, width)
+        page, _ = open_page(browser, site_url + path, width)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
         assert results.violations_count == 0, results.generate_report()
         page.context.close()
 
 
-def test_skip_link_is_first_and_visible_on_focus(browser, server):
-    page, _ = open_page(browser, server + PAGES[1], 375)
+def test_skip_link_is_first_and_visible_on_focus(browser, site_url):
+    page, _ = open_page(browser, site_url + PAGES[1], 375)
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "跳到主要内容"
@@ -73,8 +67,8 @@ def test_skip_link_is_first_and_visible_on_focus(browser, server):
     page.context.close()
 
 
-def test_pages_work_without_javascript(browser, server):
-    page, _ = open_page(browser, server, 375, java_script_enabled=False)
+def test_pages_work_without_javascript(browser, site_url):
+    page, _ = open_page(browser, site_url, 375, java_script_enabled=False)
     page.get_by_role("link", name="先进典型").first.click()
     assert page.locator("h1").inner_text() == "先进典型"
     assert page.locator(".story-list__item").count() >= 1
@@ -109,11 +103,11 @@ FOCUSED_COLOURS = """() => {
 
 
 @pytest.mark.parametrize("path", ["", "stories/2020/notice-2020-1/"])
-def test_every_focused_link_keeps_its_text_readable(browser, server, path):
-    page, _ = open_page(browser, server + path, 1280)
+def test_every_focused_link_keeps_its_text_readable(browser, site_url, path):
+    page, _ = open_page(browser, site_url + path, 1280)
     # A visited link must stay readable too: visit the home page first.
-    page.goto(server)
-    page.goto(server + path)
+    page.goto(site_url)
+    page.goto(site_url + path)
     seen = 0
     for _ in range(40):
         page.keyboard.press("Tab")

@@ -2,23 +2,10 @@
 persistence, the sizes and contrast it promises, WCAG 2.1 AA and phone widths in both modes."""
 
 import pytest
-from browsing import needs_chromium, served
+from browsing import needs_chromium
 
 pytestmark = needs_chromium
 PAGES = ["", "stories/2020/notice-2020-1/", "region/nanjing/", "search/?q=志愿"]
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with served(site.output) as url:
-        yield url
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
 
 
 def elder_page(context, url):
@@ -31,9 +18,9 @@ def elder_page(context, url):
     return page
 
 
-def test_the_switch_toggles_and_the_choice_persists_across_pages(context, server):
-    page = context.new_page()
-    page.goto(server)
+def test_the_switch_toggles_and_the_choice_persists_across_pages(desktop, site_url):
+    page = desktop.new_page()
+    page.goto(site_url)
     switch = page.get_by_role("button", name="长辈模式")
     assert switch.get_attribute("aria-pressed") == "false"
     assert page.evaluate("document.documentElement.hasAttribute('data-elder-mode')") is False
@@ -46,7 +33,7 @@ def test_the_switch_toggles_and_the_choice_persists_across_pages(context, server
     assert page.get_by_role("button", name="长辈模式").get_attribute("aria-pressed") == "true"
     assert page.evaluate("getComputedStyle(document.body).fontSize") == "24px"
     page.get_by_role("button", name="长辈模式").click()
-    page.goto(server)
+    page.goto(site_url)
     assert page.get_by_role("button", name="长辈模式").get_attribute("aria-pressed") == "false"
     assert page.evaluate("getComputedStyle(document.body).fontSize") == "18px"
 
@@ -71,8 +58,8 @@ TARGETS = (
 
 
 @pytest.mark.parametrize("path", PAGES[:3])
-def test_elder_mode_text_is_24px_with_line_height_1_5_and_targets_44px(context, server, path):
-    page = elder_page(context, server + path)
+def test_elder_mode_text_is_24px_with_line_height_1_5_and_targets_44px(desktop, site_url, path):
+    page = elder_page(desktop, site_url + path)
     sizes = page.evaluate(TEXT_SIZES)
     assert sizes
     small = [(text, size) for text, size, _ in sizes if size < 24]
@@ -90,10 +77,10 @@ def test_elder_mode_text_is_24px_with_line_height_1_5_and_targets_44px(context, 
 # The ordinary mode of these pages is checked by tests/site/test_browser.py (WCAG 2.1 AA at 375 and
 # 1280 px, 320 px without sideways scroll) and tests/search/test_search_browser.py (the search page).
 @pytest.mark.parametrize("path", PAGES)
-def test_elder_mode_has_no_wcag_21_aa_violations_and_7_to_1_contrast(context, server, path):
+def test_elder_mode_has_no_wcag_21_aa_violations_and_7_to_1_contrast(desktop, site_url, path):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = elder_page(context, server + path)
+    page = elder_page(desktop, site_url + path)
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     assert results.violations_count == 0, results.generate_report()
@@ -103,26 +90,26 @@ def test_elder_mode_has_no_wcag_21_aa_violations_and_7_to_1_contrast(context, se
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_elder_mode_scrolls_nothing_sideways_at_320px(browser, server, path):
+def test_elder_mode_scrolls_nothing_sideways_at_320px(browser, site_url, path):
     context = browser.new_context(viewport={"width": 320, "height": 800})
-    page = elder_page(context, server + path)
+    page = elder_page(context, site_url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
 
 
-def test_at_200_percent_zoom_a_small_laptop_stays_one_column_wide(browser, server):
+def test_at_200_percent_zoom_a_small_laptop_stays_one_column_wide(browser, site_url):
     # 200% zoom of a 1280 px window lays the page out in 640 CSS pixels, each drawn twice as large.
     context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
     for path in PAGES:
-        page = elder_page(context, server + path)
+        page = elder_page(context, site_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 640
     context.close()
 
 
-def test_without_javascript_there_is_no_switch(browser, server):
+def test_without_javascript_there_is_no_switch(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(server)
+    page.goto(site_url)
     assert page.get_by_role("button", name="长辈模式").count() == 0
     assert page.locator("h1, h2").first.is_visible()
     context.close()
