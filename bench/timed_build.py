@@ -31,6 +31,7 @@ class Measured:
     peak_mib: float  # the highest VmHWM of any process of the command, as polled
     processes: int  # how many processes the command ran (a forked worker counts as one)
     maxrss_mib: float  # the kernel's own figure for the whole tree (wait4's ru_maxrss), a cross-check
+    cpu_seconds: float = 0.0  # processor time of the whole reaped tree, user and system (wait4)
 
 
 def _parent(pid: int) -> int | None:
@@ -103,4 +104,5 @@ def measured_run(command: list[str], cwd: Path, log: Path, env: dict[str, str] |
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}) in {cwd}:\n{tail}")
     peaks = watcher.peaks.values()
-    return Measured(seconds, max(peaks, default=0) / 1024, len(peaks), usage.ru_maxrss / 1024)
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, max(peaks, default=0) / 1024, len(peaks), usage.ru_maxrss / 1024, cpu_seconds)
