@@ -17,6 +17,8 @@ During a run the manifest's stories are held in a temporary SQLite database rath
 read from and written back to the manifest a line at a time: memory stays flat however large the site.
 """
 
+from __future__ import annotations
+
 import fcntl
 import hashlib
 import json
@@ -30,9 +32,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from .convert import Story
+if TYPE_CHECKING:  # the build reads the manifest only: no need for the converters' imports
+    from .convert import Story
 
 MANIFEST_NAME = ".mailbox-import.json"
 LOCK_NAME = ".mailbox-import.lock"
@@ -245,7 +248,7 @@ class Store:
         self._db.executescript(_SCHEMA)
 
     @classmethod
-    def open(cls, stories_dir: Path, images_dir: Path) -> "Store":
+    def open(cls, stories_dir: Path, images_dir: Path) -> Store:
         store = cls(stories_dir, images_dir)
         try:
             store._lock = _take_lock(store.stories_dir)
@@ -281,7 +284,7 @@ class Store:
             os.close(self._lock)
             self._lock = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *_exc_info: object) -> None:
