@@ -72,8 +72,11 @@ BUILD_GC_THRESHOLDS = (50_000, 20, 100)
 def collect_garbage_rarely() -> Iterator[None]:
     """Run a build with the collector set to `BUILD_GC_THRESHOLDS`, and freeze what is left of it."""
     before = gc.get_threshold()
-    # What an earlier build of this process (`--autoreload`) froze may be collected again.
-    gc.unfreeze()
+    if gc.get_freeze_count():
+        # An earlier build of this process (`--autoreload`): what it froze is garbage now, held in
+        # cycles that the build's rare collections would not reach for a long time.
+        gc.unfreeze()
+        gc.collect()
     gc.set_threshold(*BUILD_GC_THRESHOLDS)
     try:
         yield

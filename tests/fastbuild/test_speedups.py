@@ -2,6 +2,7 @@
 
 import gc
 import random
+import weakref
 from datetime import datetime
 
 import pytest
@@ -117,5 +118,22 @@ def test_a_build_collects_rarely_and_leaves_its_objects_frozen():
         assert gc.get_freeze_count() >= len(made_by_the_build)
         with collect_garbage_rarely():  # the next build of an --autoreload process
             assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_next_build_of_a_process_collects_what_the_last_one_left_frozen():
+    class Node:
+        pass
+
+    try:
+        with collect_garbage_rarely():
+            node = Node()
+            node.itself = node  # a cycle, as Pelican's content objects and context make
+            left_behind = weakref.ref(node)
+            del node
+        assert left_behind() is not None, "frozen at the end of the build"
+        with collect_garbage_rarely():  # the next build of an --autoreload process
+            assert left_behind() is None
     finally:
         gc.unfreeze()
