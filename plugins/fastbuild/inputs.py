@@ -45,7 +45,6 @@ def _hash(*parts: str) -> str:
 
 
 _UNREMEMBERED_CONTENT = Content.__dict__["get_content"].func
-_UNREMEMBERED_SUMMARY = Content.__dict__["get_summary"].func
 
 
 class Describer:
@@ -111,9 +110,10 @@ class Describer:
 
     def _content(self, content: Content) -> str:
         # The HTML with intra-site links resolved, so a linked story's new address is a change too.
-        # Read without Pelican's memo, which would keep both for the rest of the build.
+        # Read without Pelican's memo, which would keep it for the rest of the build. A summary not
+        # given in the metadata is cut from this HTML by the settings, both digested already.
         html = _UNREMEMBERED_CONTENT(content, "")
-        summary = _UNREMEMBERED_SUMMARY(content, "") if html is not None else None  # not in static files
+        summary = content.metadata.get("summary") if html is not None else None  # not in static files
         parts = [type(content).__name__, html or "", summary or ""]
         for name, value in sorted(vars(content).items()):
             if name.startswith("_") or name in SKIPPED_ATTRIBUTES:
