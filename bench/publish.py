@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from checkout import copy_checkout
 from stories import STORY_FOLDER, added_story, pelican_markdown, write_stories
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,15 +24,9 @@ OUT = ROOT / "bench" / "out"
 
 
 def scratch_copy(count: int) -> Path:
-    repo = OUT / f"publish-{count}" / "repo"
-    shutil.rmtree(repo.parent, ignore_errors=True)
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, check=True).stdout.decode()  # fmt: skip
-    for name in listed.split("\0"):
-        if name and (ROOT / name).is_file() and not name.startswith("bench/out/"):
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, repo / name)
-    (repo / ".venv").symlink_to((ROOT / ".venv").resolve())
+    folder = OUT / f"publish-{count}"
+    shutil.rmtree(folder, ignore_errors=True)
+    repo = copy_checkout(ROOT, folder / "repo")
     write_stories(repo / "content", count)
     return repo
 

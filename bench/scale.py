@@ -62,7 +62,7 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from checkout import checkout_files
+from checkout import copy_checkout
 from stories import (
     PHOTO_FOLDER,
     STORY_FOLDER,
@@ -171,11 +171,7 @@ class Scratch:
 def make_scratch(count: int, with_hugo: bool) -> Scratch:
     folder = OUT / f"scale-{count}"
     shutil.rmtree(folder, ignore_errors=True)
-    repo = folder / "repo"
-    for name in checkout_files(ROOT):
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, repo / name)
-    (repo / ".venv").symlink_to((ROOT / ".venv").resolve())
+    repo = copy_checkout(ROOT, folder / "repo")
     stories = write_stories(repo / "content", count)
     ours = runpy.run_path(str(repo / "pelicanconf.py"))
     (folder / "bare.py").write_text(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from bench.checkout import checkout_files
+from bench.checkout import copy_checkout
 
 REPO = Path(__file__).resolve().parent.parent
 PELICAN = Path(sys.executable).with_name("pelican")
@@ -71,8 +71,4 @@ def content_with(folder: Path, stories: dict[str, str]) -> Path:
 def repository_copy(folder: Path) -> Path:
     """The repository as a checkout has it (tracked files and new ones not ignored) in `folder`, with
     the shared .venv, for commands such as `make publish` that write beside the sources."""
-    for name in checkout_files(REPO):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / name, folder / name)
-    (folder / ".venv").symlink_to((REPO / ".venv").resolve())
-    return folder
+    return copy_checkout(REPO, folder)
