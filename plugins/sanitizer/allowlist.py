@@ -64,6 +64,17 @@ def scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def network_path(url: str) -> bool:
+    """Whether a URL without a scheme still names a host: `//host/…`, which browsers also read in
+    `\\host/…` and `/\\host/…`. It is fetched from that host over the page's own scheme."""
+    return scheme(url) is None and _IGNORED_IN_URL.sub("", url).replace("\\", "/").startswith("//")
+
+
+def _fetched_with(url: str) -> str | None:
+    """The scheme a browser fetches `url` with: a network-path URL counts as https (this site's)."""
+    return "https" if network_path(url) else scheme(url)
+
+
 @dataclass(frozen=True)
 class Policy:
     """What one pass keeps: tags, attributes per tag, URL schemes of links and images (None: relative)."""
@@ -85,9 +96,9 @@ class Policy:
             declarations = [part for part in value.split(";") if part.strip()]
             return all(_ALIGNMENT.fullmatch(part) for part in declarations)
         if (tag, attribute) == ("a", "href"):
-            return scheme(value) in self.links
+            return _fetched_with(value) in self.links
         if (tag, attribute) == ("img", "src"):
-            return scheme(value) in self.images
+            return _fetched_with(value) in self.images
         return True
 
     def cleaner(self) -> nh3.Cleaner:
@@ -174,7 +185,7 @@ def _attribute_label(tag: str, name: str, value: str) -> str:
     if (tag, name) == ("img", "src"):
         return f"image {value[:60]}"
     if (tag, name) == ("a", "href"):
-        return f"{scheme(value)}: link"
+        return f"{_fetched_with(value)}: link"
     return f"{name}="
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import sanitizer.allowlist
+
 from .feeds import JSON_FEED_SCHEMA, check_feed, is_feed
 from .links import Site
 from .pages import PageReport, check_page, resolve_links, theme_scripts
@@ -38,7 +40,9 @@ class FeedMemory:
     def __init__(self, file: Path | None, addresses: tuple[str, ...]) -> None:
         self.file = file
         parts = [" ".join(addresses).encode()]
-        parts += [path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py"))]
+        # This package's code, and the sanitizer's URL rules it classifies addresses with.
+        code = [*sorted(Path(__file__).parent.glob("*.py")), Path(sanitizer.allowlist.__file__)]
+        parts += [path.read_bytes() for path in code]
         parts += [
             JSON_FEED_SCHEMA.read_bytes(),
             version("feedparser").encode(),

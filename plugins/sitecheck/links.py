@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sanitizer.allowlist import scheme
+from sanitizer.allowlist import network_path, scheme
 
 # Addresses that lead to no host: mail, phone, inline data.
 _NO_HOST = frozenset({"mailto", "tel", "sms", "data"})
@@ -40,8 +40,8 @@ class Site:
             return Target("active")
         if kind in _NO_HOST:
             return Target("none")
-        if kind or url.startswith("//"):
-            absolute = url if kind else f"https:{url}"
+        if kind or network_path(url):
+            absolute = url if kind else "https:" + url.replace("\\", "/")
             own = self._own_path(absolute)
             if own is None:
                 return Target("other-host", host=urlsplit(absolute).hostname or absolute.split("/", 1)[0])

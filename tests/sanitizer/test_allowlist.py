@@ -211,3 +211,12 @@ def test_rendered_imported_stories_keep_only_images_of_this_site():
     )
     cleaned = story_pass(html)
     assert "{static}/images/submissions/a.jpg" in cleaned and "evil.example" not in cleaned
+
+
+@pytest.mark.parametrize(
+    "address", ["//evil.example/t.gif", "\\\\evil.example/t.gif", "/\\evil.example/t.gif"]
+)
+def test_an_image_from_another_host_without_a_scheme_is_removed_too(address):
+    found: Counter[str] = Counter()
+    assert clean_story_html(f'<p><img src="{address}" alt="t"></p>', found) == "<p></p>"
+    assert found == Counter({f"image {address}": 1})
