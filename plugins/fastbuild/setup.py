@@ -64,6 +64,12 @@ def build_record_path(settings: dict[str, Any], output_path: str) -> Path:
     return Path(settings["FASTBUILD_ROOT_CACHE"]) / f"last-build-{_output_key(output_path)}.json"
 
 
+def page_manifest_path(cache_root: Path, output_path: str) -> Path:
+    """Where the pages the last build wrote into `output_path` are recorded (`writing.PageManifest`),
+    under the project's cache folder (CACHE_PATH as pelicanconf.py sets it)."""
+    return cache_root / f"pages-{_output_key(output_path)}.pickle"
+
+
 def writer_class(settings: dict[str, Any], output_path: str) -> type:
     """A DeferredWriter subclass bound to this build's workers and page manifest."""
     manifest = None
@@ -71,7 +77,7 @@ def writer_class(settings: dict[str, Any], output_path: str) -> type:
         # Per output folder, outside the fingerprint folder: pages of the last build are removed
         # when no longer written, even after a settings change.
         manifest = PageManifest(
-            Path(settings["FASTBUILD_ROOT_CACHE"]) / f"pages-{_output_key(output_path)}.pickle",
+            page_manifest_path(Path(settings["FASTBUILD_ROOT_CACHE"]), output_path),
             settings["FASTBUILD_FINGERPRINT"],
         )
     return type(

@@ -1,9 +1,10 @@
 """`make publish` and `make rollback`: python -m publish publish|rollback [--live public].
 
-publish: a public build (publishconf.py) into public.new/, started as a copy of public/ so that only
-what changed is written; any error the build logs fails it (pelican --fatal errors); static files
-whose source is gone are removed; `make check` runs on it; only then it is swapped in as public/ and
-the published build before it is kept as public.previous/. Any failure leaves public/ untouched.
+publish: a public build (publishconf.py) into public.new/, started as a copy of public/ and of the
+record of the pages it holds, so that only what changed is written and withdrawn pages are removed;
+any error the build logs fails it (pelican --fatal errors); static files whose source is gone are
+removed; `make check` runs on it; only then it is swapped in as public/ and the published build
+before it is kept as public.previous/. Any failure leaves public/ untouched.
 """
 
 import argparse
@@ -13,10 +14,19 @@ import sys
 import time
 from pathlib import Path
 
+from fastbuild.setup import page_manifest_path
 from pelican.settings import get_settings_from_file
 from sitecheck.__main__ import main as check
 
-from .folders import PublishError, PublishFolders, remove_stale_static, roll_back, start_new, swap_in
+from .folders import (
+    PublishError,
+    PublishFolders,
+    keep_page_record,
+    remove_stale_static,
+    roll_back,
+    start_new,
+    swap_in,
+)
 
 SETTINGS = "publishconf.py"
 LOCAL_SETTINGS = "pelicanconf.py"
@@ -40,7 +50,10 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
     # What publishconf.py keeps from pelicanconf.py: the public address, content and theme folders.
     settings = get_settings_from_file(LOCAL_SETTINGS)
     print(f"==> Public build for {siteurl or settings['PUBLIC_SITEURL']} into {folders.new}/")
-    start_new(folders)
+    page_record = page_manifest_path(Path(settings["CACHE_PATH"]), str(folders.new))
+    if not start_new(folders, page_record) and folders.live.is_dir():
+        print(f"==> {folders.live}/ keeps no record of its pages (published before this version): "
+              f"every page is built afresh once")  # fmt: skip
     pelican = Path(sys.executable).with_name("pelican")
     build = subprocess.run([str(pelican), settings["PATH"], "-s", SETTINGS, "-o", str(folders.new),
                             "--fatal", "errors"])  # fmt: skip
@@ -56,6 +69,7 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
         print(f"\npublish: the check found problems (above); {untouched}. The build is in {folders.new}/ "
               "to look at; fix the problems and run make publish again.", file=sys.stderr)  # fmt: skip
         return 1
+    keep_page_record(folders, page_record)
     swap_in(folders)
     print(f"==> Published: {folders.live}/ is the new build, the one before is {folders.previous}/ "
           f"(make rollback puts it back); {time.monotonic() - started:.1f} s")  # fmt: skip

@@ -12,6 +12,9 @@ from pathlib import Path
 # renameat2(2): swaps two paths in one step, so there is never a moment without public/.
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# fastbuild's record of the pages a published build holds, kept inside it so that it moves with the
+# build; a dot file, so never uploaded (deploy/upload) nor served (deploy/nginx.conf).
+PAGE_RECORD = ".fastbuild-pages.pickle"
 
 
 class PublishError(Exception):
@@ -45,23 +48,41 @@ def exchange(first: Path, second: Path) -> None:
     os.rename(parked, second)
 
 
-def start_new(folders: PublishFolders) -> None:
-    """public.new/ as a copy of public/ (the build then rewrites only what changed), or empty."""
+def start_new(folders: PublishFolders, page_record: Path) -> bool:
+    """public.new/ as a copy of public/, with fastbuild's record of the pages public/ holds put back
+    at `page_record`, so the build rewrites only what changed and removes the pages it no longer
+    writes. Without that record (a first publish, or public/ made otherwise) public.new/ starts empty,
+    since pages of withdrawn stories could not be told from current ones. Returns whether it copied."""
     shutil.rmtree(folders.new, ignore_errors=True)
-    if folders.live.is_dir():
-        subprocess.run(["cp", "-a", "--reflink=auto", str(folders.live), str(folders.new)], check=True)
-    else:
+    if not (folders.live / PAGE_RECORD).is_file():
         folders.new.mkdir(parents=True)
+        page_record.unlink(missing_ok=True)
+        return False
+    subprocess.run(["cp", "-a", "--reflink=auto", str(folders.live), str(folders.new)], check=True)
+    page_record.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(folders.new / PAGE_RECORD, page_record)
+    return True
+
+
+def keep_page_record(folders: PublishFolders, page_record: Path) -> None:
+    """Put the build's page record into public.new/, to move with it through swaps and rollbacks."""
+    if page_record.is_file():
+        shutil.copy2(page_record, folders.new / PAGE_RECORD)
 
 
 def swap_in(folders: PublishFolders) -> None:
-    """public.new/ becomes public/; public/ becomes public.previous/ (the one before that is deleted)."""
+    """public.new/ becomes public/; public/ becomes public.previous/ (the one before that is deleted).
+    Only renames until the last step, so an interruption never leaves a half-deleted build where
+    `make rollback` would find it."""
     if not folders.live.is_dir():
         os.rename(folders.new, folders.live)
         return
-    exchange(folders.new, folders.live)
-    shutil.rmtree(folders.previous, ignore_errors=True)
-    os.rename(folders.new, folders.previous)
+    exchange(folders.new, folders.live)  # public.new/ now holds the build that was live
+    if not folders.previous.is_dir():
+        os.rename(folders.new, folders.previous)
+        return
+    exchange(folders.new, folders.previous)  # public.new/ now holds the build before that
+    shutil.rmtree(folders.new)
 
 
 def roll_back(folders: PublishFolders) -> None:

@@ -28,14 +28,15 @@ def make(repo: Path, *arguments: str) -> subprocess.CompletedProcess:
 
 
 def tree(folder: Path) -> dict[str, tuple[str, int]]:
-    """Each file's digest and inode: the same inode means the file was not even rewritten."""
+    """Each published file's digest and inode: the same inode means the file was not even rewritten.
+    Dot files (the build's page record) are neither uploaded nor served."""
     return {
         path.relative_to(folder).as_posix(): (
             hashlib.sha256(path.read_bytes()).hexdigest(),
             path.stat().st_ino,
         )
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not path.name.startswith(".")
     }
 
 
@@ -105,3 +106,21 @@ def test_a_siteurl_that_is_no_address_publishes_nothing(tmp_path):
     assert refused.returncode != 0
     assert "is not a public address; set PUBLIC_SITEURL in pelicanconf.py" in refused.stderr
     assert "nothing was published" in refused.stderr and not (repo / "public").exists()
+
+
+def test_a_withdrawn_story_stays_withdrawn_after_a_rollback(tmp_path):
+    repo = repository_copy(tmp_path / "repo")
+    public = repo / "public"
+    assert make(repo, "publish").returncode == 0
+    assert (public / STORY_PAGE).is_file()
+
+    (repo / STORY_SOURCE).unlink()
+    assert make(repo, "publish").returncode == 0
+    assert not (public / STORY_PAGE).exists()
+    # Rolled back, the story is live again; the next publish is built from that copy.
+    assert make(repo, "rollback").returncode == 0
+    assert (public / STORY_PAGE).is_file()
+    again = make(repo, "publish")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not (public / STORY_PAGE).exists()
+    assert STORY_PAGE.split("/")[2] not in (public / "sitemap.xml").read_text(encoding="utf-8")
