@@ -205,6 +205,36 @@ def test_every_page_kind_works_under_the_csp_in_chromium(served, browser, kind):
         context.close()
 
 
+@needs_chromium
+def test_a_storys_aligned_table_columns_are_aligned_under_the_csp(served, browser):
+    url, output = served
+    sides = ["left", "right", "center"]
+    cells = "".join(f'<td style="text-align:{side}">{side}</td>' for side in sides)
+    (output / "aligned-table.html").write_text(
+        '<!doctype html><html lang="zh-CN"><title>表格</title>'
+        f'<table><tr>{cells}<td style="color:red">x</td></tr></table>',
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    context.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.violations.push(e.violatedDirective));"
+    )
+    page = context.new_page()
+    try:
+        page.goto(url + "aligned-table.html")
+        styles = page.evaluate(
+            "[...document.querySelectorAll('td')]"
+            ".map(td => [getComputedStyle(td).textAlign, getComputedStyle(td).color])"
+        )
+        assert [align for align, _ in styles[:3]] == sides
+        assert styles[3][1] != "rgb(255, 0, 0)", "any other style attribute stays blocked"
+        assert page.evaluate("window.violations") == ["style-src-attr"], "the red one only"
+    finally:
+        context.close()
+
+
 def https_variant(shipped: str, certificates: Path) -> str:
     """What the comments of deploy/nginx.conf say to do for HTTPS: the four lines instead of the two
     listen lines, HSTS, and the redirect server uncommented; with a certificate made here."""
