@@ -10,7 +10,9 @@ The Maildir keeps one file per server message, named by the folder's UIDVALIDITY
 files themselves are the record of what was fetched: an interrupted fetch (Ctrl-C, SIGTERM, kill -9, a
 cut connection) leaves only whole messages, and the next fetch asks the server for the UIDs it lacks.
 A folder whose UIDVALIDITY changed (the server renumbered it) is fetched again under the new number;
-the importer recognises the copies by their fingerprints, so no story is duplicated.
+the importer recognises the copies by their fingerprints, so no story is duplicated. A local copy of a
+message no longer in the folder on the server (taken out of approval) is marked deleted (T), which the
+importer skips; nothing is changed on the server.
 """
 
 import email.parser
@@ -280,6 +282,7 @@ class FolderResult:
     new: int = 0
     already_had: int = 0
     renumbered: bool = False  # the server changed the folder's UIDVALIDITY
+    withdrawn: int = 0  # local copies of mail no longer in the folder on the server, now marked deleted
 
 
 @dataclass
@@ -299,6 +302,11 @@ class FetchReport:
         ]
         for folder in self.folders:
             lines.append(f"  - {folder.name}：新收 {folder.new}，已有 {folder.already_had}")
+            if folder.withdrawn:
+                lines.append(
+                    f"    撤回 {folder.withdrawn} 封：已不在服务器的这个文件夹里，本地副本标为已删除，"
+                    "不再导入（已导入的稿件请在 content/submissions/ 里删去）"
+                )
             if folder.renumbered:
                 lines.append(
                     "    服务器重新编号了这个文件夹（UIDVALIDITY 变了），已重新收取；"
@@ -320,6 +328,23 @@ def _local_uids(folder_dir: Path) -> dict[int, set[int]]:
             if match:
                 fetched.setdefault(int(match.group(1)), set()).add(int(match.group(2)))
     return fetched
+
+
+def _mark_withdrawn(folder_dir: Path, uidvalidity: int, on_server: set[int]) -> int:
+    """Mark deleted (Maildir T, which the importer skips) every local copy whose message is no longer
+    in the folder on the server: moved out of approval, deleted there, or fetched under an earlier
+    numbering of the folder (fetched again under the new one by now). Returns how many were marked."""
+    marked = 0
+    for part in ("cur", "new"):
+        for entry in os.scandir(folder_dir / part):
+            match = _FETCHED_NAME.fullmatch(entry.name)
+            if not match or (int(match.group(1)) == uidvalidity and int(match.group(2)) in on_server):
+                continue
+            name, _, flags = entry.name.partition(":2,")
+            if "T" not in flags:
+                os.replace(entry.path, folder_dir / "cur" / f"{name}:2,{''.join(sorted(flags + 'T'))}")
+                marked += 1
+    return marked
 
 
 def _remove_partial_downloads(folder_dir: Path) -> None:
@@ -448,6 +473,8 @@ def fetch_folder(connection: imaplib.IMAP4, folder: ServerFolder, root: Path, re
             _store(folder_dir, uidvalidity, uid, flags, body)
             result.new += 1
             progress.add(sizes.get(uid, len(body)))
+    if len(sizes) == count:  # the server listed the whole folder: what it lacks was taken out
+        result.withdrawn = _mark_withdrawn(folder_dir, uidvalidity, set(sizes))
 
 
 def _stop(signum: int, _frame: FrameType | None) -> None:

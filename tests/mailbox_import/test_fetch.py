@@ -216,6 +216,25 @@ def test_a_renumbered_folder_is_fetched_again_and_imports_no_story_twice(tmp_pat
     assert "新导入 imported:            0" in reimported.stdout, reimported.stdout
 
 
+def test_mail_taken_out_of_approval_on_the_server_is_not_imported(tmp_path, dovecot, mailbox):
+    assert fetch(tmp_path, mailbox, dovecot.port).returncode == 0
+    # The editor moves a message back out of 已采用 before the import has run.
+    connection = dovecot.login(mailbox, PASSWORD)
+    connection.select(quoted("已采用"))
+    starred = "3"  # the third message the fixture delivered to 已采用
+    assert connection.copy(starred, quoted("待定"))[0] == "OK"
+    connection.store(starred, "+FLAGS", r"(\Deleted)")
+    connection.expunge()
+    connection.logout()
+    again = fetch(tmp_path, mailbox, dovecot.port)
+    assert again.returncode == 0, again.stderr
+    assert "已采用：新收 0，已有 2" in again.stdout and "撤回 1 封" in again.stdout
+    imported = fetch(tmp_path, mailbox, dovecot.port, "import", "--workers", "1")
+    assert "新导入 imported:            3" in imported.stdout, imported.stdout
+    stories = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "content").rglob("*.md"))
+    assert "标星的稿件" not in stories and "未读的稿件" in stories
+
+
 def test_a_server_that_demands_id_before_examine_still_works(tmp_path, dovecot, mailbox):
     proxy = ImapProxy(dovecot.port, require_id=True)
     try:
