@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "tests" / "mailbox_import")]
+sys.path[:0] = [str(ROOT / folder) for folder in ("tools", "plugins", "tests", "tests/mailbox_import")]
 
 import feedparser  # noqa: E402
 from mailbox_import.config import settings_from  # noqa: E402

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins")]
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins")]
 
 from mailbox_import.__main__ import DEFAULT_EXPORT  # noqa: E402
 from mailbox_import.config import ImportSettings, settings_from  # noqa: E402
