@@ -103,6 +103,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 # channels comes after taxonomy: it reuses taxonomy's vocabulary of organization types and regions.
 PLUGINS = [
+    # The rules every plugin, tool and template shares (the public address …), as Jinja globals.
+    "siterules",
     # First, so that every other plugin sees stories without the control characters XML forbids.
     "controlchars",
     # Right after controlchars: checks the cleaned text against the word list as stories are read.

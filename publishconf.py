@@ -9,11 +9,14 @@ import sys
 from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(1, os.path.join(os.path.dirname(__file__), "plugins"))  # the shared rules
+
+from siterules.address import is_public_address
 
 from pelicanconf import *  # noqa: F403
 
 SITEURL = (os.environ.get("SITEURL") or PUBLIC_SITEURL).rstrip("/")  # noqa: F405
-if not SITEURL.startswith(("https://", "http://")) or not urlsplit(SITEURL).hostname:
+if not is_public_address(SITEURL):
     raise SystemExit(
         f"publishconf.py: {SITEURL!r} is not a public address; set PUBLIC_SITEURL in pelicanconf.py "
         "(or make publish SITEURL=https://shzz.example.gov.cn) to the site's https:// address"

@@ -4,11 +4,12 @@ import json
 from typing import Any
 
 from feedgen.entry import FeedEntry
+from siterules.address import absolute_siteurl
 
 from .feedcache import FeedCache
 from .links import FeedCatalogue, FeedGroup, FeedLink
 from .media import fill_entry, render_feed
-from .model import FeedItem, site_base_url, wide_image
+from .model import FeedItem, wide_image
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 LANGUAGE = "zh-CN"
@@ -34,7 +35,7 @@ def json_feed_item(item: FeedItem, min_width: int) -> dict[str, Any]:
 
 
 def json_feed(group: FeedGroup, link: FeedLink, settings: dict[str, Any]) -> dict[str, Any]:
-    base = site_base_url(settings)
+    base = absolute_siteurl(settings)
     sitename = settings.get("SITENAME", "")
     min_width = settings["CHANNELS_APP_MIN_IMAGE_WIDTH"]
     return {

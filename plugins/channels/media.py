@@ -13,10 +13,11 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from siterules.address import absolute_siteurl
 
 from .feedcache import FeedCache
 from .links import FeedCatalogue, FeedGroup, FeedLink
-from .model import FEED_ID_NAMESPACE, FeedItem, ImageRef, site_base_url
+from .model import FEED_ID_NAMESPACE, FeedItem, ImageRef
 
 EntryFiller = Callable[[FeedEntry, FeedItem], None]
 
@@ -54,7 +55,7 @@ def feed_id(group: FeedGroup) -> str:
 
 def new_feed(group: FeedGroup, link: FeedLink, settings: dict[str, Any]) -> FeedGenerator:
     """A feedgen feed for `group` written at `link`, with the channel-level fields filled in."""
-    base = site_base_url(settings)
+    base = absolute_siteurl(settings)
     sitename = settings.get("SITENAME", "")
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)

@@ -22,19 +22,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 from PIL import Image, UnidentifiedImageError
+from sanitizer.allowlist import scheme
+from siterules.address import NO_HOST_SCHEMES, absolute_siteurl
 from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
 
 log = logging.getLogger(__name__)
 
 CHINA_TIME = timezone(timedelta(hours=8))
-# Only for settings without PUBLIC_SITEURL (pelicanconf.py has it).
-LOCAL_SITEURL = "http://localhost:8000"
 CHANNELS: frozenset[str] = frozenset({"media", "wechat", "weibo", "app"})
 # Fixed forever: changing it would change every derived item ID.
 FEED_ID_NAMESPACE = uuid.UUID("5b0e2c1a-6f4d-5e0b-9a57-8d3c0b1f2e47")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _URL_ATTRIBUTES = ("href", "src", "poster", "cite")
-_UNADDRESSED = ("#", "mailto:", "tel:", "data:")  # left as written by absolutize_html
 _NOT_TEXT = ("script", "style", "template")  # their content is not part of an element's text
 
 
@@ -161,13 +160,6 @@ class FeedItem:
         return self.made_body().images
 
 
-def site_base_url(settings: dict[str, Any]) -> str:
-    """The absolute site address every channel output uses: SITEURL in the public build, else
-    PUBLIC_SITEURL, so that what an editor copies from a local build never links to localhost."""
-    base = settings.get("SITEURL") or settings.get("PUBLIC_SITEURL") or LOCAL_SITEURL
-    return base.rstrip("/")
-
-
 def item_id(source_path: str, metadata: dict[str, Any]) -> str:
     """The item's permanent ID, from things that never change with SITEURL, slug or date.
 
@@ -222,11 +214,16 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _names_no_page(url: str) -> bool:
+    """A link within the page or to no host at all (mailto: …): absolutize_html leaves it as written."""
+    return url.startswith("#") or scheme(url) in NO_HOST_SCHEMES
+
+
 def _absolutize_tree(root: lxml.html.HtmlElement, page_url: str) -> None:
     for element in root.iter(lxml.etree.Element):  # not comments
         for attribute in _URL_ATTRIBUTES:
             value = element.get(attribute)
-            if value is not None and not value.startswith(_UNADDRESSED):
+            if value is not None and not _names_no_page(value):
                 element.set(attribute, urljoin(page_url, value.strip()))
         srcset = element.get("srcset")
         if srcset is not None:
@@ -324,7 +321,7 @@ class BodyMaker:
     """Makes ItemBodies for one build; an image used by many stories is read once."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        self.base_url = site_base_url(settings)
+        self.base_url = absolute_siteurl(settings)
         self.content_dir = Path(settings["PATH"])
         self._images: dict[str, ImageRef] = {}
 

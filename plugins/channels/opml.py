@@ -4,13 +4,14 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from siterules.address import absolute_siteurl
+
 from .feedcache import write_if_changed
 from .links import FeedCatalogue
-from .model import site_base_url
 
 
 def render_opml(catalogue: FeedCatalogue, settings: dict[str, Any]) -> bytes:
-    base = site_base_url(settings)
+    base = absolute_siteurl(settings)
     sitename = settings.get("SITENAME", "")
     opml = ElementTree.Element("opml", version="2.0")
     head = ElementTree.SubElement(opml, "head")

@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
+from siterules.address import absolute_siteurl
 
 from .covers import CoverCache, CoverError, CoverFile, write_covers
 from .feedcache import StoredResults, write_if_changed
 from .links import FeedCatalogue
 from .media import add_image, render_feed
-from .model import FeedItem, ImageRef, site_base_url
+from .model import FeedItem, ImageRef
 from .problems import Problem, report
 
 log = logging.getLogger(__name__)
@@ -469,7 +470,7 @@ def write_wechat(
     )
     fragments.save()
     content_dir = Path(settings["PATH"])
-    base_url = site_base_url(settings)
+    base_url = absolute_siteurl(settings)
     cache = CoverCache(Path(settings["CACHE_PATH"]) / COVER_CACHE_FOLDER)
     covers = {}
     cover_paths = []

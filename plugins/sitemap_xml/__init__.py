@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican, signals
+from siterules.address import public_siteurl
 
 from .sitemap import (
     DEFAULT_SETTINGS,
     is_listed,
     page_lastmod,
     page_url,
-    public_siteurl,
     render,
     render_robots,
     write_if_changed,

@@ -85,14 +85,6 @@ def render(entries: Mapping[str, datetime | None], siteurl: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def public_siteurl(settings: Mapping[str, Any]) -> str:
-    """The site's absolute address: SITEURL in a public build, else PUBLIC_SITEURL if set, else ""."""
-    siteurl = str(settings.get("SITEURL") or "")
-    if not siteurl.startswith(("https://", "http://")):
-        siteurl = str(settings.get("PUBLIC_SITEURL") or "")
-    return siteurl.rstrip("/")
-
-
 def render_robots(siteurl: str, disallowed: Iterable[str], sitemap: str) -> str:
     """robots.txt for a site at `siteurl` (absolute, or "" when unknown: then no Sitemap line, since
     robots.txt allows only an absolute one). Paths start at the host's root: a site under a path

@@ -131,13 +131,10 @@ def test_lastmod_values_are_content_dates(two_builds):
 
 
 def test_robots_txt_names_the_sitemap_only_with_an_absolute_address_and_keeps_a_site_path():
-    from sitemap_xml.sitemap import public_siteurl, render_robots
+    from sitemap_xml.sitemap import render_robots
 
     assert render_robots("https://x.gov.cn/shzz", ["wechat/", "/pagefind/"], "sitemap.xml") == (
         "User-agent: *\nDisallow: /shzz/wechat/\nDisallow: /shzz/pagefind/\n\n"
         "Sitemap: https://x.gov.cn/shzz/sitemap.xml\n"
     )
     assert "Sitemap" not in render_robots("", ["wechat/"], "sitemap.xml")
-    assert public_siteurl({"SITEURL": "", "PUBLIC_SITEURL": "https://x.gov.cn/"}) == "https://x.gov.cn"
-    assert public_siteurl({"SITEURL": "../..", "PUBLIC_SITEURL": None}) == ""
-    assert public_siteurl({"SITEURL": "https://a.cn", "PUBLIC_SITEURL": "https://b.cn"}) == "https://a.cn"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from pelican.settings import get_settings_from_file
+from siterules.address import public_siteurl
 
 from .check import check_site
 from .report import full_report, summary
@@ -31,9 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = get_settings_from_file(args.settings)
-    addresses = tuple(
-        url.rstrip("/") for url in [settings.get("PUBLIC_SITEURL") or "", *args.site_url] if url
-    )
+    addresses = tuple(url.rstrip("/") for url in [public_siteurl(settings), *args.site_url] if url)
     settings_folder = Path(args.settings).resolve().parent
     templates = settings_folder / settings.get("THEME", "theme") / "templates"
     folder = args.folder.rstrip("/") or "."

@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from sanitizer.allowlist import network_path, scheme
+from siterules.address import NO_HOST_SCHEMES
 
 # Addresses that lead to no host: mail, phone, inline data.
-_NO_HOST = frozenset({"mailto", "tel", "sms", "data"})
 ACTIVE_SCHEMES = frozenset({"javascript", "vbscript", "livescript"})
 _PAGE_ROOT = "http://site.invalid/"
 
@@ -38,7 +38,7 @@ class Site:
         kind = scheme(url)
         if kind in ACTIVE_SCHEMES:
             return Target("active")
-        if kind in _NO_HOST:
+        if kind in NO_HOST_SCHEMES:
             return Target("none")
         if kind or network_path(url):
             absolute = url if kind else "https:" + url.replace("\\", "/")
