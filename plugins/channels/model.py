@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -24,11 +24,11 @@ import lxml.html
 from PIL import Image, UnidentifiedImageError
 from sanitizer.allowlist import scheme
 from siterules.address import NO_HOST_SCHEMES, absolute_siteurl
+from siterules.clock import site_timezone
 from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
 
 log = logging.getLogger(__name__)
 
-CHINA_TIME = timezone(timedelta(hours=8))
 CHANNELS: frozenset[str] = frozenset({"media", "wechat", "weibo", "app"})
 # Fixed forever: changing it would change every derived item ID.
 FEED_ID_NAMESPACE = uuid.UUID("5b0e2c1a-6f4d-5e0b-9a57-8d3c0b1f2e47")
@@ -194,10 +194,11 @@ def parse_channels(source_path: str, value: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def in_china_time(moment: datetime) -> datetime:
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` in the site's time zone; one without a zone is read as the site's time."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=CHINA_TIME)
-    return moment.astimezone(CHINA_TIME)
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
 
 
 def _parse_fragment(html: str) -> lxml.html.HtmlElement:
@@ -365,8 +366,9 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
     source_path = Path(article.relative_source_path).as_posix()
     page_url = f"{bodies.base_url}/{article.url}"
     is_sample = _is_true(metadata.get("sample", ""))
-    published = in_china_time(article.date)
-    updated = in_china_time(getattr(article, "modified", None) or article.date)
+    zone = site_timezone(settings)
+    published = in_zone(article.date, zone)
+    updated = in_zone(getattr(article, "modified", None) or article.date, zone)
     if updated < published:
         log.warning("channels: %s: Modified is before Date; using Date as the updated time", source_path)
         updated = published
@@ -411,7 +413,8 @@ def build_items(
 
     Raises FeedModelError naming the files when two articles would share an ID.
     """
-    now = in_china_time(now or datetime.now(CHINA_TIME))
+    zone = site_timezone(settings)
+    now = in_zone(now or datetime.now(zone), zone)
     bodies = BodyMaker(settings)
     items: list[FeedItem] = []
     seen: dict[str, str] = {}

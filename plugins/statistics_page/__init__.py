@@ -5,11 +5,11 @@ import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
+from siterules.clock import site_timezone
 from taxonomy.vocabulary import GUIDANCE_CATEGORY
 
 from .figures import Story, programme_figures, stale_columns
@@ -65,7 +65,7 @@ def _warn_stale_columns(figures: dict, settings: dict[str, Any]) -> None:
     days = settings["COLUMN_FRESHNESS_DAYS"]
     if not days or not figures["total"]:
         return
-    today = datetime.now(ZoneInfo(settings["TIMEZONE"])).date()
+    today = datetime.now(site_timezone(settings)).date()
     for column, newest, age in stale_columns(figures["column_newest"], today, days):
         if newest is None:
             logger.warning(EMPTY_COLUMN, column)

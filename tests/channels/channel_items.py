@@ -4,13 +4,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from channels.model import BODY_FIELDS, CHANNELS, CHINA_TIME, FeedItem, ItemBody
+from channels.model import BODY_FIELDS, CHANNELS, FeedItem, ItemBody
+from siterules.clock import site_timezone
 
 SITE = "https://shzz.example.gov.cn"
 
 
 def _base_item() -> FeedItem:
-    published = datetime(2020, 2, 18, 10, 30, tzinfo=CHINA_TIME)
+    published = datetime(2020, 2, 18, 10, 30, tzinfo=site_timezone({}))
     return FeedItem(
         id="urn:uuid:00000000-0000-5000-8000-000000000001",
         title="物流协会搭建应急运力对接平台",

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from channels.model import (
     CHANNELS,
-    CHINA_TIME,
     FeedModelError,
     absolutize_html,
     build_items,
@@ -17,6 +16,7 @@ from channels.model import (
     parse_channels,
 )
 from PIL import Image
+from siterules.clock import site_timezone
 
 FINGERPRINT = "ab" * 32
 
@@ -104,7 +104,7 @@ class FakeArticle:
         return "<p>摘要</p>"
 
 
-NOW = datetime(2020, 3, 1, 12, 0, tzinfo=CHINA_TIME)
+NOW = datetime(2020, 3, 1, 12, 0, tzinfo=site_timezone({}))
 SETTINGS = {"PATH": "content", "SITEURL": "", "SITENAME": "站点"}
 
 

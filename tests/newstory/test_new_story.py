@@ -3,7 +3,9 @@
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from newstory import NewStoryError, new_story, story_slug
@@ -67,3 +69,15 @@ def test_date_is_china_time_and_taken_slugs_are_refused(tmp_path):
         new_story("另一篇", tmp_path, slug="taken")
     with pytest.raises(NewStoryError, match="小写字母"):
         new_story("另一篇", tmp_path, slug="Bad Slug")
+
+
+def test_the_date_follows_timezone_in_the_settings(tmp_path):
+    """The command reads TIMEZONE from the settings it is given, as the build does."""
+    settings = tmp_path / "conf.py"
+    settings.write_text('TIMEZONE = "America/New_York"\n', encoding="utf-8")
+    result = run_cli("纽约时间的稿件", "--content", str(tmp_path), "--settings", str(settings), "--slug=ny")
+    assert result.returncode == 0, result.stderr
+    text = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    written_at = datetime.strptime(text.split("\nDate: ", 1)[1][:16], "%Y-%m-%d %H:%M")
+    new_york = datetime.now(ZoneInfo("America/New_York")).replace(tzinfo=None)
+    assert abs(written_at - new_york) < timedelta(minutes=2)

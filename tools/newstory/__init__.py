@@ -2,15 +2,14 @@
 editor, the vocabularies' choices as comments. Not a Pelican plugin: a plain function and a CLI."""
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
+from siterules.clock import site_timezone
 from taxonomy.vocabulary import CATEGORIES, ORG_TYPES, REGIONS, STORY_CATEGORIES, names
 
-CHINA_TIME = ZoneInfo("Asia/Shanghai")
 STORIES_FOLDER = "stories"
 SLUG_MAX_LENGTH = 60
 # What the editor still has to write; the proofreading word list makes it a 严重 hit, so a story
@@ -72,12 +71,20 @@ def existing_slugs(content: Path) -> dict[str, Path]:
     return slugs
 
 
-def new_story(title: str, content: Path, now: datetime | None = None, slug: str | None = None) -> Path:
-    """Write a new story under `content`/stories/ and return its path; never overwrites a file."""
+def new_story(
+    title: str,
+    content: Path,
+    now: datetime | None = None,
+    slug: str | None = None,
+    zone: tzinfo | None = None,
+) -> Path:
+    """Write a new story under `content`/stories/ and return its path, dated `now` in the site's time
+    zone (`zone`, by default that of settings without TIMEZONE); never overwrites a file."""
+    zone = zone or site_timezone({})
     title = " ".join(title.split())
     if not title:
         raise NewStoryError('请给出标题：make new TITLE="标题"')
-    date = (now or datetime.now(CHINA_TIME)).astimezone(CHINA_TIME)
+    date = (now or datetime.now(zone)).astimezone(zone)
     slug = slug or story_slug(title)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         raise NewStoryError(f"地址名（slug）“{slug}”只能用小写字母、数字和连字符，例如 nanjing-volunteers")
