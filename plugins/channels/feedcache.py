@@ -21,6 +21,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from siterules import files
+
 from .links import FeedGroup, FeedLink
 from .model import FeedItem
 
@@ -121,14 +123,9 @@ def holds(path: Path, size: int, sha256: str) -> bool:
 
 
 def write_if_changed(output_dir: Path, path: str, data: bytes) -> None:
-    """Write a file only when its bytes differ, so an unchanged feed keeps its Last-Modified time."""
-    target = output_dir / path
-    if target.is_file() and target.read_bytes() == data:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    """The channel file at the site-relative `path`, written only when its bytes differ, so an unchanged
+    feed keeps its Last-Modified time (siterules.files)."""
+    files.write_if_changed(output_dir / path, data)
 
 
 class FeedCache:

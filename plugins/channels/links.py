@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from siterules.folders import FEEDS_FOLDER
 from taxonomy.listings import DEFAULT_SETTINGS as TAXONOMY_DEFAULTS
 from taxonomy.listings import FACETS, Facet
 from taxonomy.vocabulary import CATEGORIES, UNLABELLED, UNLABELLED_SLUG, Term
@@ -52,16 +53,16 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     },
     # Where feeds are written, under the output folder; {ext} is rss.xml, atom.xml or json.
     "CHANNELS_FEED_PATHS": {
-        "site": "feeds/all.{ext}",
-        "category": "feeds/category/{slug}.{ext}",
-        "tag": "feeds/tag/{slug}.{ext}",
-        "org_type": "feeds/org-type/{slug}.{ext}",
-        "region": "feeds/region/{slug}.{ext}",
-        "app": "feeds/app.{ext}",
-        "wechat": "feeds/wechat.rss.xml",
-        "weibo": "feeds/weibo.rss.xml",
+        "site": f"{FEEDS_FOLDER}/all.{{ext}}",
+        "category": f"{FEEDS_FOLDER}/category/{{slug}}.{{ext}}",
+        "tag": f"{FEEDS_FOLDER}/tag/{{slug}}.{{ext}}",
+        "org_type": f"{FEEDS_FOLDER}/org-type/{{slug}}.{{ext}}",
+        "region": f"{FEEDS_FOLDER}/region/{{slug}}.{{ext}}",
+        "app": f"{FEEDS_FOLDER}/app.{{ext}}",
+        "wechat": f"{FEEDS_FOLDER}/wechat.rss.xml",
+        "weibo": f"{FEEDS_FOLDER}/weibo.rss.xml",
     },
-    "CHANNELS_OPML_PATH": "feeds/feeds.opml",
+    "CHANNELS_OPML_PATH": f"{FEEDS_FOLDER}/feeds.opml",
     # A story over a WeChat limit or Weibo's 140: False warns naming the file, True stops the build.
     "CHANNELS_WECHAT_STRICT": False,
     "CHANNELS_WEIBO_STRICT": False,

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from siterules.files import remove_files
+
 FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json", ".opml")
 
 
@@ -22,19 +24,8 @@ def feed_folders(settings: dict[str, Any]) -> set[str]:
 def remove_stale(output_dir: Path, produced: Iterable[str], candidates: Iterable[Path]) -> list[str]:
     """Delete every file in `candidates` not named (site-relative) in `produced`, then the folders
     that left empty; returns the deleted paths."""
-    keep = set(produced)
-    removed = []
-    for file in candidates:
-        relative = file.relative_to(output_dir).as_posix()
-        if relative in keep:
-            continue
-        file.unlink()
-        removed.append(relative)
-        folder = file.parent
-        while folder != output_dir and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    return sorted(removed)
+    names = {file.relative_to(output_dir).as_posix() for file in candidates}
+    return remove_files(output_dir, names - set(produced))
 
 
 def owned_files(output_dir: Path, settings: dict[str, Any], cover_pattern: str) -> list[Path]:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
 from siterules.address import absolute_siteurl
+from siterules.folders import WECHAT_FOLDER
 
 from .covers import CoverCache, CoverError, CoverFile, write_covers
 from .feedcache import StoredResults, write_if_changed
@@ -33,7 +34,7 @@ STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops t
 PREVIEW_TEMPLATE = "wechat_preview"
 COVER_CACHE_FOLDER = "channels-covers"  # under Pelican's CACHE_PATH
 FRAGMENT_CACHE_FILE = "channels-wechat-fragments.pickle"  # under Pelican's CACHE_PATH
-PREVIEW_ROOT = "wechat"  # previews and covers go to wechat/<slug>/
+PREVIEW_ROOT = WECHAT_FOLDER  # previews and covers go to wechat/<slug>/
 COVER_FILES = f"{PREVIEW_ROOT}/*/cover-*.jpg"  # every cover file of the output folder
 PageWriter = Callable[[str, dict[str, Any]], None]  # (save_as, template variables) -> writes the page
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican
+from siterules.files import remove_files, write_if_changed
+from siterules.folders import SEARCH_FOLDER, WECHAT_FOLDER
 
 from .shards import (
     Manifest,
@@ -41,7 +43,7 @@ from .stable import UnexpectedIndex, stabilize_bundle
 logger = logging.getLogger(__name__)
 
 # Pagefind's own default folder; theme/templates/search.html points the search page at it.
-BUNDLE_FOLDER = "pagefind"
+BUNDLE_FOLDER = SEARCH_FOLDER
 # In BUNDLE_FOLDER: the list of shard bundles the search page merges.
 BUNDLE_LIST = "bundles.json"
 # The language Pagefind reads from <html lang="zh-CN">; another one means Chinese is not segmented.
@@ -49,7 +51,7 @@ EXPECTED_LANGUAGE = "zh-cn"
 DEFAULT_SETTINGS: dict[str, Any] = {
     "SEARCH_ENABLED": True,
     # Top-level folders of output/ never indexed: wechat/ holds the editors' unpublished previews.
-    "SEARCH_EXCLUDED_FOLDERS": ["wechat"],
+    "SEARCH_EXCLUDED_FOLDERS": [WECHAT_FOLDER],
     # Seconds before a stuck Pagefind run (one shard) stops the build.
     "SEARCH_INDEX_TIMEOUT": 120,
     # Pages per shard, on average; a Pagefind run needs about 0.4 MiB per page of its shard.
@@ -143,18 +145,13 @@ def sync_folder(source: Path, target: Path) -> None:
     """Make `target` hold exactly the files of `source` (then removed), leaving files whose bytes
     are already there untouched, so that a re-indexed shard changes only the files that differ."""
     wanted = set(walk_files(source))
-    for relative in walk_files(target):
-        if relative not in wanted:
-            (target / relative).unlink()
+    remove_files(target, set(walk_files(target)) - wanted)
     for relative in sorted(wanted):
         new, old = source / relative, target / relative
         if old.is_file() and old.read_bytes() == new.read_bytes():
             continue
         old.parent.mkdir(parents=True, exist_ok=True)
         new.replace(old)
-    for folder in sorted((path for path in target.rglob("*") if path.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
     shutil.rmtree(source)
 
 
@@ -210,11 +207,6 @@ def remove_stale_bundles(bundles: Path, shards: Iterable[str]) -> None:
             shutil.rmtree(entry)
         else:
             entry.unlink()
-
-
-def write_if_changed(path: Path, text: str) -> None:
-    if not (path.is_file() and path.read_text(encoding="utf-8") == text):
-        path.write_text(text, encoding="utf-8")
 
 
 def index_site(

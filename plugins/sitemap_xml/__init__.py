@@ -7,6 +7,7 @@ from typing import Any
 
 from pelican import Pelican, signals
 from siterules.address import public_siteurl
+from siterules.files import write_if_changed
 
 from .sitemap import (
     DEFAULT_SETTINGS,
@@ -15,7 +16,6 @@ from .sitemap import (
     page_url,
     render,
     render_robots,
-    write_if_changed,
 )
 
 # URL -> lastmod of every page written in this build, from content_written (main process).

@@ -10,7 +10,6 @@ of its own (a page without Date or Modified) has no lastmod: the build time is n
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
@@ -97,11 +96,3 @@ def render_robots(siteurl: str, disallowed: Iterable[str], sitemap: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write `text` unless the file already holds it (its time stays, for syncing tools)."""
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True

@@ -1,5 +1,6 @@
 """The rules every plugin, tool, template and deploy/ file shares, each written once: the public
-address (address.py), the time zone (clock.py). register() gives the templates what they need of them as Jinja globals.
+address (address.py), the time zone (clock.py), writing and removing output files (files.py).
+register() gives the templates what they need of them as Jinja globals.
 """
 
 from pelican import Pelican, signals

@@ -10,6 +10,7 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from siterules.clock import site_timezone
+from siterules.files import write_if_changed
 from taxonomy.vocabulary import GUIDANCE_CATEGORY
 
 from .figures import Story, programme_figures, stale_columns
@@ -51,16 +52,6 @@ def _count(generator: ArticlesGenerator) -> None:
     generator.statistics_figures = programme_figures(stories)
 
 
-def write_csv(path: Path, data: bytes) -> None:
-    """Written only when its bytes change, so an upload skips an unchanged file."""
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
 def _warn_stale_columns(figures: dict, settings: dict[str, Any]) -> None:
     days = settings["COLUMN_FRESHNESS_DAYS"]
     if not days or not figures["total"]:
@@ -86,7 +77,7 @@ def _write(generator: ArticlesGenerator, writer: Writer) -> None:
         statistics=statistics_page(figures, column_urls),
         template_name="statistics",
     )
-    write_csv(Path(generator.output_path) / settings["STATISTICS_CSV_SAVE_AS"], csv_bytes(figures))
+    write_if_changed(Path(generator.output_path) / settings["STATISTICS_CSV_SAVE_AS"], csv_bytes(figures))
     _warn_stale_columns(figures, settings)
 
 

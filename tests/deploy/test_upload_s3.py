@@ -15,6 +15,7 @@ from published_site import CHANGED_PAGE, tree
 from upload import UploadError, upload
 from upload.files import Kind, kind_of
 
+ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "shzz-site"
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 # moto checks keys after this many unchecked requests: the set-up below (user, key, policy, bucket).
@@ -207,10 +208,10 @@ def test_new_header_rules_reach_every_object_once(s3, tmp_path, monkeypatch):
 def run_cli(v1: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "upload", str(v1)],
-        cwd=Path(__file__).parents[2] / "tools",
+        cwd=ROOT / "tools",
         capture_output=True,
         text=True,
-        env={**os.environ, "UPLOAD_TO": f"s3://{BUCKET}/site", **env},
+        env={**os.environ, "UPLOAD_TO": f"s3://{BUCKET}/site", "PYTHONPATH": str(ROOT / "plugins"), **env},
         timeout=120,
     )
 

@@ -5,13 +5,14 @@ from pathlib import Path
 from typing import Any
 
 from edit_times.edits import DEFAULT_CONTENT_DIR
+from siterules.folders import SUBMITTED_IMAGES_FOLDER
 
 from .approval import is_discarded
 
 DEFAULTS: dict[str, Any] = {
     "MAILBOX_APPROVED_FOLDERS": ["已采用"],
     "MAILBOX_CONTENT_DIR": DEFAULT_CONTENT_DIR,
-    "MAILBOX_IMAGES_DIR": "content/images/submissions",
+    "MAILBOX_IMAGES_DIR": f"content/{SUBMITTED_IMAGES_FOLDER}",
     "SITE_CONTACT_EMAIL": "jsmzshzz@163.com",
     "MAILBOX_INBOX_DIR": "inbox",
     "MAILBOX_CONVERT_TIMEOUT": 120,

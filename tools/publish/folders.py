@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from siterules.files import remove_files
+
 # renameat2(2): swaps two paths in one step, so there is never a moment without public/.
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -100,17 +102,10 @@ def remove_stale_static(output: Path, sources: dict[str, Path]) -> list[str]:
     """Remove files under output/<folder> that have no source at sources[folder]/<same path>: static
     files of an earlier build whose source is gone (Pelican copies static files but never removes
     them; pages, feeds and search shards are removed by their plugins). Returns the removed paths."""
-    removed = []
-    for folder, source in sources.items():
-        copied = output / folder
-        if not copied.is_dir():
-            continue
-        for path in sorted(copied.rglob("*"), reverse=True):
-            relative = path.relative_to(copied)
-            if path.is_dir():
-                if not any(path.iterdir()) and not (source / relative).is_dir():
-                    path.rmdir()
-            elif not (source / relative).exists():
-                path.unlink()
-                removed.append(f"{folder}/{relative.as_posix()}")
-    return sorted(removed)
+    gone = [
+        f"{folder}/{path.relative_to(output / folder).as_posix()}"
+        for folder, source in sources.items()
+        for path in (output / folder).rglob("*")
+        if path.is_file() and not (source / path.relative_to(output / folder)).exists()
+    ]
+    return remove_files(output, gone)

@@ -8,6 +8,7 @@ from pathlib import Path
 import feedparser
 import jsonschema
 from lxml import etree
+from siterules.folders import FEEDS_FOLDER
 
 from .links import Site
 from .pages import PageReport, check_story_html
@@ -20,7 +21,7 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 def is_feed(path: str) -> bool:
     """The files this module checks (site-relative paths)."""
     name = path.rsplit("/", 1)[-1]
-    in_feeds = path.startswith("feeds/")
+    in_feeds = path.startswith(f"{FEEDS_FOLDER}/")
     return (in_feeds and name.endswith((".xml", ".json", ".opml"))) or path == "sitemap.xml"
 
 

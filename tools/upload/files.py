@@ -12,6 +12,8 @@ from enum import IntEnum
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
+from siterules.folders import FEEDS_FOLDER, SEARCH_FOLDER, SUBMITTED_IMAGES_FOLDER
+
 
 class Kind(IntEnum):
     """Upload order: what a page needs is in place before the page, pages before the feeds that
@@ -38,7 +40,7 @@ ASSET = "public, max-age=3600"
 REVALIDATE = "public, max-age=300, must-revalidate"
 
 FINGERPRINTED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment")
-FINGERPRINTED_FOLDERS = ("images/submissions/",)
+FINGERPRINTED_FOLDERS = (f"{SUBMITTED_IMAGES_FOLDER}/",)
 
 UTF8 = "; charset=utf-8"
 CONTENT_TYPES = {
@@ -82,9 +84,10 @@ def header_rules_digest() -> str:
 
 
 def kind_of(relative: str) -> Kind:
-    if relative.startswith("feeds/") or relative == "sitemap.xml":
+    if relative.startswith(f"{FEEDS_FOLDER}/") or relative == "sitemap.xml":
         return Kind.FEED
-    if relative.endswith(".html") or (relative.startswith("pagefind/") and relative.endswith(".json")):
+    search_manifest = relative.startswith(f"{SEARCH_FOLDER}/") and relative.endswith(".json")
+    if relative.endswith(".html") or search_manifest:
         # Pagefind's bundles.json / pagefind-entry.json name the fingerprinted index files: like a
         # page, they go up after those files and are revalidated.
         return Kind.PAGE
@@ -93,7 +96,7 @@ def kind_of(relative: str) -> Kind:
 
 def content_type(relative: str) -> str:
     name = PurePosixPath(relative).name
-    if relative.startswith("feeds/"):
+    if relative.startswith(f"{FEEDS_FOLDER}/"):
         for ending, feed_type in FEED_TYPES.items():
             if name.endswith(ending):
                 return feed_type

@@ -1,0 +1,43 @@
+"""Writing output files: only when their bytes change, whole or not at all; and removing the files a
+build no longer makes. An unchanged file keeps its time, so a rebuild, nginx's 304s and `make upload`
+all see it as unchanged."""
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """Write `data` (str as UTF-8) to `path` unless the file already holds exactly those bytes; returns
+    whether it wrote. Atomically: a temporary dot file beside it is renamed over it, so a reader (a
+    server, an upload, an interrupted build's next run) never sees half a file."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def remove_files(root: Path, names: Iterable[str]) -> list[str]:
+    """Delete the files `names` (relative to `root`; those already gone are skipped), then each folder
+    they leave empty up to `root`; returns the names deleted, sorted."""
+    removed = []
+    for name in sorted(set(names)):
+        path = root / name
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(name)
+        folder = path.parent
+        while folder != root and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed

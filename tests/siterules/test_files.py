@@ -1,0 +1,29 @@
+"""Output files written only when their bytes change, whole; files a build no longer makes removed."""
+
+import os
+
+from siterules.files import remove_files, write_if_changed
+
+
+def test_an_unchanged_file_is_not_touched_and_a_changed_one_replaced_whole(tmp_path):
+    target = tmp_path / "feeds" / "all.atom.xml"
+    assert write_if_changed(target, "稿件")
+    assert target.read_bytes() == "稿件".encode()
+    before = target.stat()
+    os.utime(target, (1, 1))
+    assert not write_if_changed(target, "稿件".encode())
+    assert target.stat().st_mtime == 1 and target.stat().st_ino == before.st_ino
+    assert write_if_changed(target, "新稿件")
+    assert target.read_text(encoding="utf-8") == "新稿件"
+    assert target.stat().st_ino != before.st_ino, "renamed over the old file, never rewritten in place"
+    assert sorted(path.name for path in target.parent.iterdir()) == ["all.atom.xml"]
+
+
+def test_removed_files_take_their_emptied_folders_with_them(tmp_path):
+    for name in ("wechat/a/cover.jpg", "wechat/b/cover.jpg", "feeds/tag/x.rss.xml", "index.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    removed = remove_files(tmp_path, ["wechat/a/cover.jpg", "feeds/tag/x.rss.xml", "feeds/gone.xml"])
+    assert removed == ["feeds/tag/x.rss.xml", "wechat/a/cover.jpg"]
+    remaining = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*"))
+    assert remaining == ["index.html", "wechat", "wechat/b", "wechat/b/cover.jpg"]
