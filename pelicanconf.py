@@ -163,8 +163,8 @@ CHANNELS_APP_MIN_IMAGE_WIDTH = 720
 # Feed titles shown in readers (after the site name): the defaults are CHANNELS_FEED_TITLES in
 # plugins/channels/links.py; set only the ones to change, e.g. CHANNELS_FEED_TITLES = {"site": "全部稿件"}.
 
-# WeChat limits (title 32, author 8, digest 120, content under 20,000 characters) and Weibo's 140:
-# False reports a story that breaks one as a build warning; True stops the build instead.
+# WeChat's and Weibo's limits (plugins/channels/README.md, defined once in the plugin): False reports
+# a story that breaks one as a build warning; True stops the build instead.
 CHANNELS_WECHAT_STRICT = False
 CHANNELS_WEIBO_STRICT = False
 
