@@ -25,7 +25,8 @@ from PIL import Image, UnidentifiedImageError
 from sanitizer.allowlist import scheme
 from siterules.address import NO_HOST_SCHEMES, absolute_siteurl
 from siterules.clock import site_timezone
-from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
+from taxonomy.validation import term_problem
+from taxonomy.vocabulary import CHECKED_FIELDS, slug_for
 
 log = logging.getLogger(__name__)
 
@@ -290,14 +291,12 @@ def _text(metadata: dict[str, Any], key: str) -> str:
     return str(metadata.get(key) or "").strip()
 
 
-def _term_slug(source_path: str, field: str, terms: tuple[Term, ...], name: str) -> str:
+def _term_slug(source_path: str, field: str, name: str) -> str:
+    """The slug of `name` in the vocabulary of `field`; the message is taxonomy's, as the build's."""
     try:
-        return slug_for(terms, name)
+        return slug_for(CHECKED_FIELDS[field], name)
     except KeyError:
-        raise FeedModelError(
-            f"{source_path}: '{field}: {name}' is not in the vocabulary; use one of "
-            f"{', '.join(term.name for term in terms)} or leave it empty."
-        ) from None
+        raise FeedModelError(term_problem(source_path, field, name)) from None
 
 
 SAMPLE_NOTICE_HTML = "<p><strong>【示例稿件】</strong>本文为展示网站功能而编写，所述单位与事迹均为虚构。</p>"
@@ -389,9 +388,9 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
         tags=tuple(str(tag) for tag in tags),
         tag_slugs=tuple(tag.slug for tag in tags),
         org_type=org_type,
-        org_type_slug=_term_slug(source_path, "Org_type", ORG_TYPES, org_type),
+        org_type_slug=_term_slug(source_path, "org_type", org_type),
         region=region,
-        region_slug=_term_slug(source_path, "Region", REGIONS, region),
+        region_slug=_term_slug(source_path, "region", region),
         channels=parse_channels(source_path, metadata.get("channels")),
         source_path=source_path,
         is_sample=is_sample,

@@ -10,17 +10,22 @@ class VocabularyError(ValueError):
     """One or more stories use a value outside the fixed vocabularies."""
 
 
+def term_problem(source_path: str, field: str, value: str) -> str:
+    """The editors' message for a value of `field` (a key of CHECKED_FIELDS) outside its vocabulary."""
+    allowed = names(CHECKED_FIELDS[field])
+    return (
+        f"{source_path}: {field} 的值“{value}”不在规定范围内。"
+        f"允许的值：{'、'.join(allowed)}（或留空，等待编辑补充）。"
+    )
+
+
 def metadata_problems(metadata: Mapping[str, Any], source_path: str) -> list[str]:
     """Describe every vocabulary violation in one story's metadata; empty values are allowed."""
     problems = []
     for field, terms in CHECKED_FIELDS.items():
         value = str(metadata.get(field) or "").strip()
-        allowed = names(terms)
-        if value and value not in allowed:
-            problems.append(
-                f"{source_path}: {field} 的值“{value}”不在规定范围内。"
-                f"允许的值：{'、'.join(allowed)}（或留空，等待编辑补充）。"
-            )
+        if value and value not in names(terms):
+            problems.append(term_problem(source_path, field, value))
     category = str(metadata.get("category") or "").strip()
     if category and category not in CATEGORIES:
         problems.append(

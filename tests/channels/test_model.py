@@ -192,3 +192,14 @@ def test_feeds_read_a_story_without_pelican_keeping_a_copy() -> None:
     assert "关于" in content and summary == "<p>摘要</p>"
     for method in (article.get_content, article.get_summary):
         assert not any(key[0] is article for key in method.cache)
+
+
+def test_a_value_outside_the_vocabulary_is_reported_in_taxonomys_words() -> None:
+    """The feeds stop on it with the same Chinese message the build's vocabulary check gives."""
+    from taxonomy.validation import metadata_problems
+
+    article = FakeArticle("far", NOW - timedelta(days=1), region="火星")
+    with pytest.raises(FeedModelError) as raised:
+        build_items([article], SETTINGS, now=NOW)
+    assert str(raised.value) == metadata_problems({"region": "火星"}, "stories/far.md")[0]
+    assert "不在规定范围内" in str(raised.value)
