@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from fastbuild.setup import use_reader_cache
 from sitebuild import PELICAN, Build, repository_copy
 
 RENDERED = re.compile(r"fastbuild: (\d+) pages, (\d+) rendered")
@@ -56,3 +57,23 @@ def test_a_tool_edit_keeps_the_caches_and_a_plugin_edit_starts_them_afresh(tmp_p
     append(checkout / "plugins" / "taxonomy" / "__init__.py", "# an edit to a plugin in PLUGINS\n")
     assert rendered(build(checkout).log) == (pages, pages)
     assert reading_key.read_text(encoding="utf-8") != key
+
+
+def test_pelicans_reader_cache_is_used_only_under_the_key_it_was_made_with(tmp_path):
+    cache, folder = tmp_path / "cache", tmp_path / "cache" / "fastbuild"
+    cache.mkdir()
+    use_reader_cache(cache, folder, "html")
+    (cache / "ArticlesGenerator-Readers").write_bytes(b"read for make html")
+    use_reader_cache(cache, folder, "publish")  # other settings: the other build's reading is set aside
+    assert not (cache / "ArticlesGenerator-Readers").exists()
+    (cache / "ArticlesGenerator-Readers").write_bytes(b"read for make publish")
+    use_reader_cache(cache, folder, "html")  # and put back when its key comes again
+    assert (cache / "ArticlesGenerator-Readers").read_bytes() == b"read for make html"
+    use_reader_cache(cache, folder, "publish")
+    assert (cache / "ArticlesGenerator-Readers").read_bytes() == b"read for make publish"
+
+
+def test_a_reader_cache_of_unknown_key_is_not_trusted(tmp_path):
+    (tmp_path / "PagesGenerator-Readers").write_bytes(b"made by a build without fastbuild's key")
+    use_reader_cache(tmp_path, tmp_path / "fastbuild", "html")
+    assert not (tmp_path / "PagesGenerator-Readers").exists()
