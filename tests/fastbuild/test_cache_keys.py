@@ -35,17 +35,21 @@ def append(path: Path, text: str) -> None:
 
 def test_a_tool_edit_keeps_the_caches_and_a_plugin_edit_starts_them_afresh(tmp_path):
     checkout = repository_copy(tmp_path)
-    # A command-line tool in the plugins folder, not in PLUGINS and imported by no plugin.
-    tool = checkout / "plugins" / "office_tool"
-    tool.mkdir()
-    (tool / "__init__.py").write_text('"""A tool editors run."""\n', encoding="utf-8")
-    (tool / "__main__.py").write_text('print("done")\n', encoding="utf-8")
+    # A package in the plugins folder that PLUGINS does not name and no plugin imports.
+    unlisted = checkout / "plugins" / "office_tool"
+    unlisted.mkdir()
+    (unlisted / "__init__.py").write_text('"""A tool editors run."""\n', encoding="utf-8")
     pages, first = rendered(build(checkout).log)
     assert first == pages > 0
     reading_key = checkout / "cache" / "fastbuild" / "reading-key"
     key = reading_key.read_text(encoding="utf-8")
 
-    append(tool / "__main__.py", 'print("done again")\n')
+    for tool in (
+        "tools/mailbox_import/fetch.py",
+        "tools/sitecheck/__main__.py",
+        "plugins/office_tool/__init__.py",
+    ):
+        append(checkout / tool, "# an edit to a command-line tool\n")
     again = build(checkout).log
     assert "nothing changed since the last build" in again  # every cache key is the same
     # A story saved again unchanged makes the build run: nothing is read or rendered again.
