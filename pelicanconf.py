@@ -237,6 +237,9 @@ DISPLAY_CATEGORIES_ON_MENU = False
 
 # Caches that make a rebuild fast (plugins/fastbuild): safe to delete at any time (`make clean`).
 CACHE_PATH = "cache"
+# False builds with plain Pelican: no parallel reading or rendering, no skipped pages, no caches of
+# fastbuild; the same site, slower. For comparing, or while fastbuild waits for a Pelican upgrade.
+FASTBUILD = True
 # Processes used to read and render; 1 builds in one process (same output, slower).
 FASTBUILD_WORKERS = 2
 DELETE_OUTPUT_DIRECTORY = False

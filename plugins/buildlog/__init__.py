@@ -22,7 +22,6 @@ def _install(pelican: Pelican) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         pelican.settings.setdefault(key, value)
     _filter.shown = pelican.settings["BUILDLOG_SHOWN"]
-    # Resolved now: a later plugin (fastbuild) may move CACHE_PATH to a per-settings folder.
     _filter.list_file = Path(pelican.settings["CACHE_PATH"]) / pelican.settings["BUILDLOG_FILE"]
     _filter.reset()
     for handler in logging.getLogger().handlers:

@@ -306,17 +306,6 @@ def _is_true(value: Any) -> bool:
     return str(value).strip().lower() in {"true", "yes", "1", "是"}
 
 
-def content_and_summary(article: Any, base_url: str) -> tuple[str, str]:
-    """The story's content and summary with links against `base_url`. Pelican remembers every such
-    result for the rest of the build; the feeds read each story once, and at 10,000 stories those
-    remembered copies were about 50 MB of every process the build forks after them."""
-    content, summary = article.get_content(base_url), article.get_summary(base_url)
-    for method in (article.get_content, article.get_summary):
-        remembered = getattr(method, "cache", {})  # Pelican's memoized methods share one dict each
-        remembered.pop((article, base_url), None)
-    return content, summary
-
-
 class BodyMaker:
     """Makes ItemBodies for one build; an image used by many stories is read once."""
 
@@ -331,10 +320,9 @@ class BodyMaker:
         return self._images[url]
 
     def body(self, article: Any, source_path: str, page_url: str, is_sample: bool) -> ItemBody:
-        content_source, summary_source = content_and_summary(article, self.base_url)
-        content = _parse_fragment(content_source)
+        content = _parse_fragment(article.get_content(self.base_url))
         _absolutize_tree(content, page_url)
-        summary = _parse_fragment(summary_source)
+        summary = _parse_fragment(article.get_summary(self.base_url))
         _absolutize_tree(summary, page_url)
         content_html, summary_html = _serialize_fragment(content), _serialize_fragment(summary)
         if is_sample:
@@ -399,7 +387,11 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
         weibo_text=_text(metadata, "weibo_text") or None,
         body=PendingBody(
             lambda: bodies.body(article, source_path, page_url, is_sample),
-            lambda: (*content_and_summary(article, bodies.base_url), str(metadata.get("cover") or "")),
+            lambda: (
+                article.get_content(bodies.base_url),
+                article.get_summary(bodies.base_url),
+                str(metadata.get("cover") or ""),
+            ),
         ),
     )
 

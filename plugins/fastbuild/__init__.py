@@ -1,5 +1,5 @@
 """Fast builds: sources read on every core, pages rendered on every core, unchanged pages skipped,
-and a build with nothing to do skipped whole."""
+and a build with nothing to do skipped whole. `FASTBUILD = False` turns all of it off."""
 
 import logging
 from datetime import UTC, datetime
@@ -8,12 +8,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pelican import Pelican, signals
+from pelican import __version__ as pelican_version
 from pelican.generators import ArticlesGenerator
 
 from .reading import SourceStamps, read_in_parallel, uncached_sources
-from .setup import DEFAULT_SETTINGS, build_record_path, configure_build, writer_class
-from .speedups import collect_garbage_rarely, keep_urls, make_grouping_fast, make_membership_fast
+from .setup import DEFAULT_SETTINGS, FastbuildWriter, build_record_path, configure_build, fastbuild_folder
+from .speedups import (
+    collect_garbage_rarely,
+    keep_urls,
+    make_grouping_fast,
+    make_membership_fast,
+    translations_by_group,
+)
 from .uptodate import BuildState, build_state, is_current, record_build
+
+logger = logging.getLogger(__name__)
+
+# fastbuild takes over parts of Pelican through names Pelican does not promise to keep
+# (tests/fastbuild/test_pelican_internals.py lists them): it was written against this series.
+PELICAN_SERIES = "4.12"
 
 # The first date of a future-dated story, per build (keyed by its settings dict).
 _next_change: dict[int, datetime | None] = {}
@@ -36,13 +49,29 @@ class _ErrorCounter(logging.Handler):
 _errors = _ErrorCounter()
 
 
+def is_on(settings: dict[str, Any]) -> bool:
+    return bool(settings.get("FASTBUILD", DEFAULT_SETTINGS["FASTBUILD"]))
+
+
+def supports(version: str) -> bool:
+    """Whether fastbuild was written against this Pelican version's series."""
+    return version == PELICAN_SERIES or version.startswith(f"{PELICAN_SERIES}.")
+
+
 def _state(pelican: Pelican) -> BuildState:
     settings = pelican.settings
     return build_state(settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path))
 
 
 def _configure(pelican: Pelican) -> None:
-    configure_build(pelican.settings, pelican.output_path)
+    settings = pelican.settings
+    for key, value in DEFAULT_SETTINGS.items():
+        settings.setdefault(key, value)
+    if not is_on(settings):
+        return
+    configure_build(settings)
+    # Pelican uses one writer, the stable-pagination one (plugins/pagination): fastbuild's builds on it.
+    settings["PAGINATION_WRITER"] = FastbuildWriter
     if _errors not in logging.getLogger().handlers:
         logging.getLogger().addHandler(_errors)
     run = pelican.run
@@ -50,20 +79,36 @@ def _configure(pelican: Pelican) -> None:
     def run_unless_current() -> None:
         # Pelican gives no signal to skip a whole build, so the instance's run is wrapped; it checks
         # again on every run, as `--autoreload` calls it once per change.
-        record = build_record_path(pelican.settings, pelican.output_path)
-        state = _started_from[id(pelican.settings)] = _state(pelican)
+        record = build_record_path(settings, pelican.output_path)
+        state = _started_from[id(settings)] = _state(pelican)
         if is_current(record, state, datetime.now(UTC)):
             print(f"fastbuild: nothing changed since the last build; {pelican.output_path} is up to date")
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
         _errors.errors = 0
-        with collect_garbage_rarely():
+        with collect_garbage_rarely(), translations_by_group():
             run()
 
     pelican.run = run_unless_current
 
 
+def _refuse(pelican: Pelican) -> None:
+    """Under another Pelican series: say what to do, and build with plain Pelican meanwhile."""
+    settings = pelican.settings
+    settings.setdefault("FASTBUILD", DEFAULT_SETTINGS["FASTBUILD"])
+    if is_on(settings):
+        logger.error(
+            "fastbuild: written for Pelican %s.x, but this is Pelican %s; this build runs without it "
+            "(slower, same pages). Install the Pelican of requirements.txt (make install), or, to "
+            "upgrade, run .venv/bin/pytest tests/fastbuild, fix what fails and set PELICAN_SERIES in "
+            "plugins/fastbuild/__init__.py. FASTBUILD = False in pelicanconf.py silences this.",
+            PELICAN_SERIES, pelican_version,
+        )  # fmt: skip
+
+
 def _note_next_change(generator: ArticlesGenerator) -> None:
+    if not is_on(generator.settings):
+        return
     now = datetime.now(UTC)
     zone = ZoneInfo(generator.settings["TIMEZONE"])
     dates = (article.date if article.date.tzinfo else article.date.replace(tzinfo=zone)
@@ -80,38 +125,36 @@ def _record(pelican: Pelican) -> None:
         record_build(record, state, next_change)
 
 
-# Where the stamps of the story sources are kept, in the fingerprint's cache folder.
+# Where the stamps of the story sources are kept, in fastbuild's cache folder.
 SOURCE_STAMPS_FILE = "source-stamps.pickle"
 
 
 def _read_sources(generator: ArticlesGenerator) -> None:
     settings = generator.settings
+    if not is_on(settings):
+        return
+    make_grouping_fast(generator)
     readers = generator.readers
     if readers._filestamp_func is not None:  # None when Pelican's reader cache is off
         # The generator asks for every source's stamp too (for its own cache, which is off): the
         # same remembered stamps answer it.
         readers._filestamp_func = generator._filestamp_func = SourceStamps(
-            Path(settings["CACHE_PATH"]) / SOURCE_STAMPS_FILE, readers._filestamp_func
+            fastbuild_folder(settings) / SOURCE_STAMPS_FILE, readers._filestamp_func
         )
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = uncached_sources(generator.readers, generator.path, files)
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
 
 
-def _keep_source_stamps(generator: ArticlesGenerator) -> None:
+def _finish_reading(generator: ArticlesGenerator) -> None:
+    if not is_on(generator.settings):
+        return
     stamps = generator.readers._filestamp_func
     if isinstance(stamps, SourceStamps):
         stamps.save()
-
-
-def _speed_up_pelican(generator: ArticlesGenerator) -> None:
     make_membership_fast(generator)
     keep_urls([*generator.articles, *generator.translations, *generator.hidden_articles,
                *generator.hidden_translations, *generator.drafts, *generator.drafts_translations])
-
-
-def _writer(pelican: Pelican) -> type:
-    return writer_class(pelican.settings, pelican.output_path)
 
 
 class PageFlusher:
@@ -126,20 +169,20 @@ class PageFlusher:
             writer.flush()
 
 
-def _flusher(pelican: Pelican) -> type:
-    return PageFlusher
+def _flusher(pelican: Pelican) -> type | None:
+    return PageFlusher if is_on(pelican.settings) else None
 
 
 def register() -> None:
+    if not supports(pelican_version):
+        signals.initialized.connect(_refuse)
+        return
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
-    signals.article_generator_init.connect(make_grouping_fast)
-    signals.article_generator_finalized.connect(_keep_source_stamps)
-    signals.article_generator_finalized.connect(_speed_up_pelican)
+    signals.article_generator_finalized.connect(_finish_reading)
     signals.article_generator_finalized.connect(_note_next_change)
-    signals.get_writer.connect(_writer)
     signals.get_generators.connect(_flusher)
     signals.finalized.connect(_record)
 
 
-__all__ = ["DEFAULT_SETTINGS", "register"]
+__all__ = ["DEFAULT_SETTINGS", "PELICAN_SERIES", "is_on", "register", "supports"]

@@ -1,13 +1,18 @@
-"""What every cached result depends on besides its own source: settings, theme, plugin code, libraries.
+"""What fastbuild's caches depend on besides their own sources: settings, plugin code, libraries, and
+for rendered pages the theme.
 
-Anything that changes here invalidates every cache of the build at once, which is always correct;
-the per-file caches below it only have to track their own inputs.
+Only code that can change the output counts: the packages named in PLUGINS and the modules they load
+from PLUGIN_PATHS; a command-line tool beside them (not in PLUGINS, not imported by a plugin) can be
+edited without throwing any cache away. A change to what does count starts those caches afresh,
+which is always correct; the per-file records below them only track their own inputs.
 """
 
 import hashlib
+import sys
 from collections.abc import Iterable, Mapping
-from importlib import metadata
+from importlib import import_module, metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 # Libraries whose version changes what a build writes.
@@ -35,20 +40,48 @@ def stable_repr(value: Any) -> str:
     return f"<{kind.__module__}.{kind.__qualname__}>"
 
 
-def files_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
-    """One digest of every file's path and bytes under `folders` (optionally only some suffixes)."""
+def folder_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Every file under `folder` (optionally only some suffixes), compiled bytecode left out."""
+    if not folder.is_dir():
+        return []
+    return [
+        file for file in sorted(folder.rglob("*"))
+        if file.is_file() and "__pycache__" not in file.parts and (not suffixes or file.suffix in suffixes)
+    ]
+
+
+def files_digest(files: Iterable[Path]) -> str:
+    """One digest of the files' bytes and names (with their folder's: not where the checkout is)."""
     digest = hashlib.sha256()
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for file in sorted(folder.rglob("*")):
-            if not file.is_file() or "__pycache__" in file.parts:
-                continue
-            if suffixes and file.suffix not in suffixes:
-                continue
-            digest.update(str(file.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    for file in sorted(set(files)):
+        digest.update("/".join(file.parts[-2:]).encode() + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _module_files(module: ModuleType) -> list[Path]:
+    """A package's Python files, or a module's own file."""
+    folders = getattr(module, "__path__", None)
+    if folders is not None:
+        return [file for folder in folders for file in folder_files(Path(folder), (".py",))]
+    file = getattr(module, "__file__", None)
+    return [Path(file)] if file else []
+
+
+def plugin_code(settings: Mapping[str, Any]) -> list[Path]:
+    """The code that can change what a build writes: the packages named in PLUGINS, and every other
+    module they loaded from PLUGIN_PATHS (a shared helper), as absolute paths."""
+    files: list[Path] = []
+    for plugin in settings.get("PLUGINS") or ():
+        if not isinstance(plugin, ModuleType):
+            plugin = sys.modules.get(plugin) or import_module(plugin)
+        files += _module_files(plugin)
+    folders = [Path(folder).resolve() for folder in settings.get("PLUGIN_PATHS", [])]
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if file and any(Path(file).resolve().is_relative_to(folder) for folder in folders):
+            files.append(Path(file))
+    return sorted({file.resolve() for file in files})
 
 
 def library_versions() -> str:
@@ -61,13 +94,23 @@ def library_versions() -> str:
     return ";".join(versions)
 
 
-def build_fingerprint(settings: Mapping[str, Any], ignored_settings: Iterable[str] = ()) -> str:
-    """A short hex digest of the settings, the theme, the plugin code and the library versions."""
+def reading_key(settings: Mapping[str, Any], ignored_settings: Iterable[str] = ()) -> str:
+    """What a story read from its source depends on: the settings, the plugins' code (readers and
+    their hooks) and the library versions. A short hex digest."""
     left_out = set(ignored_settings)
     digest = hashlib.sha256()
     digest.update(stable_repr({k: v for k, v in settings.items() if k not in left_out}).encode())
-    digest.update(files_digest([Path(settings["THEME"])]).encode())
-    plugin_folders = [Path(folder) for folder in settings.get("PLUGIN_PATHS", [])]
-    digest.update(files_digest(plugin_folders, suffixes=(".py",)).encode())
+    digest.update(files_digest(plugin_code(settings)).encode())
     digest.update(library_versions().encode())
+    return digest.hexdigest()[:16]
+
+
+def rendering_key(reading: str, settings: Mapping[str, Any]) -> str:
+    """What a rendered page depends on besides its template variables: what reading depends on, and
+    the theme's files. A short hex digest."""
+    theme = Path(settings["THEME"])
+    digest = hashlib.sha256(reading.encode())
+    for file in folder_files(theme):
+        digest.update(str(file.relative_to(theme)).encode() + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()[:16]

@@ -16,6 +16,8 @@ from jinja2.runtime import Context
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from .contentmemo import content_unremembered
+
 # The key under which a render's set of read variables travels through Jinja's contexts.
 READ_NAMES_KEY = "__fastbuild_read_names__"
 # Never part of a digest: every content object and URL wrapper carries the whole settings dict, and a
@@ -42,9 +44,6 @@ class RecordingContext(Context):
 
 def _hash(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-_UNREMEMBERED_CONTENT = Content.__dict__["get_content"].func
 
 
 class Describer:
@@ -112,7 +111,7 @@ class Describer:
         # The HTML with intra-site links resolved, so a linked story's new address is a change too.
         # Read without Pelican's memo, which would keep it for the rest of the build. A summary not
         # given in the metadata is cut from this HTML by the settings, both digested already.
-        html = _UNREMEMBERED_CONTENT(content, "")
+        html = content_unremembered(content, "")
         summary = content.metadata.get("summary") if html is not None else None  # not in static files
         parts = [type(content).__name__, html or "", summary or ""]
         for name, value in sorted(vars(content).items()):

@@ -136,7 +136,18 @@ def _tag_pages_one_by_one(generator: ArticlesGenerator, write: Any) -> None:
 
 
 def make_grouping_fast(generator: ArticlesGenerator) -> None:
-    """Before the generator builds its context: linear archives, tag pages and translations."""
+    """Before the generator builds its context: linear archives and tag pages."""
     generator._build_period_archives = MethodType(_period_archives_by_date, generator)
     generator.generate_tags = MethodType(_tag_pages_one_by_one, generator)
+
+
+@contextmanager
+def translations_by_group() -> Iterator[None]:
+    """Run a build with the generators sorting out translations per group of stories; Pelican's own
+    function is put back after it."""
+    pelican_own = pelican.generators.process_translations
     pelican.generators.process_translations = process_translations_by_group
+    try:
+        yield
+    finally:
+        pelican.generators.process_translations = pelican_own

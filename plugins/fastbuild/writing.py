@@ -1,9 +1,10 @@
 """Pelican's writer, deferred: pages are queued while the generators run, then rendered on every core,
 and a page whose inputs did not change since the last build is neither rendered nor rewritten.
 
-Pelican's own `write_file` still decides every page (pagination, relative URLs, overwrite rules,
-the `content_written` signal); only the render and the file write are taken over, through a template
-that records instead of rendering and a file opener that queues instead of writing.
+Pelican's own `write_file` still decides every page (relative URLs, overwrite rules, the
+`content_written` signal; listings are cut into stable pages by plugins/pagination's writer, which
+this one builds on); only the render and the file write are taken over, through a template that
+records instead of rendering and a file opener that queues instead of writing.
 """
 
 import io
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pagination import pages_to_write
-from pelican.contents import Content
-from pelican.writers import FileOverwriteFailedError, Writer
+from pagination import StablePaginationWriter
+from pelican.writers import FileOverwriteFailedError
 
+from .contentmemo import forget_contents
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
 
 logger = logging.getLogger(__name__)
@@ -86,12 +87,6 @@ class _QueueingTemplate:
         return ""
 
 
-# Pelican remembers every story's content, links resolved, for the rest of the build. A story's
-# content is on its own page only (listings show summaries), so it is let go after each page: at
-# 10,000 stories those copies were about 50 MB in each process that renders.
-_REMEMBERED_CONTENT = Content.__dict__["get_content"].cache
-
-
 def _render(page: QueuedPage) -> tuple[str, set[str]]:
     """The page's HTML and the template variables its render read."""
     if page.own_values.get("localsiteurl"):
@@ -133,7 +128,8 @@ def build_pages(
     result = ShareResult({})
     for page in pages:
         result.records[page.name] = _build_page(page, known.get(page.name), output, describer, result)
-        _REMEMBERED_CONTENT.clear()
+        # A story's content is on its own page only (listings show summaries): let go after each page.
+        forget_contents()
     return result
 
 
@@ -272,10 +268,11 @@ def remove_stale_pages(output: Path, names: set[str]) -> int:
     return removed
 
 
-class DeferredWriter(Writer):
-    """A Pelican Writer that queues pages and renders them when `flush` is called."""
+class DeferredWriter(StablePaginationWriter):
+    """The stable-pagination writer (plugins/pagination), with every page queued and rendered when
+    `flush` is called."""
 
-    manifest: PageManifest | None = None  # set by the plugin; None renders everything, keeps no records
+    manifest: PageManifest | None = None  # set by setup.FastbuildWriter; None renders all, keeps no records
     workers: int = 1
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
@@ -285,36 +282,12 @@ class DeferredWriter(Writer):
         self._page_keys: tuple[str, ...] = ()
         self._shared_context: dict[str, Any] = {}
 
-    def write_file(
-        self,
-        name: str,
-        template: Any,
-        context: dict[str, Any],
-        relative_urls: bool = False,
-        paginated: dict[str, Any] | None = None,
-        template_name: str | None = None,
-        override_output: bool = False,
-        url: str | None = None,
-        **kwargs: Any,
+    def write_page(
+        self, name: str, template: Any, context: dict[str, Any], page_values: dict[str, Any], **options: Any
     ) -> None:
-        if not name:
-            return
         self._shared_context = context
-        # Listings are cut into stable pages (plugins/pagination), each then queued as one page.
-        pages = pages_to_write(name, url, template_name, paginated, self.settings, kwargs)
-        for save_as, page_kwargs in pages:
-            self._page_keys = (*page_kwargs, *PAGE_CONTEXT_KEYS)
-            super().write_file(
-                save_as,
-                _QueueingTemplate(self, template),
-                context,
-                relative_urls=relative_urls,
-                paginated={},
-                template_name=template_name,
-                override_output=override_output,
-                url=url,
-                **page_kwargs,
-            )
+        self._page_keys = (*page_values, *PAGE_CONTEXT_KEYS)
+        super().write_page(name, _QueueingTemplate(self, template), context, page_values, **options)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         if self._pending_render is None:  # a feed or another direct write: Pelican's own way
@@ -347,6 +320,8 @@ class DeferredWriter(Writer):
         pages = list(self._queue.values())
         self._queue = {}
         known, last_written = self.manifest.load() if self.manifest else ({}, set())
+        # What the build read so far (the feeds read most stories) is not copied into every process.
+        forget_contents(summaries=True)
         describer = Describer()
         context = self._shared_context
         stories = [item for kind in CONTENT_LISTS for item in context.get(kind, ())]

@@ -34,7 +34,6 @@ def _load(pelican: Pelican) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         settings.setdefault(key, value)
     _report.reset()
-    # Resolved now: fastbuild moves CACHE_PATH to a per-settings folder later.
     _report_file[id(settings)] = Path(settings["CACHE_PATH"]) / settings["PROOFREADING_REPORT_FILE"]
     if not settings["PROOFREADING_LIST"]:
         return

@@ -9,7 +9,6 @@ from channels.model import (
     FeedModelError,
     absolutize_html,
     build_items,
-    content_and_summary,
     html_to_text,
     image_ref,
     item_id,
@@ -176,22 +175,6 @@ def test_an_items_body_is_made_only_when_read_and_once() -> None:
     assert items[0].content_html == items[0].content_html
     assert items[0].summary_text == "摘要"
     assert made == ["a"]
-
-
-def test_feeds_read_a_story_without_pelican_keeping_a_copy() -> None:
-    from pelican.contents import Article
-    from pelican.settings import DEFAULT_CONFIG
-
-    settings = {**DEFAULT_CONFIG, "SITEURL": "http://localhost:8000"}
-    article = Article(
-        '<p><a href="/about/">关于</a></p>',
-        metadata={"title": "甲", "date": NOW, "summary": "<p>摘要</p>"},
-        settings=settings,
-    )
-    content, summary = content_and_summary(article, "https://example.gov.cn")
-    assert "关于" in content and summary == "<p>摘要</p>"
-    for method in (article.get_content, article.get_summary):
-        assert not any(key[0] is article for key in method.cache)
 
 
 def test_a_value_outside_the_vocabulary_is_reported_in_taxonomys_words() -> None:

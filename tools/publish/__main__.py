@@ -8,13 +8,13 @@ before it is kept as public.previous/. Any failure leaves public/ untouched.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from fastbuild.setup import page_manifest_path
 from pelican.settings import get_settings_from_file
 from sitecheck.__main__ import main as check
 
@@ -31,6 +31,9 @@ from .folders import (
 SETTINGS = "publishconf.py"
 LOCAL_SETTINGS = "pelicanconf.py"
 CHECK_REPORT = "cache/check-problems.txt"
+# Where the build keeps its record of the pages in public.new/ (plugins/fastbuild, FASTBUILD_PAGE_RECORD),
+# under CACHE_PATH; it moves with each published build as folders.PAGE_RECORD.
+PAGE_RECORD_CACHE = "published-pages.pickle"
 
 
 def _static_sources(settings: dict) -> dict[str, Path]:
@@ -50,13 +53,14 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
     # What publishconf.py keeps from pelicanconf.py: the public address, content and theme folders.
     settings = get_settings_from_file(LOCAL_SETTINGS)
     print(f"==> Public build for {siteurl or settings['PUBLIC_SITEURL']} into {folders.new}/")
-    page_record = page_manifest_path(Path(settings["CACHE_PATH"]), str(folders.new))
+    page_record = Path(settings["CACHE_PATH"]) / PAGE_RECORD_CACHE
     if not start_new(folders, page_record) and folders.live.is_dir():
         print(f"==> {folders.live}/ keeps no record of its pages (published before this version): "
               f"every page is built afresh once")  # fmt: skip
     pelican = Path(sys.executable).with_name("pelican")
+    record_setting = f"FASTBUILD_PAGE_RECORD={json.dumps(str(page_record))}"
     build = subprocess.run([str(pelican), settings["PATH"], "-s", SETTINGS, "-o", str(folders.new),
-                            "--fatal", "errors"])  # fmt: skip
+                            "--fatal", "errors", "-e", record_setting])  # fmt: skip
     if build.returncode != 0:
         print(f"publish: the build stopped at an error (above); {untouched}", file=sys.stderr)
         return 1
