@@ -5,11 +5,11 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pelican import Pelican, signals
 from pelican import __version__ as pelican_version
 from pelican.generators import ArticlesGenerator
+from siterules.clock import site_timezone
 
 from .reading import SourceStamps, read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, FastbuildWriter, build_record_path, configure_build, fastbuild_folder
@@ -110,7 +110,7 @@ def _note_next_change(generator: ArticlesGenerator) -> None:
     if not is_on(generator.settings):
         return
     now = datetime.now(UTC)
-    zone = ZoneInfo(generator.settings["TIMEZONE"])
+    zone = site_timezone(generator.settings)
     dates = (article.date if article.date.tzinfo else article.date.replace(tzinfo=zone)
              for article in generator.articles)
     future = [date for date in dates if date > now]

@@ -21,6 +21,7 @@ from typing import Any
 
 from pagination import StablePaginationWriter
 from pelican.writers import FileOverwriteFailedError
+from siterules.files import write_if_changed
 
 from .contentmemo import forget_contents
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
@@ -98,20 +99,6 @@ def _render(page: QueuedPage) -> tuple[str, set[str]]:
     return html, read_names
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
-    data = text.encode("utf-8")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    return True
-
-
 @dataclass
 class ShareResult:
     """What one process did with its share of the pages."""
@@ -144,7 +131,7 @@ def _build_page(
         return record
     html, read_names = _render(page)
     result.rendered += 1
-    result.written += _write_if_changed(output / page.name, html)
+    result.written += write_if_changed(output / page.name, html)
     return PageRecord(
         tuple(sorted(read_names)),
         inputs_digest(describer, page.localcontext, read_names),
