@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 from PIL import Image, UnidentifiedImageError
+from sanitizer.fields import plain_text
 from taxonomy.vocabulary import ORG_TYPES, REGIONS, Term, slug_for
 
 log = logging.getLogger(__name__)
@@ -344,7 +345,9 @@ class BodyMaker:
             # Feeds leave the site: a fictional sample must say so wherever it is read.
             content_html = SAMPLE_NOTICE_HTML + content_html
             summary_html = SAMPLE_NOTICE_HTML + summary_html
-        summary_text = html_to_text(summary_html)  # the notice too, as before it was part of the HTML
+        # The notice too, as before it was part of the HTML. A text field like the others (the WeChat
+        # and Weibo feeds' descriptions are made from it), so under the same rule.
+        summary_text = plain_text(html_to_text(summary_html))
 
         image_urls = [src for img in content.iter("img") if (src := img.get("src"))]
         cover_url = _cover_url(article.metadata.get("cover"), self.base_url)
