@@ -1,7 +1,9 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from mailbox_import.convert import BadMessage, clean_subject, convert
+from mailbox_import.convert import convert
+from mailbox_import.guesses import clean_subject
+from mailbox_import.mailparts import BadMessage
 from mailcorpus import b64, docx, jpeg_with_gps, message, multipart, part, text_part
 from PIL import Image
 
