@@ -20,6 +20,7 @@ from email.message import Message
 import mammoth
 from bs4 import BeautifulSoup
 from controlchars.characters import clean_text, describe
+from sanitizer.fields import plain_text
 
 from . import media, privacy
 from .decode import attachment_name
@@ -55,8 +56,6 @@ from .storyhtml import StoryMarkdown, clean_story_html, cut_quoted_html, mask_so
 from .wordfile import DocxTooLarge, check_unpacked_size, slim_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 # A mail body this short next to a .docx is a cover note ("稿件见附件，请审阅"): the .docx is the story.
 COVER_NOTE_MAX_CHARS = 150
 
@@ -252,14 +251,9 @@ def _place_images(soup: BeautifulSoup, images: _Images, default_alt: str) -> int
     return defaulted
 
 
-# Title, summary and organization end up in HTML attributes and <title>: characters that could
-# start markup or end an attribute become their full-width forms, which read the same in Chinese.
-_MARKUP_CHARACTERS = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
-
-
 def _single_line(text: str, public_emails: Collection[str], maskings: list) -> str:
-    text = " ".join(text.split()).translate(_MARKUP_CHARACTERS)
-    masked, found = privacy.mask_personal_data(text, public_emails)
+    """Title, summary and organization: a field by the site's one rule for text fields, masked."""
+    masked, found = privacy.mask_personal_data(plain_text(text), public_emails)
     maskings.extend(found)
     return masked
 

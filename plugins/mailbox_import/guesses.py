@@ -12,37 +12,24 @@ from taxonomy.vocabulary import ORG_TYPES, REGIONS, STORY_CATEGORIES, names
 from .storyhtml import BLOCKS
 
 SUMMARY_MAX_CHARS = 120
-
-
 TITLE_MAX_CHARS = 40  # a title taken from the first line of a mail without a subject
-
-
 # The notice's own words for each kind of submission (part four).
 CATEGORY_WORDS = {
     "工作动态": ("工作动态", "信息稿件", "工作信息"),
     "经验做法": ("经验做法", "经验材料", "典型经验"),
     "先进典型": ("先进典型", "先进事迹", "事迹材料"),
 }
-
-
 CATEGORY_OF_WORD = {word: category for category, words in CATEGORY_WORDS.items() for word in words}
-
-
 SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:回复|答复|转发|Re|RE|re|Fw|FW|Fwd|FWD|fwd|AW|WG|TR)\s*(?:\[\d+\])?\s*[:：]"
     r"|【[^】]{0,12}】|\[(?:投稿|来稿|稿件)\]|(?:投稿|来稿|" + "|".join(CATEGORY_OF_WORD) + r")\s*[:：])\s*"
 )
-
-
 ORG_NAME = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,30}?"
     r"(?:协会|商会|学会|研究会|基金会|促进会|联合会|慈善总会|慈善会|服务中心|服务社|服务队|服务站|研究院)"
 )
 
-
 ORG_LINE = re.compile(r"(?:供稿|投稿|报送|来稿)单位\s*[:：]\s*([\u4e00-\u9fffA-Za-z（）()·]{2,40})")
-
-
 # Words in an organization's name that make its type clear. Type names come from the vocabulary.
 ORG_TYPE_WORDS = {
     "行业协会商会": ("商会", "行业协会", "同业公会"),
@@ -54,11 +41,7 @@ ORG_TYPE_WORDS = {
     "社区社会组织": ("社区",),
     "网络社会组织": ("网络", "互联网"),
 }
-
-
 assert set(ORG_TYPE_WORDS) <= set(names(ORG_TYPES)), "ORG_TYPE_WORDS must use vocabulary names"
-
-
 assert set(CATEGORY_WORDS) == set(STORY_CATEGORIES), "CATEGORY_WORDS must cover the story categories"
 
 

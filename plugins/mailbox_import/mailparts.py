@@ -22,11 +22,7 @@ from controlchars.characters import clean_text
 from .decode import UndecodableText, attachment_name, decode_bytes, decode_header_text, raw_header
 
 SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
 RESEND = "；请来稿单位重新发送"
-
-
 # Parser defects that mean the message is damaged: reported, not guessed at. (A missing closing
 # boundary is salvaged when only an attachment at the end is cut: see cut_attachment.)
 FATAL_DEFECTS = {
@@ -38,8 +34,6 @@ FATAL_DEFECTS = {
     email.errors.InvalidBase64LengthDefect: "邮件中 base64 编码的数据不完整（被截断）",
     email.errors.InvalidBase64PaddingDefect: "邮件中 base64 编码的数据不完整（被截断）",
 }
-
-
 # What a damaged message leaves in its text when parts, headers or encodings were not recognised:
 # MIME header lines, boundary lines, lines of base64 or of quoted-printable. Never story text.
 MIME_RESIDUE = re.compile(
@@ -50,22 +44,25 @@ MIME_RESIDUE = re.compile(
     r"|.*(?:=[0-9A-F]{2}){8,})",
     re.IGNORECASE | re.MULTILINE,
 )
-
-
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
-
-
 # A multipart delimiter line followed by a part's first header line.
 _DELIMITER = re.compile(rb"^--([\x21-\x7e]{6,70}?)[ \t]*\r?\n[A-Za-z-]+:", re.MULTILINE)
-
-
 _CONTENT_TYPE_FIELD = re.compile(rb"^content-type[^\n]*\n(?:[ \t][^\n]*\n)*", re.IGNORECASE | re.MULTILINE)
 
-
 RECOVERED_HEADER = "X-Mailbox-Import-Recovered"  # set on a message parsed again, for the note
-
-
 MULTIPART_RECOVERED = "邮件的 Content-Type 头已损坏，已按正文中的分隔标记还原正文和附件，请对照原邮件核对"
+# An HTML document's start, and the tags mail clients write, for a text part that is HTML after all.
+_HTML_DOCUMENT = re.compile(r"\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta[\s>])", re.IGNORECASE)
+_MAIL_TAG_NAME = (
+    r"(?:p|div|br|span|font|table|tbody|tr|td|th|b|strong|i|em|u|a|img|ul|ol|li|h[1-6]|blockquote|pre|hr"
+    r"|center|style)\b"
+)
+
+_MAIL_TAG = re.compile(rf"</?{_MAIL_TAG_NAME}[^<>]*>", re.IGNORECASE)
+# The pieces of a tag that a damaged boundary cut in two: "<p><img src=" ending one part, '"a.jpg"></p>'
+# or "/p><p>" starting the next.
+_CUT_TAG_END = re.compile(r"<[^<>]*\Z")
+_CUT_TAG_START = re.compile(rf"\A\s*/?{_MAIL_TAG_NAME}[^<>]*>", re.IGNORECASE)
 
 
 class BadMessage(ValueError):
@@ -127,6 +124,16 @@ def cut_attachment(message: Message) -> Message | None:
         return None
     last = list(message.walk())[-1]
     return None if last.is_multipart() or is_body(last) else last
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a part labelled plain text is really HTML (its type label was damaged or is wrong): it
+    starts as an HTML document, or most of its lines hold tags of mail HTML."""
+    if _HTML_DOCUMENT.match(text):
+        return True
+    lines = [line for line in text.splitlines() if line.strip()]
+    tagged = sum(1 for line in lines if _MAIL_TAG.search(line))
+    return len(_MAIL_TAG.findall(text)) >= 2 and tagged * 2 > len(lines)
 
 
 def text_to_html(text: str) -> str:
@@ -208,7 +215,11 @@ def body_html(part: Message, characters: Counter[str]) -> list[str]:
     if not is_body(part):
         return []
     text = _part_text(part, characters)
-    return [text if part.get_content_type() == "text/html" else text_to_html(text)]
+    if part.get_content_type() == "text/html" or looks_like_html(text):
+        # Cleaned by the allow-list with the rest of the story (storyhtml.py). The pieces of a cut tag
+        # would show it, and the part after it, as HTML source: they go.
+        return [_CUT_TAG_START.sub("", _CUT_TAG_END.sub("", text))]
+    return [text_to_html(text)]
 
 
 def message_date(message: Message) -> datetime:

@@ -23,8 +23,6 @@ GREETING = re.compile(
     r"^\s*(?:尊敬的)?(?:[\u4e00-\u9fff]{0,8}?(?:老师|编辑|领导|同志|各位|大家)们?(?:您|你)?|(?:您|你)们?)"
     r"好[！!，,：:。]?\s*$"
 )
-
-
 # Lines from which the rest of the mail is a quoted reply or a signature.
 CUT_MARKERS = re.compile(
     r"^(?:-{2,}\s*原始邮件\s*-{2,}"
