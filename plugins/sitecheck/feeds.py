@@ -110,13 +110,20 @@ def check_json_feed(site: Site, where: str) -> PageReport:
     schema = json.loads(JSON_FEED_SCHEMA.read_text(encoding="utf-8"))
     for error in jsonschema.validators.validator_for(schema)(schema).iter_errors(feed):
         place = "/".join(str(part) for part in error.absolute_path) or "the feed"
-        report.problems.append(
-            Problem("feed", where, f"JSON Feed 1.1 schema, at {place}: {error.message[:160]}")
-        )
+        detail = f"JSON Feed 1.1 schema, at {place}: {error.message[:160]}"
+        report.problems.append(Problem("feed", where, detail, _json_item_id(feed, list(error.absolute_path))))
     for entry in feed.get("items", []) if isinstance(feed, dict) else []:
         if isinstance(entry, dict):
             _by_item(report, _check_json_item(site, where, entry), str(entry.get("id", "")))
     return report
+
+
+def _json_item_id(feed: Any, path: list[Any]) -> str:
+    """The ID of the item a place in the JSON Feed (["items", 3, "title"]) is in; "" outside items."""
+    if len(path) < 2 or path[0] != "items" or not isinstance(path[1], int):
+        return ""
+    entry = feed["items"][path[1]]
+    return str(entry.get("id", "")) if isinstance(entry, dict) else ""
 
 
 def _check_json_item(site: Site, where: str, entry: dict[str, Any]) -> PageReport:

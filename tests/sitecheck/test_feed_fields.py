@@ -3,6 +3,7 @@ JSON Feed) as a reader would, and every problem it finds in a feed item names th
 from: a build with hostile front matter passes once its fields are plain text, and the same build
 without the rule fails, naming the story."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -44,6 +45,11 @@ def test_hostile_fields_pass_as_text_and_fail_as_markup_naming_the_story(tmp_pat
     assert raw.returncode == 0, raw.log
     # The pages the first check found valid need no second validation (the validator is the slow part).
     shutil.copy(f"{build.output}-cache/{VALID_PAGES_FILE}", f"{raw.output}-cache/")
+    # And one item of the JSON Feed broken against its schema.
+    app = json.loads((raw.output / "feeds/app.json").read_text(encoding="utf-8"))
+    broken = next(n for n, item in enumerate(app["items"]) if item["title"].startswith("渠道字段测试"))
+    app["items"][broken]["title"] = 5
+    (raw.output / "feeds/app.json").write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
     code, out, lines = checked(raw.output, capsys)
     assert code == 1
     found = {(page, kind, detail.split(": ", 1)[0]) for page, kind, detail in lines}
@@ -60,8 +66,11 @@ def test_hostile_fields_pass_as_text_and_fail_as_markup_naming_the_story(tmp_pat
     assert any("onerror=" in detail and f"(story stories/{CHANNEL_FILE})" in detail for detail in wechat)
     # Every problem found in a feed names the story it came from; the summary shows it too.
     in_feeds = [detail for page, _, detail in lines if page.startswith("feeds/") and "item" in detail]
+    in_feeds += [detail for page, _, detail in lines if page == "feeds/app.json"]
     assert in_feeds and all(STORY_NAMED in d or f"(story stories/{CHANNEL_FILE})" in d for d in in_feeds)
     assert STORY_NAMED in out and "text fields of feed items" in out
+    schema = f"JSON Feed 1.1 schema, at items/{broken}/title: 5 is not of type 'string'"
+    assert ("feeds/app.json", "feed", f"{schema} (story stories/{CHANNEL_FILE})") in lines
 
     # Without the build's record the items are still named, by their IDs.
     Path(f"{raw.output}-cache/{ITEM_SOURCES_FILE}").unlink()
