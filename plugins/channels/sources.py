@@ -1,4 +1,4 @@
-"""Which story file each feed item comes from, recorded for `make check` (plugins/sitecheck), so that
+"""Which story file each feed item comes from, recorded for `make check` (tools/sitecheck), so that
 a problem it finds in a feed names the story to fix.
 
 A feed carries an item's ID, never its file. The IDs are the same in every build of the site (local

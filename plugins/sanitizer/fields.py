@@ -7,7 +7,7 @@ places hand the decoded text to a reader that renders it as HTML: RSS `title`, `
 could start markup there: `<` and `>` become their full-width forms ＜ ＞, which read the same in
 Chinese, and so does the `&` of a character reference (`&lt;` would be `<` to a reader that decodes
 twice); an `&` in "A&B" or in a link stays. A field is one line. The importer makes a mail's subject,
-sender and file name into fields with the same rule (`plugins/mailbox_import`).
+sender and file name into fields with the same rule (`tools/mailbox_import`).
 """
 
 import logging
