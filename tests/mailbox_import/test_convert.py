@@ -366,6 +366,23 @@ def test_a_text_part_that_is_really_html_becomes_a_clean_story(html):
     assert story.summary == STORY
 
 
+def test_a_tag_cut_in_two_by_a_damaged_boundary_leaves_no_html_source():
+    html = f'<p>{STORY}</p><p>第二段。</p><p><img src="cid:photo1" alt="志愿者值守"></p><p>第三段。</p>'
+    cut = html.index('src="cid')  # inside the <img> tag
+    first = text_part(html[:cut], "html")
+    # The rest of the part behind a boundary line inserted in transit: no headers, so plain text.
+    rest = b"\r\n" + b64(html[cut:].encode())
+    story = story_of(multipart([first, rest], subtype="related"))
+    page = BeautifulSoup(markdown.markdown(story.body), "html.parser")
+    assert [p.get_text() for p in page.find_all("p")] == [STORY, "第二段。", "第三段。"]
+    assert "&lt;" not in story.body and "<" not in page.get_text()
+
+
+def test_a_lone_less_than_sign_ending_an_html_part_stays():
+    story = story_of(message(f"<p>{STORY}</p><p>气温<5度", content_type="text/html; charset=utf-8"))
+    assert "气温&lt;5度" in story.body
+
+
 def test_plain_text_that_mentions_a_tag_stays_text():
     text = f"{STORY}\n培训讲了网页里<p>标签的写法。\n第三段。"
     story = story_of(message(text))

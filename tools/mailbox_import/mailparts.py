@@ -59,10 +59,10 @@ _MAIL_TAG_NAME = (
 )
 
 _MAIL_TAG = re.compile(rf"</?{_MAIL_TAG_NAME}[^<>]*>", re.IGNORECASE)
-# The pieces of a tag that a damaged boundary cut in two: "<p><img src=" ending one part, '"a.jpg"></p>'
-# or "/p><p>" starting the next.
-_CUT_TAG_END = re.compile(r"<[^<>]*\Z")
-_CUT_TAG_START = re.compile(rf"\A\s*/?{_MAIL_TAG_NAME}[^<>]*>", re.IGNORECASE)
+# The pieces of a tag that a damaged boundary cut in two: '<p><img ' ending one part, and 'src="a.jpg">'
+# or "/p><p>" starting the next, which has no headers left and reads as plain text.
+_CUT_TAG_END = re.compile(r"<[/A-Za-z][^<>]*\Z")
+_CUT_TAG_START = re.compile(rf"\A\s*(?:/?{_MAIL_TAG_NAME}|[a-z-]+\s*=\s*[\"'])[^<>]*>", re.IGNORECASE)
 
 
 class BadMessage(ValueError):
@@ -215,9 +215,11 @@ def body_html(part: Message, characters: Counter[str]) -> list[str]:
     if not is_body(part):
         return []
     text = _part_text(part, characters)
-    if part.get_content_type() == "text/html" or looks_like_html(text):
-        # Cleaned by the allow-list with the rest of the story (storyhtml.py). The pieces of a cut tag
-        # would show it, and the part after it, as HTML source: they go.
+    # HTML is cleaned by the allow-list with the rest of the story (storyhtml.py). The pieces of a cut
+    # tag would show it, and the part after it, as HTML source: they go.
+    if part.get_content_type() == "text/html":
+        return [_CUT_TAG_END.sub("", text)]
+    if looks_like_html(text):
         return [_CUT_TAG_START.sub("", _CUT_TAG_END.sub("", text))]
     return [text_to_html(text)]
 
