@@ -77,8 +77,8 @@ def make_fields_plain(content: Content) -> list[str]:
             marked.append(key.capitalize())
         content.metadata[key] = plain
         setattr(content, key, plain)
-    if "author" in content.metadata and "authors" not in content.metadata:
-        content.authors = [content.author]
+        if key == "author" and "authors" not in content.metadata:
+            content.authors = [plain]  # Pelican made the list from the author before
     return marked
 
 

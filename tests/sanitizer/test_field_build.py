@@ -7,7 +7,10 @@ import json
 
 import feedparser
 from hostile_fields import CHANNEL_FILE, STORIES, STORY_FILE, executable, markup_in_text, unsafe_places
-from sanitizer.fields import has_markup, plain_text
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Author, Tag
+from sanitizer.fields import has_markup, make_fields_plain, plain_text
 from sitebuild import build_site, content_with
 
 import pelicanconf
@@ -78,3 +81,22 @@ def test_the_rule():
         "onerror= on <img>",
         "href= java\tscript:x on <a>",
     ]
+
+
+def test_every_text_field_of_a_content_object_and_nothing_else():
+    settings = dict(DEFAULT_CONFIG)
+    metadata = {
+        "title": "<b>标题</b>",
+        "author": Author("<i>作者</i>", settings),
+        "tags": [Tag("<s>标签</s>", settings), Tag("防疫", settings)],
+        "org": "南京市协会",
+        "cover": "images/a&amp;b.jpg",
+        "summary": "<p>摘要</p>",
+    }
+    article = Article("<p>正文</p>", metadata, settings=settings, source_path="/content/stories/a.md")
+    assert make_fields_plain(article) == ["Title", "Author", "Tags"]
+    assert article.title == article.metadata["title"] == "＜b＞标题＜/b＞"
+    assert article.author.name == "＜i＞作者＜/i＞" and article.authors == [article.author]
+    assert [tag.name for tag in article.tags] == ["＜s＞标签＜/s＞", "防疫"]
+    assert article.metadata["cover"] == "images/a&amp;b.jpg" and article.metadata["summary"] == "<p>摘要</p>"
+    assert make_fields_plain(article) == [], "plain text stays as it is"
