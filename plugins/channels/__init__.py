@@ -12,11 +12,15 @@ from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
 from .model import build_items
 from .opml import write_opml
+from .sources import ITEM_SOURCES_FILE, record_item_sources
 from .stale import owned_files, remove_stale
 from .wechat import COVER_FILES, page_writer, write_wechat
 from .weibo import write_weibo_feed
 
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
+# Where the record of each feed item's story file goes: resolved as the build starts, in the project's
+# cache folder, which make check reads (a later plugin, fastbuild, moves CACHE_PATH to a subfolder).
+SOURCES_SETTING = "CHANNELS_ITEM_SOURCES_PATH"
 
 
 def _add_defaults(pelican: Pelican) -> None:
@@ -26,6 +30,7 @@ def _add_defaults(pelican: Pelican) -> None:
             settings[key] = {**default, **settings.get(key, {})}
         else:
             settings.setdefault(key, default)
+    settings[SOURCES_SETTING] = str(Path(settings["CACHE_PATH"]) / ITEM_SOURCES_FILE)
     # A fresh one per build: the generators copy JINJA_GLOBALS into their Jinja environments.
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "feeds_for": FeedsFor()}
 
@@ -38,6 +43,7 @@ def _build_model(generators: list[Generator]) -> None:
     articles_generator.context[ITEMS_KEY] = items
     articles_generator.context[CONTEXT_KEY] = catalogue
     articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
+    record_item_sources(Path(articles_generator.settings[SOURCES_SETTING]), items)
 
 
 def _write(generator: ArticlesGenerator, writer: Writer) -> None:

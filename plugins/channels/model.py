@@ -23,6 +23,7 @@ import lxml.etree
 import lxml.html
 from PIL import Image, UnidentifiedImageError
 from sanitizer.allowlist import scheme
+from sanitizer.fields import plain_text
 from siterules.address import NO_HOST_SCHEMES, absolute_siteurl
 from siterules.clock import site_timezone
 from taxonomy.validation import term_problem
@@ -329,7 +330,9 @@ class BodyMaker:
             # Feeds leave the site: a fictional sample must say so wherever it is read.
             content_html = SAMPLE_NOTICE_HTML + content_html
             summary_html = SAMPLE_NOTICE_HTML + summary_html
-        summary_text = html_to_text(summary_html)  # the notice too, as before it was part of the HTML
+        # The notice too, as before it was part of the HTML. A text field like the others (the WeChat
+        # and Weibo feeds' descriptions are made from it), so under the same rule.
+        summary_text = plain_text(html_to_text(summary_html))
 
         image_urls = [src for img in content.iter("img") if (src := img.get("src"))]
         cover_url = _cover_url(article.metadata.get("cover"), self.base_url)

@@ -1,10 +1,12 @@
 """Every story, hand-written or imported, passes one allow-list sanitizer as it is read: scripts,
 event handlers, javascript: URLs, iframes, styles and images from other hosts never reach a page or
-feed, and what was removed is a warning naming the file."""
+feed, every text field (title, tags, organization, …) is plain text, and what was removed or
+neutralized is a warning naming the file."""
 
 from pelican import Pelican, signals
-from pelican.contents import Content
+from pelican.contents import Content, Static
 
+from . import fields
 from .reading import REMOVED_KEY, add_to_markdown, clean_content_object, warn
 
 
@@ -19,6 +21,8 @@ def _clean_and_warn(content: Content) -> None:
         found = clean_content_object(content)
     if found:
         warn(content.relative_source_path, found)
+    if not isinstance(content, Static) and (marked := fields.make_fields_plain(content)):
+        fields.warn(content.relative_source_path, marked)
 
 
 def register() -> None:

@@ -1,9 +1,12 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from mailbox_import.convert import BadMessage, clean_subject, convert
+from mailbox_import.convert import convert
+from mailbox_import.guesses import clean_subject
+from mailbox_import.mailparts import BadMessage
 from mailcorpus import b64, docx, jpeg_with_gps, message, multipart, part, text_part
 from PIL import Image
+from sanitizer.fields import plain_text
 
 PUBLIC = ("jsmzshzz@163.com",)
 STORY = "南京市测试志愿者协会组织志愿者开展社区防疫宣传，累计服务居民三百余人次，发放宣传资料两千份。"
@@ -323,6 +326,68 @@ def test_entities_in_subject_and_summary_cannot_become_markup():
     story = story_of(raw)
     for field in (story.title, story.summary):
         assert not set("<>&\"'") & set(field), field
+
+
+def test_subject_sender_and_file_name_follow_the_sites_rule_for_text_fields():
+    hostile = "<img src=x onerror=alert(1)>"
+    raw = message(STORY, subject=f"{hostile}志愿服务", sender=f"南京市{hostile}测试协会 <zs@qq.com>")
+    story = story_of(raw)
+    assert story.title == plain_text(f"{hostile}志愿服务") == "＜img src=x onerror=alert(1)＞志愿服务"
+    assert not set("<>") & set(story.org)  # an organization's name is only ever name characters
+    dropped = convert(message(f"{STORY}。"), "images/submissions", PUBLIC, dropped_file=f"{hostile}稿件.docx")
+    assert dropped.title == plain_text(f"{hostile}稿件")
+
+
+# A real submission whose Content-Type line was damaged in transit: the part is read as text/plain.
+DAMAGED_TYPE_DOCUMENT = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>邮件</title>"
+    "<style>p { color: red }</style></head><body>\n"
+    f"<div>{STORY}</div>\n<div>第二段，<b>捐赠口罩</b>五千只。</div>\n"
+    "<script>alert(1)</script><p onclick='alert(2)'>第三段。</p>\n</body></html>"
+)
+DAMAGED_TYPE_FRAGMENT = (
+    f"<p>{STORY}</p>\n<p>第二段，<b>捐赠口罩</b>五千只。</p>\n<p>第三段。<img src=x onerror=alert(3)></p>"
+)
+
+
+@pytest.mark.parametrize("html", [DAMAGED_TYPE_DOCUMENT, DAMAGED_TYPE_FRAGMENT], ids=["document", "fragment"])
+def test_a_text_part_that_is_really_html_becomes_a_clean_story(html):
+    damaged = message(html, content_type="text/plain; charset=utf-8").replace(
+        b"Content-Type: text/plain", b"Content-Tpye: text/html"
+    )
+    assert b"Content-Type" not in damaged  # read as text/plain, the default
+    story = story_of(damaged)
+    page = BeautifulSoup(markdown.markdown(story.body), "html.parser")
+    paragraphs = [p.get_text() for p in page.find_all("p")]
+    assert paragraphs == [STORY, "第二段，捐赠口罩五千只。", "第三段。"]
+    assert page.find("strong").get_text() == "捐赠口罩"
+    assert "<" not in page.get_text() and "&lt;" not in story.body, "no HTML source shown as text"
+    assert not page.find_all(["script", "style", "img"]) and not page.find(attrs={"onclick": True})
+    assert story.summary == STORY
+
+
+def test_a_tag_cut_in_two_by_a_damaged_boundary_leaves_no_html_source():
+    html = f'<p>{STORY}</p><p>第二段。</p><p><img src="cid:photo1" alt="志愿者值守"></p><p>第三段。</p>'
+    cut = html.index('src="cid')  # inside the <img> tag
+    first = text_part(html[:cut], "html")
+    # The rest of the part behind a boundary line inserted in transit: no headers, so plain text.
+    rest = b"\r\n" + b64(html[cut:].encode())
+    story = story_of(multipart([first, rest], subtype="related"))
+    page = BeautifulSoup(markdown.markdown(story.body), "html.parser")
+    assert [p.get_text() for p in page.find_all("p")] == [STORY, "第二段。", "第三段。"]
+    assert "&lt;" not in story.body and "<" not in page.get_text()
+
+
+def test_a_lone_less_than_sign_ending_an_html_part_stays():
+    story = story_of(message(f"<p>{STORY}</p><p>气温<5度", content_type="text/html; charset=utf-8"))
+    assert "气温&lt;5度" in story.body
+
+
+def test_plain_text_that_mentions_a_tag_stays_text():
+    text = f"{STORY}\n培训讲了网页里<p>标签的写法。\n第三段。"
+    story = story_of(message(text))
+    assert "培训讲了网页里&lt;p&gt;标签的写法。" in story.body
+    assert "<p>标签" in BeautifulSoup(markdown.markdown(story.body), "html.parser").get_text()
 
 
 def test_org_line_takes_only_name_characters():

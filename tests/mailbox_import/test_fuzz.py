@@ -24,6 +24,8 @@ MIME_HEADER = re.compile(
     r"^\W*(?:content-(?:type|transfer-encoding|disposition|id)|mime-version)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
+# HTML source shown as text: a tag of mail HTML in a page's visible text.
+HTML_SOURCE = re.compile(r"</?(?:html|head|body|p|div|br|span|font|img|td)\b[^<>]*>?", re.IGNORECASE)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -104,3 +106,4 @@ def test_pages_of_imported_stories_carry_no_mail_residue(fuzzed):
     for page in pages:
         text = build.page(str(page.relative_to(build.output))).get_text("\n")
         assert not BASE64_LINE.search(text) and not MIME_HEADER.search(text), page
+        assert not HTML_SOURCE.search(text), (page, HTML_SOURCE.search(text))

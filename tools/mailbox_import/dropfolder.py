@@ -20,9 +20,10 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from bs4 import BeautifulSoup
 
-from .convert import DOCX_TYPE, SITE_TIMEZONE, BadMessage
+from .convert import DOCX_TYPE
 from .decode import UndecodableText, decode_bytes
 from .export import IGNORED_FILES, SYMLINK, ExportEntry
+from .mailparts import SITE_TIMEZONE, BadMessage
 
 TEXT_SUFFIXES = (".txt", ".text")
 # Pictures a Markdown story shows (`![说明](photo.jpg)`, beside it): read with it, not stories themselves.

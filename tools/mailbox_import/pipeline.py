@@ -31,10 +31,11 @@ from tqdm import tqdm
 
 from .approval import is_approved
 from .config import ImportSettings
-from .convert import SITE_TIMEZONE, BadMessage, Story, convert, fingerprint
+from .convert import Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
 from .dropfolder import iter_dropped, message_for_file
 from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
+from .mailparts import SITE_TIMEZONE, BadMessage
 from .report import Report
 from .store import Store, recorded_keys
 

@@ -15,17 +15,18 @@ from importlib.metadata import version
 from pathlib import Path
 
 import sanitizer.allowlist
+from channels.sources import ITEM_SOURCES_FILE, read_item_sources
 
 from .feeds import JSON_FEED_SCHEMA, check_feed, is_feed
 from .links import Site
 from .pages import PageReport, check_page, resolve_links, theme_scripts
-from .report import Problem
+from .report import Problem, name_stories
 from .validator import Validation, ValidPages
 
 CHUNK = 50
 VALID_PAGES_FILE = "sitecheck-valid-pages.txt"
 FEED_MEMORY_FILE = "sitecheck-feeds.pickle"
-FeedEntry = tuple[str, list[Problem], list[tuple[str, str]]]  # digest, own problems, site addresses
+FeedEntry = tuple[str, list[Problem], list[tuple[str, str, str]]]  # digest, own problems, site addresses
 
 
 def _digest(data: bytes) -> str:
@@ -120,7 +121,8 @@ def check_site(
     cache: Path | None = None,
 ) -> Result:
     """Check the built site in `root`; `addresses` are the absolute addresses that mean this site;
-    `cache` is where what does not need checking again is kept (pages found valid, feeds' findings)."""
+    `cache` is where what does not need checking again is kept (pages found valid, feeds' findings),
+    and where the build recorded which story each feed item comes from."""
     started = time.monotonic()
     if not root.is_dir():
         problem = Problem("tool", str(root), "there is no such folder: build the site first (make html)")
@@ -148,11 +150,13 @@ def check_site(
     problems = [problem for report in reports for problem in [*report.problems, *report.link_problems]]
     ids = {report.page: report.ids for report in reports if report.page.endswith(".html")}
     for report in reports:
-        for file, fragment, url in report.places:
+        for file, fragment, url, item in report.places:
             if fragment not in ids.get(file, frozenset()):
                 detail = f'"{url[:120]}": {file} has no id="{fragment}"'
-                problems.append(Problem("anchor", report.page, detail))
+                problems.append(Problem("anchor", report.page, detail, item))
     problems += validation.problems()
+    # The build records each feed item's story file in the cache folder (plugins/channels/sources.py).
+    problems = name_stories(problems, read_item_sources(cache / ITEM_SOURCES_FILE) if cache else {})
     counts = {
         "pages": len(pages),
         "of them validated now (the others unchanged since found valid)": validation.validated,

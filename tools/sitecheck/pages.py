@@ -52,13 +52,14 @@ class PageReport:
     ids: frozenset[str] = frozenset()
     # What the file's bytes alone show (the same wherever the other files are).
     problems: list[Problem] = field(default_factory=list)
-    # Addresses of this site it uses: (address as written, how to name it), resolved by `resolve_links`.
-    links: list[tuple[str, str]] = field(default_factory=list)
+    # Addresses of this site it uses: (address as written, how to name it, the feed item it is in or
+    # ""), resolved by `resolve_links`.
+    links: list[tuple[str, str, str]] = field(default_factory=list)
     # Found by `resolve_links`: addresses that lead to no file or to no place in this page.
     link_problems: list[Problem] = field(default_factory=list)
-    # Links to a place in another page: (target file, fragment, address as written), checked once
-    # every page's ids are known.
-    places: list[tuple[str, str, str]] = field(default_factory=list)
+    # Links to a place in another page: (target file, fragment, address as written, feed item or ""),
+    # checked once every page's ids are known.
+    places: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def _addresses(element: lxml.html.HtmlElement) -> Iterator[tuple[str, str]]:
@@ -135,24 +136,24 @@ def _check_address(
                 Problem("host", page, f"<{tag} {attribute}> uses {target.host}: {url[:120]}")
             )
     elif target.kind == "site":
-        report.links.append((url, f'<{tag} {attribute}="{url[:120]}">'))
+        report.links.append((url, f'<{tag} {attribute}="{url[:120]}">', ""))
 
 
 def resolve_links(site: Site, report: PageReport) -> None:
     """Check that each address of this site in `report.links` leads to a file, and a place (#…) in
     this page to one of its ids; places in other pages go to `report.places`."""
     page = report.page
-    for url, named in report.links:
+    for url, named, item in report.links:
         target = site.target(page, url)
         file = site.file(target.path)
         if file is None:
-            report.link_problems.append(Problem("link", page, f"{named} leads to no file"))
+            report.link_problems.append(Problem("link", page, f"{named} leads to no file", item))
         elif target.fragment and file.endswith(".html"):
             if file != page:
-                report.places.append((file, target.fragment, url))
+                report.places.append((file, target.fragment, url, item))
             elif target.fragment not in report.ids:
                 where = f'"{url[:120]}": no id="{target.fragment}" here'
-                report.link_problems.append(Problem("anchor", page, where))
+                report.link_problems.append(Problem("anchor", page, where, item))
 
 
 def _short(element: lxml.html.HtmlElement) -> str:

@@ -1,8 +1,8 @@
 """Problems the check finds, and the short summary that names each page and what to do."""
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -10,6 +10,7 @@ class Problem:
     kind: str  # a key of KINDS
     page: str  # the file it is in, relative to the checked folder
     detail: str  # what is wrong, the same text on every page it is on
+    item: str = ""  # in a feed: the ID of the item it is in, for `name_stories`
 
 
 # kind -> (heading, what to do); in the order the summary lists them.
@@ -36,6 +37,12 @@ KINDS: dict[str, tuple[str, str]] = {
         "build again (every story is sanitized as it is read); if it stays, remove it from the template "
         "or the file it comes from",
     ),
+    "markup": (
+        "text fields of feed items (title, author, category, a text description) that a reader would "
+        "render as markup",
+        "build again (every story's text fields are made plain text as it is read); if it stays, write "
+        "the field as plain text in the story's file",
+    ),
     "feed": (
         "feeds and lists that do not parse",
         "build again; if it stays, report the file and the error to whoever maintains the channels plugin",
@@ -47,6 +54,21 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 PAGES_NAMED = 3
 DETAILS_SHOWN = 20
+
+
+def name_stories(problems: Iterable[Problem], sources: Mapping[str, str]) -> list[Problem]:
+    """Each problem found in a feed item with the story file it came from (`sources`: item ID ->
+    file under content/, as the build recorded them), so the editor knows which file to fix."""
+    named = []
+    for problem in problems:
+        if problem.item:
+            story = sources.get(problem.item)
+            where = (
+                f"story {story}" if story else f"item {problem.item}, a story the last build did not record"
+            )
+            problem = replace(problem, detail=f"{problem.detail} ({where})")
+        named.append(problem)
+    return named
 
 
 def group(problems: Iterable[Problem]) -> dict[str, dict[str, list[str]]]:
