@@ -4,10 +4,13 @@ import os
 import subprocess
 
 import pytest
+from debian_packages import needs
 from published_site import CHANGED_PAGE, tree
 from sitebuild import REPO
 from upload import UploadError, upload
 from upload.files import Kind, kind_of
+
+pytestmark = needs("rsync")
 
 
 def quiet(line: str) -> None:

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from imapserver import DOVECOT, Dovecot, ImapProxy, quoted
+from debian_packages import needs
+from imapserver import Dovecot, ImapProxy, quoted
 from mailbox_import.fetch import maildir_for
 from mailcorpus import message
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "auth-code-123"
 _users = itertools.count()
 
-pytestmark = pytest.mark.skipif(not Path(DOVECOT).exists(), reason="Debian's dovecot-imapd is not installed")
+pytestmark = needs("dovecot-imapd")
 
 
 @pytest.fixture(scope="module")
