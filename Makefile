@@ -70,7 +70,7 @@ import: $(INSTALLED) ## 导入：把审核通过的邮件和 inbox/ 里的文件
 new: export NEW_TITLE = $(value TITLE)
 new: export NEW_SLUG = $(value SLUG)
 new: $(INSTALLED) ## 手工写稿：make new TITLE="标题" [SLUG=…]，显示新稿件文件的位置 | Start a story by hand; prints the new file's path
-	@test -n "$$NEW_TITLE" || { echo 'error: give a title, e.g. make new TITLE="南京市志愿者协会开展社区服务"' >&2; exit 2; }
+	@test -n "$$NEW_TITLE" || { echo '错误：请给出标题，例如 make new TITLE="南京市志愿者协会开展社区服务"（error: give a title）' >&2; exit 2; }
 	@PYTHONPATH=plugins $(BIN)/python -m newstory "$$NEW_TITLE" --slug "$$NEW_SLUG"
 
 ##@ 预览 (preview)

@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
+
 from . import NewStoryError, new_story
 
 
@@ -23,4 +25,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

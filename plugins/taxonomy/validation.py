@@ -9,6 +9,8 @@ from .vocabulary import CATEGORIES, CHECKED_FIELDS, names
 class VocabularyError(ValueError):
     """One or more stories use a value outside the fixed vocabularies."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 def metadata_problems(metadata: Mapping[str, Any], source_path: str) -> list[str]:
     """Describe every vocabulary violation in one story's metadata; empty values are allowed."""

@@ -261,6 +261,7 @@ def test_a_wrong_password_is_one_clear_line(tmp_path, dovecot, mailbox):
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("错误：") and "密码或授权码不对" in line, "Chinese first, no traceback"
     assert "IMAP_PASSWORD" in line and "IMAP_PASSWORD_FILE" in line and "wrong-code" not in line
     assert not (tmp_path / "mail" / ".&XfJT0ZAB-").exists()
 

@@ -80,8 +80,10 @@ def test_the_built_site_passes_and_every_kind_of_problem_is_found(site, tmp_path
         assert named in details, named
     # What was kept between checks (feeds' findings, pages found valid) hides no problem.
     assert run_check(folder, tmp_path, capsys)[2] == report
-    # The summary says what to do for each kind.
-    assert "links and images that lead nowhere (1): fix the address" in out
+    # The summary says what to do for each kind, in Chinese first.
+    assert out.startswith(f"检查未通过：{folder}/ 有 ")
+    assert "指向不存在文件的链接和图片 links and images that lead nowhere (1): 在稿件的 Markdown" in out
+    assert "改正地址，再重新生成。fix the address" in out
     assert "the site loads nothing from another host" in out
     assert "pages that are not valid HTML (W3C Nu validator)" in out and "submit/index.html: line" in out
 
