@@ -34,7 +34,7 @@ CHECK := PYTHONPATH=plugins $(BIN)/python -m sitecheck --validator $(VALIDATOR) 
 PUBLISH := PYTHONPATH=plugins $(BIN)/python -m publish --live $(PUBLISH_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench bench-serve
+.PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench bench-serve screenshots
 
 $(INSTALLED): requirements.txt
 	@echo "==> Creating $(VENV) and installing the runtime pins (first run only)"
@@ -126,6 +126,10 @@ bench: $(INSTALLED) ## 规模测试：与原版 Pelican、Hugo 比较 1,000 和 
 # BENCH_SECONDS=10 for longer runs; bench/serve.py --help for the rest.
 bench-serve: $(INSTALLED) ## 压力测试：本机 nginx 加 deploy/nginx.conf，用 wrk 测每秒请求数 | Load run: deploy/nginx.conf in Debian's nginx under wrk on loopback
 	$(BIN)/python bench/serve.py $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
+
+# Playwright comes with the test tools; the browser is Debian's chromium (make test installs it as root).
+screenshots: $(TEST_INSTALLED) ## 重新截取编辑手册的图片：用示例网站和 Chromium 生成 docs/images/ | Take the pictures of docs/editor-guide.md from the sample site
+	$(BIN)/python docs/screenshots.py docs/images
 
 help: ## 列出全部命令，按一天工作的顺序 | List every target, in the order of a day's work
 	@echo "江苏社会组织战疫风采 网站命令 (the site's commands). 编辑手册 editors' guide: docs/editor-guide.md"

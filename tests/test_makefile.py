@@ -12,7 +12,7 @@ DAY = [
     ("预览", ["html", "serve", "devserver"]),
     ("检查、发布", ["check", "publish", "rollback"]),
     ("上线", ["upload"]),
-    ("维护、开发", ["venv", "clean", "lint", "test", "bench", "bench-serve", "help"]),
+    ("维护、开发", ["venv", "clean", "lint", "test", "bench", "bench-serve", "screenshots", "help"]),
 ]
 
 
