@@ -18,6 +18,8 @@ from pelicanconf import *  # noqa: F403
 SITEURL = (os.environ.get("SITEURL") or PUBLIC_SITEURL).rstrip("/")  # noqa: F405
 if not is_public_address(SITEURL):
     raise SystemExit(
+        f"错误：{SITEURL!r} 不是正式地址："
+        "请在 pelicanconf.py 中把 PUBLIC_SITEURL 设为网站 https:// 开头的地址。"
         f"publishconf.py: {SITEURL!r} is not a public address; set PUBLIC_SITEURL in pelicanconf.py "
         "(or make publish SITEURL=https://shzz.example.gov.cn) to the site's https:// address"
     )
@@ -34,6 +36,8 @@ CHANNELS_WECHAT_PREVIEW_PAGES = False
 PROOFREADING_STRICT = True
 if SITE_REGISTRATION_PLACEHOLDERS:  # noqa: F405
     print(
+        "注意：页脚显示的网站标识码、ICP备案号、公安备案号和电话还是示例，请在 pelicanconf.py 中填上真实的，"
+        "并设置 SITE_REGISTRATION_PLACEHOLDERS = False。\n"
         "publishconf.py: warning: the footer shows example 网站标识码, ICP备案号, 公安备案号 and phone; "
         "fill in the real ones in pelicanconf.py and set SITE_REGISTRATION_PLACEHOLDERS = False",
         file=sys.stderr,

@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from debian_packages import needs
 
 CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM, reason="needs Debian's chromium: apt-get install chromium fonts-noto-cjk (.ci/run does)"
-)
+needs_chromium = needs("chromium", "fonts-noto-cjk")
 # Without the networking flags Chromium reaches for Google's hosts, which this machine refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,6 +1,29 @@
+import re
+from collections.abc import Iterator
+
 import pytest
 from browsing import CHROMIUM, CHROMIUM_ARGS, served
+from debian_packages import install_command
 from sitebuild import Build, build_site
+
+NOT_INSTALLED = re.compile(r"未安装 not installed: ([^(]+)")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session) -> Iterator[None]:
+    """The run's last line: how many tests were skipped, and what to install to run them."""
+    result = yield
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        packages = []
+        for report in skipped:
+            named = NOT_INSTALLED.search(str(report.longrepr))
+            packages += [name for name in (named.group(1).split() if named else []) if name not in packages]
+        what = f"安装后可运行 to run them: {install_command(packages)}" if packages else "原因见上 see above"
+        count = len(skipped)
+        reporter.write_line(f"跳过 {count} 项测试 (skipped {count}): {what}", yellow=True, bold=True)
+    return result
 
 
 @pytest.fixture(scope="session")

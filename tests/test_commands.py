@@ -163,6 +163,9 @@ def test_every_make_target_runs_in_a_fresh_clone(clone, tmp_path):
     sent = run("upload", f"UPLOAD_TO={site}")
     assert succeeded(sent) and (site / "index.html").is_file(), sent.stderr
 
+    shots = run("screenshots")
+    assert succeeded(shots) and "docs/images/home-phone.png" in shots.stdout, shots.stderr[-2000:]
+
     story = run("new", "TITLE=命令测试稿件")
     assert succeeded(story), story.stderr
     assert (clone / story.stdout.strip().splitlines()[-1]).is_file()

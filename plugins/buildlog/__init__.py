@@ -1,4 +1,5 @@
-"""Repeated build warnings shown a few times, then summarized with a count and the full list in a file."""
+"""Repeated build warnings shown a few times, then summarized with a count and the full list in a file;
+Pelican's own refusals said plainly, in Chinese first, without a traceback (refusals.py)."""
 
 import logging
 import os
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from pelican import Pelican, signals
 
+from .refusals import PlainRefusals
 from .repeats import RepeatedWarnings
 
 DEFAULT_SETTINGS = {
@@ -16,6 +18,7 @@ DEFAULT_SETTINGS = {
 }
 logger = logging.getLogger(__name__)
 _filter = RepeatedWarnings()
+_refusals = PlainRefusals()
 
 
 def _install(pelican: Pelican) -> None:
@@ -25,8 +28,9 @@ def _install(pelican: Pelican) -> None:
     _filter.list_file = Path(pelican.settings["CACHE_PATH"]) / pelican.settings["BUILDLOG_FILE"]
     _filter.reset()
     for handler in logging.getLogger().handlers:
-        if _filter not in handler.filters:
-            handler.addFilter(_filter)
+        for log_filter in (_refusals, _filter):  # reworded first, so the list holds what was shown
+            if log_filter not in handler.filters:
+                handler.addFilter(log_filter)
 
 
 def _summarize(pelican: Pelican) -> None:

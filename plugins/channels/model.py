@@ -42,6 +42,8 @@ _NOT_TEXT = ("script", "style", "template")  # their content is not part of an e
 class FeedModelError(ValueError):
     """Front matter the feeds cannot use; the message names the file and what to change."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 @dataclass(frozen=True)
 class ImageRef:

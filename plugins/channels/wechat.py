@@ -100,6 +100,8 @@ CELL_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 class WechatLimitError(ValueError):
     """Raised in strict mode (CHANNELS_WECHAT_STRICT) when an article breaks a WeChat limit."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 @dataclass(frozen=True)
 class WechatArticle:

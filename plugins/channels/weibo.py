@@ -37,6 +37,8 @@ URL_PATTERN = re.compile(r"https?://[!-~]+")
 class WeiboLengthError(ValueError):
     """Raised in strict mode when a message cannot be made to fit."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 @dataclass(frozen=True)
 class WeiboPost:

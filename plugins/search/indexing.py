@@ -74,6 +74,8 @@ GLOB_SPECIAL = set("\\*?[]{}()<>:!,")
 class SearchIndexError(RuntimeError):
     """The search index could not be built; the message says why and what to do."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 @dataclass(frozen=True)
 class SearchIndex:

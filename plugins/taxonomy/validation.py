@@ -9,6 +9,8 @@ from .vocabulary import CATEGORIES, CHECKED_FIELDS, names
 class VocabularyError(ValueError):
     """One or more stories use a value outside the fixed vocabularies."""
 
+    for_the_editor = True  # its message names the file and what to do: shown without a traceback
+
 
 def term_problem(source_path: str, field: str, value: str) -> str:
     """The editors' message for a value of `field` (a key of CHECKED_FIELDS) outside its vocabulary."""

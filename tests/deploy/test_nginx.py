@@ -10,16 +10,15 @@ from pathlib import Path
 
 import pytest
 from browsing import needs_chromium
-from nginx_local import NGINX, SERVER_BLOCK, check_config, free_port, nginx_running, nginx_serving
+from debian_packages import needs
+from nginx_local import SERVER_BLOCK, check_config, free_port, nginx_running, nginx_serving
 from playwright.sync_api import expect
 from published_site import CHANGED_PAGE
 from sitebuild import build_site
 from upload import upload
 from upload.files import cache_control
 
-pytestmark = pytest.mark.skipif(
-    not NGINX, reason="needs Debian's nginx: apt-get install nginx (.ci/run does)"
-)
+pytestmark = needs("nginx")
 
 STORY_TERM = "汉风慈善基金会"  # named in one story's body only (tests/search)
 STORY_PATH = "stories/2020/xuzhou-charity-foundation-transparency/"
@@ -287,6 +286,7 @@ def test_the_https_variant_serves_over_tls_and_redirects_plain_http(served, tmp_
         assert (plain.status, plain.getheader("Location")) == (301, f"https://127.0.0.1/{STORY_PATH}")
 
 
+@needs("rsync")
 def test_after_an_upload_readers_keep_their_304s_for_what_did_not_change(published, tmp_path):
     """make upload (rsync) into the folder nginx serves: a one-story change gives that story's page a
     new ETag, and every page that did not change keeps its own, so browsers revalidate to a 304."""

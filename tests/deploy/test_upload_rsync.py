@@ -4,10 +4,13 @@ import os
 import subprocess
 
 import pytest
+from debian_packages import needs
 from published_site import CHANGED_PAGE, tree
 from sitebuild import REPO
 from upload import UploadError, upload
 from upload.files import Kind, kind_of
+
+pytestmark = needs("rsync")
 
 
 def quiet(line: str) -> None:
@@ -131,7 +134,8 @@ def test_make_upload_without_a_published_site_or_a_target_says_what_to_do(tmp_pa
     assert missing.returncode != 0
     # One line from us (then make's own "Error 2").
     assert missing.stderr.splitlines()[0] == (
-        f"error: {tmp_path / 'public'}/ holds no published site: run make publish first"
+        f"错误：{tmp_path / 'public'}/ 里还没有发布好的网站，请先运行 make publish。"
+        f"{tmp_path / 'public'}/ holds no published site: run make publish first"
     )
     nowhere = run_make_upload(f"PUBLISH_DIR={tmp_path}", UPLOAD_TO="")
     assert nowhere.returncode != 0 and "UPLOAD_TO" in nowhere.stderr
@@ -167,6 +171,8 @@ def test_a_refused_ssh_login_is_one_line_naming_upload_to(published, tmp_path, m
     with pytest.raises(UploadError) as refused:
         upload(v1, "deploy@www.example.gov.cn:/srv/shzz/public", report=quiet)
     assert str(refused.value) == (
+        "服务器拒绝了 UPLOAD_TO=deploy@www.example.gov.cn:/srv/shzz/public 的 SSH 登录："
+        "请核对用户名、主机和 SSH 密钥。"
         "the server refused the SSH login for UPLOAD_TO=deploy@www.example.gov.cn:/srv/shzz/public: "
         "check the user, the host and the SSH key (try: ssh deploy@www.example.gov.cn)"
     )

@@ -221,7 +221,8 @@ def test_a_wrong_secret_or_key_is_one_line_naming_the_setting(s3, published):
     wrong_secret = run_cli(v1, AWS_SECRET_ACCESS_KEY="not-the-secret")
     assert wrong_secret.returncode == 2
     assert wrong_secret.stderr.splitlines() == [
-        f"error: the storage at {os.environ['S3_ENDPOINT_URL']} refused the secret of this key: "
+        "错误：存储拒绝了这个密钥的密码，请核对 AWS_SECRET_ACCESS_KEY。"
+        f"the storage at {os.environ['S3_ENDPOINT_URL']} refused the secret of this key: "
         "check AWS_SECRET_ACCESS_KEY"
     ]
     wrong_key = run_cli(v1, AWS_ACCESS_KEY_ID="AKIANOSUCHKEY0000000")

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from imapserver import DOVECOT, Dovecot, ImapProxy, quoted
+from debian_packages import needs
+from imapserver import Dovecot, ImapProxy, quoted
 from mailbox_import.fetch import maildir_for
 from mailcorpus import message
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "auth-code-123"
 _users = itertools.count()
 
-pytestmark = pytest.mark.skipif(not Path(DOVECOT).exists(), reason="Debian's dovecot-imapd is not installed")
+pytestmark = needs("dovecot-imapd")
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +261,7 @@ def test_a_wrong_password_is_one_clear_line(tmp_path, dovecot, mailbox):
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("错误：") and "密码或授权码不对" in line, "Chinese first, no traceback"
     assert "IMAP_PASSWORD" in line and "IMAP_PASSWORD_FILE" in line and "wrong-code" not in line
     assert not (tmp_path / "mail" / ".&XfJT0ZAB-").exists()
 

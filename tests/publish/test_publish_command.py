@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from debian_packages import needs_validator
 from PIL import Image
 from sitebuild import PELICAN, repository_copy
 
@@ -14,6 +15,7 @@ STORY_SOURCE = "content/stories/2020-02-18-nanjing-logistics.md"
 STORY_PAGE = "stories/2020/nanjing-logistics-emergency-capacity/index.html"
 EDIT = "发布测试新增的一段。"
 IMAGE = "images/publish-test.png"
+pytestmark = needs_validator()
 
 
 def make(repo: Path, *arguments: str) -> subprocess.CompletedProcess:

@@ -6,6 +6,8 @@ import signal
 import sys
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
+
 from .config import load_settings, read_settings_file
 from .fetch import (
     FetchError,
@@ -48,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             return _review(args)  # the server's side even before the first fetch
         if not args.export.is_dir():
             print(
-                f"error: mailbox export not found: {args.export}. Set MAILBOX_EXPORT to the exported folder.",
+                f"错误：找不到邮箱导出文件夹 {args.export}，请用 MAILBOX_EXPORT=文件夹 指向它"
+                f"（或先运行 make fetch）。error: mailbox export not found: {args.export}. "
+                "Set MAILBOX_EXPORT to the exported folder.",
                 file=sys.stderr,
             )
             return 2
@@ -103,4 +107,5 @@ def _review(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

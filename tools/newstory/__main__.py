@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
 from pelican.settings import get_settings_from_file
 from siterules.clock import site_timezone
 
@@ -32,4 +33,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
 from pelican.settings import get_settings_from_file
 from sitecheck.__main__ import main as check
 
@@ -48,6 +49,7 @@ def _static_sources(settings: dict) -> dict[str, Path]:
 def publish(folders: PublishFolders, siteurl: str | None) -> int:
     started = time.monotonic()
     untouched = f"nothing was published: {folders.live}/ is as it was"
+    kept = f"什么都没有发布，{folders.live}/ 保持原样"
     if siteurl:
         os.environ["SITEURL"] = siteurl  # publishconf.py reads it
     # What publishconf.py keeps from pelicanconf.py: the public address, content and theme folders.
@@ -62,7 +64,8 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
     build = subprocess.run([str(pelican), settings["PATH"], "-s", SETTINGS, "-o", str(folders.new),
                             "--fatal", "errors", "-e", record_setting])  # fmt: skip
     if build.returncode != 0:
-        print(f"publish: the build stopped at an error (above); {untouched}", file=sys.stderr)
+        print(f"发布已停止：生成时出错（见上面的 ERROR），{kept}。改正后再运行 make publish。\n"
+              f"publish: the build stopped at an error (above); {untouched}", file=sys.stderr)  # fmt: skip
         return 1
     stale = remove_stale_static(folders.new, _static_sources(settings))
     if stale:
@@ -70,7 +73,9 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
     print(f"==> make check {folders.new}/")
     addresses = ["--site-url", siteurl] if siteurl else []
     if check([str(folders.new), "--settings", LOCAL_SETTINGS, *addresses, "--report", CHECK_REPORT]) != 0:
-        print(f"\npublish: the check found problems (above); {untouched}. The build is in {folders.new}/ "
+        print(f"\n发布已停止：检查发现问题（见上），{kept}。生成结果在 {folders.new}/ 可以查看；"
+              f"按上面每类问题后的说明改正，再运行 make publish。\n"
+              f"publish: the check found problems (above); {untouched}. The build is in {folders.new}/ "
               "to look at; fix the problems and run make publish again.", file=sys.stderr)  # fmt: skip
         return 1
     keep_page_record(folders, page_record)
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             return publish(folders, args.site_url)
         roll_back(folders)
     except PublishError as error:
-        print(f"{args.action}: {error}", file=sys.stderr)
+        print(f"错误：{error}", file=sys.stderr)
         return 1
     print(f"==> Rolled back: {folders.live}/ is the build published before; the one it replaced is "
           f"{folders.previous}/ (make rollback again undoes this)")  # fmt: skip
@@ -100,4 +105,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

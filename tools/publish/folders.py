@@ -91,7 +91,10 @@ def roll_back(folders: PublishFolders) -> None:
     """public.previous/ becomes public/ again, and public/ becomes public.previous/ (so a second
     rollback undoes the first)."""
     if not folders.previous.is_dir():
-        raise PublishError(f"there is no earlier published build ({folders.previous}/) to go back to")
+        raise PublishError(
+            f"没有上一次发布的版本（{folders.previous}/），无法撤回。"
+            f"rollback: there is no earlier published build ({folders.previous}/) to go back to"
+        )
     if not folders.live.is_dir():
         os.rename(folders.previous, folders.live)
         return

@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
 from pelican.settings import get_settings_from_file
 from siterules.address import public_siteurl
 
@@ -43,9 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(full_report(result.problems), encoding="utf-8")
         if result.problems:
-            print(f"\nEvery problem, one a line: {args.report}")
+            print(f"\n全部问题清单 every problem, one a line: {args.report}")
     return 1 if result.problems else 0
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

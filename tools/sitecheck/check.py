@@ -125,7 +125,8 @@ def check_site(
     and where the build recorded which story each feed item comes from."""
     started = time.monotonic()
     if not root.is_dir():
-        problem = Problem("tool", str(root), "there is no such folder: build the site first (make html)")
+        missing = "没有这个文件夹，请先生成网站（make html）。there is no such folder: build the site first"
+        problem = Problem("tool", str(root), missing)
         return Result({}, [problem], 0.0)
     files = site_files(root)
     pages = [name for name in files if name.endswith(".html")]

@@ -13,27 +13,33 @@ class Problem:
     item: str = ""  # in a feed: the ID of the item it is in, for `name_stories`
 
 
-# kind -> (heading, what to do); in the order the summary lists them.
+# kind -> (heading, what to do), each in Chinese then English; in the order the summary lists them.
 KINDS: dict[str, tuple[str, str]] = {
     "tool": (
-        "checks that could not run",
+        "无法进行的检查 checks that could not run",
+        "请安装提到的软件（make venv 安装 HTML 校验器；Java 是 Debian 的 default-jre-headless）。"
         "install what is named (make venv installs the validator; Debian's default-jre-headless is Java)",
     ),
     "link": (
-        "links and images that lead nowhere",
+        "指向不存在文件的链接和图片 links and images that lead nowhere",
+        "在稿件的 Markdown 文件（或模板）里改正地址，再重新生成。"
         "fix the address in the story's Markdown file (or in the template), then build again",
     ),
     "anchor": (
-        "links to a place (#…) that the page does not have",
+        "页面上没有的锚点（#…）links to a place (#…) that the page does not have",
+        "在稿件的 Markdown 文件（或模板）里改正 # 后面的部分，再重新生成。"
         "fix the part after # in the story's Markdown file (or in the template), then build again",
     ),
     "host": (
-        "references to another host outside story text",
+        "稿件正文以外引用了其他网站的文件 references to another host outside story text",
+        "网站不从其他网站加载任何东西：把文件放进 content/images/ 再引用；外部链接只能写在稿件正文里。"
         "the site loads nothing from another host: put the file under content/images/ and use it from "
         "there; links to other sites belong in a story's text",
     ),
     "active": (
+        "模板之外出现的脚本、事件、javascript: 地址或 iframe "
         "scripts, event handlers, javascript: addresses or iframes the theme did not put there",
+        "重新生成一次（每篇稿件读入时都会清理）；如果还在，就从模板或它所在的文件里删掉。"
         "build again (every story is sanitized as it is read); if it stays, remove it from the template "
         "or the file it comes from",
     ),
@@ -44,11 +50,13 @@ KINDS: dict[str, tuple[str, str]] = {
         "the field as plain text in the story's file",
     ),
     "feed": (
-        "feeds and lists that do not parse",
+        "无法解析的订阅源和列表 feeds and lists that do not parse",
+        "重新生成一次；如果还在，把文件名和错误发给技术维护人员。"
         "build again; if it stays, report the file and the error to whoever maintains the channels plugin",
     ),
     "html": (
-        "pages that are not valid HTML (W3C Nu validator)",
+        "不合规范的 HTML 页面 pages that are not valid HTML (W3C Nu validator)",
+        "在稿件的 Markdown 文件或模板里所指的行改正手写的 HTML。"
         "fix the raw HTML in the story's Markdown file or the template at the line named",
     ),
 }
@@ -94,9 +102,12 @@ def summary(folder: str, counts: dict[str, int], problems: list[Problem], second
     checked = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     grouped = group(problems)
     if not grouped:
-        return f"make check: {folder}: no problems ({checked}; {seconds:.1f} s)"
+        return f"检查通过 make check: {folder}: no problems ({checked}; {seconds:.1f} s)"
     total = sum(len(pages) for details in grouped.values() for pages in details.values())
-    lines = [f"make check: {folder}: {total:,} problems ({checked}; {seconds:.1f} s)"]
+    lines = [
+        f"检查未通过：{folder} 有 {total:,} 处问题，每类问题下面写着怎么办。"
+        f"make check: {folder}: {total:,} problems ({checked}; {seconds:.1f} s)"
+    ]
     for kind, details in grouped.items():
         heading, what_to_do = KINDS[kind]
         lines.append(f"\n{heading} ({sum(len(pages) for pages in details.values()):,}): {what_to_do}")

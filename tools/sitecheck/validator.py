@@ -66,11 +66,12 @@ class Validation:
         java = shutil.which("java")
         if self._waiting and java is None:
             install = "apt-get install default-jre-headless"
-            self.problems_found.append(Problem("tool", ".", f"Java is not installed: {install}"))
+            missing = f"没有安装 Java。Java is not installed: {install}"
+            self.problems_found.append(Problem("tool", ".", missing))
             self._waiting = []
         elif self._waiting and not jar.is_file():
             self.problems_found.append(
-                Problem("tool", ".", f"the W3C validator {jar} is missing: run make venv")
+                Problem("tool", ".", f"没有 HTML 校验器，请运行 make venv。validator {jar} is missing")
             )
             self._waiting = []
         self.java = java or "java"

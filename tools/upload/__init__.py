@@ -25,14 +25,21 @@ def upload(
     called with each file's path once it is in place."""
     if not target:
         raise UploadError(
+            "没有设置 UPLOAD_TO，不知道上传到哪里：请在命令后写上 UPLOAD_TO=服务器地址（问技术维护人员要）。"
             "set UPLOAD_TO: a folder or [user@]host:/path (rsync over SSH), or s3://bucket/folder "
             "(with S3_ENDPOINT_URL), e.g. make upload UPLOAD_TO=deploy@www.example.gov.cn:/srv/site"
         )
     if not (publish_dir / "index.html").is_file():
-        raise UploadError(f"{publish_dir}/ holds no published site: run make publish first")
+        raise UploadError(
+            f"{publish_dir}/ 里还没有发布好的网站，请先运行 make publish。"
+            f"{publish_dir}/ holds no published site: run make publish first"
+        )
     files = site_files(publish_dir)
     if target.startswith("s3://"):
         return s3_upload(files, target, dry_run, report, on_uploaded)
     if "://" in target:
-        raise UploadError(f"UPLOAD_TO={target}: only s3://, [user@]host:/path and folders are understood")
+        raise UploadError(
+            f"UPLOAD_TO={target} 不是能上传的地址（应为文件夹、用户@主机:/路径 或 s3://桶/文件夹）。"
+            f"UPLOAD_TO={target}: only s3://, [user@]host:/path and folders are understood"
+        )
     return rsync_upload(files, publish_dir, target, dry_run, report, on_uploaded)

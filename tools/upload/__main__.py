@@ -28,10 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = upload(args.publish_dir, target, dry_run=args.dry_run)
     except UploadError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"错误：{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
+            "上传被中断：已传的文件都是完整的，再运行一次 make upload 传完其余的。"
             "upload interrupted: every file sent so far is whole; run make upload again to send the rest",
             file=sys.stderr,
         )

@@ -186,6 +186,8 @@ class UploadError(Exception):
 def no_site_there(target: str, foreign: int) -> str:
     files = "1 file" if foreign == 1 else f"{foreign} files"
     return (
+        f"UPLOAD_TO={target} 那里不是本网站（没有 index.html，却有 {foreign} 个网站没有的文件），"
+        "什么都没有上传或删除：请核对 UPLOAD_TO。"
         f"UPLOAD_TO={target} holds no site (no index.html) but {files} the site does not have: "
         "nothing was sent or deleted; check UPLOAD_TO, or empty that place first"
     )

@@ -34,7 +34,10 @@ def rsync_upload(
     on_uploaded: Callable[[str], None],
 ) -> Summary:
     if not shutil.which("rsync"):
-        raise UploadError("rsync is not installed: apt-get install rsync (UPLOAD_TO names an rsync target)")
+        raise UploadError(
+            "没有安装 rsync，无法上传：请运行 sudo apt-get install rsync。"
+            "rsync is not installed: apt-get install rsync (UPLOAD_TO names an rsync target)"
+        )
     source = f"{publish_dir}/"
     destination = target if target.endswith("/") else target + "/"
     options = ["--dry-run"] if dry_run else []
@@ -100,10 +103,14 @@ def run(command: list[str], target: str) -> list[tuple[str, int, str]]:
 def explain(stderr: str, returncode: int, target: str) -> str:
     if "Permission denied (" in stderr or "Host key verification failed" in stderr:
         return (
+            f"服务器拒绝了 UPLOAD_TO={target} 的 SSH 登录：请核对用户名、主机和 SSH 密钥。"
             f"the server refused the SSH login for UPLOAD_TO={target}: check the user, the host and "
             f"the SSH key (try: ssh {target.split(':', 1)[0]})"
         )
     if "Could not resolve hostname" in stderr or "Connection refused" in stderr or "timed out" in stderr:
-        return f"cannot reach the server of UPLOAD_TO={target}: check the host name and the network"
+        return (
+            f"连不上 UPLOAD_TO={target} 的服务器：请检查主机名和网络。"
+            f"cannot reach the server of UPLOAD_TO={target}: check the host name and the network"
+        )
     last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
-    return f"rsync to UPLOAD_TO={target} failed (exit {returncode}): {last}"
+    return f"上传到 UPLOAD_TO={target} 失败。rsync to UPLOAD_TO={target} failed (exit {returncode}): {last}"

@@ -36,7 +36,10 @@ def parse_target(target: str) -> tuple[str, str]:
     """s3://bucket/some/prefix -> ("bucket", "some/prefix/"); s3://bucket -> ("bucket", "")."""
     parts = urlsplit(target)
     if not parts.netloc:
-        raise UploadError(f"UPLOAD_TO={target} names no bucket: write s3://bucket or s3://bucket/folder")
+        raise UploadError(
+            f"UPLOAD_TO={target} 没有写存储桶名：应为 s3://桶 或 s3://桶/文件夹。"
+            f"UPLOAD_TO={target} names no bucket: write s3://bucket or s3://bucket/folder"
+        )
     prefix = parts.path.strip("/")
     return parts.netloc, f"{prefix}/" if prefix else ""
 
@@ -171,6 +174,7 @@ def delete(client: BaseClient, bucket: str, keys: list[str]) -> None:
     if answer.get("Errors"):
         first = answer["Errors"][0]
         raise UploadError(
+            f"无法从存储桶 {bucket} 删除 {first['Key']}。"
             f"could not delete {first['Key']} from bucket {bucket}: {first.get('Message', first.get('Code'))}"
         )
 
@@ -183,11 +187,13 @@ def explained(target: str, bucket: str) -> Iterator[None]:
         yield
     except NoCredentialsError:
         raise UploadError(
+            "没有存储的密钥：请在环境变量中设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY。"
             "no storage credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment "
             "(or AWS_SHARED_CREDENTIALS_FILE, a file outside the repository)"
         ) from None
     except EndpointConnectionError:
         raise UploadError(
+            f"连不上存储 S3_ENDPOINT_URL={endpoint}：请核对地址。"
             f"cannot reach the storage at S3_ENDPOINT_URL={endpoint}: check the address"
         ) from None
     except ClientError as error:
@@ -199,16 +205,22 @@ def explained(target: str, bucket: str) -> Iterator[None]:
 
 
 MESSAGES = {
-    "InvalidAccessKeyId": "the storage at {endpoint} does not know this key: check AWS_ACCESS_KEY_ID",
+    "InvalidAccessKeyId": (
+        "存储不认识这个密钥，请核对 AWS_ACCESS_KEY_ID。"
+        "the storage at {endpoint} does not know this key: check AWS_ACCESS_KEY_ID"
+    ),
     "SignatureDoesNotMatch": (
+        "存储拒绝了这个密钥的密码，请核对 AWS_SECRET_ACCESS_KEY。"
         "the storage at {endpoint} refused the secret of this key: check AWS_SECRET_ACCESS_KEY"
     ),
     "AccessDenied": (
+        "这个密钥无权写入存储桶 {bucket}，请让管理员授权或核对 UPLOAD_TO。"
         "AWS_ACCESS_KEY_ID may not write to bucket {bucket}: grant it list, put and delete there, "
         "or fix UPLOAD_TO={target}"
     ),
     "NoSuchBucket": (
+        "存储上没有桶 {bucket}，请先建立它或核对 UPLOAD_TO、S3_ENDPOINT_URL。"
         "there is no bucket {bucket} at {endpoint}: create it, or fix UPLOAD_TO={target} / S3_ENDPOINT_URL"
     ),
 }
-GENERIC = "the storage at {endpoint} refused the upload to {target} ({code})"
+GENERIC = "存储拒绝了上传。the storage at {endpoint} refused the upload to {target} ({code})"
