@@ -118,6 +118,9 @@ PLUGINS = [
     # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
     "statistics_page",
     "channels",
+    # After channels (which asks it for WeChat covers): every story picture in a few widths, made once
+    # and kept in PHOTOS_STORE, before any page is rendered (plugins/photos).
+    "photos",
     # Imported stories an editor changed: the time of the edit, for the feeds (not the importer itself).
     "mailbox_import",
     "search",
@@ -232,6 +235,11 @@ MENU_LINKS = [
 ]
 DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# Photos (plugins/photos): the store of derived pictures (each story picture in a few widths, WebP and
+# JPEG), made once per picture and kept here; `make clean` leaves it, so a cold build reuses it. Relative
+# to the folder the build runs in; entries no build uses any more are removed at the end of a build.
+PHOTOS_STORE = "resources/photos"
 
 # Caches that make a rebuild fast (plugins/fastbuild): safe to delete at any time (`make clean`).
 CACHE_PATH = "cache"
