@@ -8,8 +8,8 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator, StaticGenerator
 
-from .pages import size_photos, source_path
-from .recipes import PAGE_RECIPES, THUMBNAIL
+from .pages import size_photos, source_path, thumbnail
+from .recipes import LEAD_RECIPES, PAGE_RECIPES
 from .store import STAMPS_FILE, PhotoStore
 
 DEFAULT_SETTINGS = {
@@ -49,30 +49,49 @@ def _size_photos(generators: list[Generator]) -> None:
     statics = next(g for g in generators if isinstance(g, StaticGenerator))
     settings = statics.settings
     store = store_for(settings)
+    content_dir = Path(settings["PATH"])
     by_url = {static.url: static.relative_source_path for static in statics.staticfiles}
     stories = _shown_content(generators)
-    sources: dict[int, dict[str, str]] = {}
+    sources: dict[int, dict[str, str]] = {}  # per story: src as written -> file under content/
     for story in stories:
         page_dir = posixpath.dirname(story.save_as)
+        found = sources[id(story)] = {}
 
-        def resolve(src: str, story: Any = story, page_dir: str = page_dir) -> None:
+        def resolve(src: str, story: Any = story, page_dir: str = page_dir, found: dict = found) -> None:
             path = source_path(src, story.relative_dir, page_dir, by_url)
-            if path and (Path(settings["PATH"]) / path).is_file():
-                sources.setdefault(id(story), {})[src] = path
-                store.ask(path, PAGE_RECIPES, story.relative_source_path)
+            if path and (content_dir / path).is_file():
+                found[src] = path
 
         size_photos(story._content, resolve, "")
+        for path in found.values():
+            store.ask(path, PAGE_RECIPES, story.relative_source_path)
+        lead = _cover(story, content_dir) or next(iter(found.values()), None)
+        if lead:  # a Cover outside the text too: feeds, Weibo and the app feed show it
+            store.ask(lead, (*PAGE_RECIPES, *LEAD_RECIPES), story.relative_source_path)
     store.make(settings["PHOTOS_WORKERS"])
     store.copy_to(Path(statics.output_path))
     for story in stories:
-        known = sources.get(id(story), {})
+        found = sources[id(story)]
         root = _site_root(story.save_as, settings)
         content, shown = size_photos(
-            story._content, lambda src, known=known: store.photo(known[src]) if src in known else None, root
+            story._content, lambda src, found=found: store.photo(found[src]) if src in found else None, root
         )
         story._content = content
-        story.photos = tuple(shown)
-        story.thumbnail = next((v for photo in shown if (v := photo.variant(THUMBNAIL))), None)
+        story.photos = tuple(photo for photo, _ in shown)
+        cover = _cover(story, content_dir)
+        # Every picture has its alt text (WCAG 1.1.1): the photo's own, else the story's title.
+        lead, alt = (cover, "") if cover else (shown[0][0].source, shown[0][1]) if shown else (None, "")
+        alt = alt or next((text for photo, text in shown if photo.source == lead and text), str(story.title))
+        story.thumbnail = thumbnail(store.photo(lead), alt) if lead else None
+
+
+def _cover(story: Any, content_dir: Path) -> str | None:
+    """The story's `Cover:` when it names a picture under content/ (as the feeds read it)."""
+    text = str(story.metadata.get("cover") or "").strip()
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        text = text.removeprefix(prefix)
+    text = text.lstrip("/")
+    return text if text and (content_dir / text).is_file() else None
 
 
 def _site_root(save_as: str, settings: dict[str, Any]) -> str:

@@ -10,10 +10,11 @@ import html
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .recipes import FALLBACK, RESPONSIVE
-from .store import Photo
+from .recipes import FALLBACK, RESPONSIVE, THUMBNAIL
+from .store import Photo, Variant
 
 # The story column in CSS pixels (theme/static/css/main.css: 42rem of an 18px root, page margins of
 # 1rem); in px, since `sizes` reads rem as 16px whatever the page's root size.
@@ -24,6 +25,28 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
 _PLACEHOLDER = re.compile(r"^[{|](static|attach|filename)[|}](.*)$")
 
 Resolve = Callable[[str], Photo | None]  # an img's src as written -> its photo, or None
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A story's lead photo as listings and 图片新闻 show it: small WebP widths and the alt text."""
+
+    widths: tuple[Variant, ...]  # 240 and 480 px (fewer for a smaller photo), narrowest first
+    alt: str
+
+    @property
+    def smallest(self) -> Variant:
+        return self.widths[0]
+
+    def srcset(self, root: str) -> str:
+        return ", ".join(f"{root}{variant.path} {variant.width}w" for variant in self.widths)
+
+
+def thumbnail(photo: Photo | None, alt: str) -> Thumbnail | None:
+    """The lead photo's thumbnail, or None when it has no derived pictures (animated, unreadable)."""
+    if photo is None or not photo.variant(THUMBNAIL):
+        return None
+    return Thumbnail(tuple(photo.widths((THUMBNAIL, RESPONSIVE[0]))), alt)
 
 
 def source_path(src: str, content_dir: str, page_dir: str, by_url: dict[str, str]) -> str | None:
@@ -77,9 +100,10 @@ def sized_image(attributes: dict[str, str], photo: Photo, root: str, first: bool
     return shown
 
 
-def size_photos(content: str, resolve: Resolve, root: str) -> tuple[str, list[Photo]]:
-    """`content` with every photo of the site sized (see the module), and those photos in order."""
-    shown: list[Photo] = []
+def size_photos(content: str, resolve: Resolve, root: str) -> tuple[str, list[tuple[Photo, str]]]:
+    """`content` with every photo of the site sized (see the module), and those photos in order with
+    their alt text."""
+    shown: list[tuple[Photo, str]] = []
     pieces: list[str] = []
     position = 0
     link_depth = 0
@@ -106,6 +130,6 @@ def size_photos(content: str, resolve: Resolve, root: str) -> tuple[str, list[Ph
             )
         pieces += [content[position : match.start()], image]
         position = match.end()
-        shown.append(photo)
+        shown.append((photo, html.unescape(attributes.get("alt", ""))))
     pieces.append(content[position:])
     return "".join(pieces), shown

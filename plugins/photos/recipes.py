@@ -65,7 +65,10 @@ RESPONSIVE = tuple(Recipe(f"webp-{width}", "WEBP", 72, width=width) for width in
 FALLBACK = Recipe("jpeg-720", "JPEG", 75, width=720)
 LARGE = Recipe("jpeg-1440", "JPEG", 80, width=1440)
 PAGE_RECIPES = (*RESPONSIVE, FALLBACK, LARGE)
-THUMBNAIL = RESPONSIVE[0]  # listings show 480 px (enough for a 160-240 px thumbnail at 2x)
+# A story's lead photo in listings (a 96-px box: 240 px covers 2.5x) and in 图片新闻 (about half a
+# phone's width: 480 px at 2x, 240 px on a small screen at 1x).
+THUMBNAIL = Recipe("webp-240", "WEBP", 70, width=240)
+LEAD_RECIPES = (THUMBNAIL, RESPONSIVE[0])
 COVER_MAX_BYTES = 1_000_000  # WeChat's limit for a cover
 WECHAT_BANNER = Recipe("cover-900x383", "JPEG", 90, crop=(900, 383), max_bytes=COVER_MAX_BYTES)
 WECHAT_SQUARE = Recipe("cover-500x500", "JPEG", 90, crop=(500, 500), max_bytes=COVER_MAX_BYTES)

@@ -128,6 +128,8 @@ class PhotoStore:
         self._stories: dict[str, str] = {}  # source -> first story that asked, for warnings
         self._photos: dict[str, Photo] = {}
         self._by_variant: dict[str, Photo] = {}
+        self._described: dict[str, set[str]] = {}  # source -> the recipes its Photo describes
+        self._stamps: dict | None = None  # the sources' stamps the last build noted
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
         self._asked.setdefault(source, set()).update(recipes)
@@ -144,27 +146,32 @@ class PhotoStore:
     def photos(self) -> list[Photo]:
         return [self._photos[source] for source in sorted(self._photos)]
 
-    def _digests(self) -> dict[str, str]:
-        """sha256 of every asked source, read again only when its size or modification time changed."""
-        try:
-            known = json.loads(self.stamps_file.read_text(encoding="utf-8")) if self.stamps_file else {}
-        except (OSError, ValueError):
-            known = {}
-        digests, stamps = {}, {}
-        for source in sorted(self._asked):
+    def _digests(self, sources: Iterable[str]) -> dict[str, str]:
+        """sha256 of each source, read again only when its size or modification time changed since
+        the build that noted it; a missing file has none."""
+        if self._stamps is None:
+            try:
+                self._stamps = (
+                    json.loads(self.stamps_file.read_text(encoding="utf-8")) if self.stamps_file else {}
+                )
+            except (OSError, ValueError):
+                self._stamps = {}
+            self._noted: dict[str, list[str]] = {}
+        digests = {}
+        for source in sources:
             try:
                 status = (self.content_dir / source).stat()
             except OSError:
                 continue
             stamp = f"{status.st_size} {status.st_mtime_ns}"
-            entry = known.get(source)
+            entry = self._stamps.get(source)
             if not (isinstance(entry, list) and entry[0] == stamp):
                 entry = [stamp, hashlib.sha256((self.content_dir / source).read_bytes()).hexdigest()]
-            stamps[source] = entry
+            self._noted[source] = entry
             digests[source] = entry[1]
-        if self.stamps_file and stamps != known:
+        if self.stamps_file and self._noted != self._stamps:
             with contextlib.suppress(OSError):  # only a speed-up
-                _replace_file(self.stamps_file, json.dumps(stamps, sort_keys=True).encode())
+                _replace_file(self.stamps_file, json.dumps(self._noted, sort_keys=True).encode())
         return digests
 
     def _info_path(self, digest: str) -> Path:
@@ -179,13 +186,21 @@ class PhotoStore:
 
     def make(self, workers: int = 0) -> None:
         """Make every asked recipe missing from the store, one source per task on `workers` processes
-        (0: every core), then describe every asked photo."""
-        digests = self._digests()
+        (0: every core), then describe the photos asked for since the last call."""
+        pending = sorted(
+            source for source, recipes in self._asked.items()
+            if source not in self._photos or not {r.name for r in recipes} <= self._described[source]
+        )  # fmt: skip
+        digests = self._digests(pending)
         infos: dict[str, dict] = {}
+        wanted: dict[str, tuple[str, set[Recipe]]] = {}  # digest -> a source with it, every recipe asked
+        for source in pending:
+            if source in digests:
+                recipes = wanted.setdefault(digests[source], (source, set()))[1]
+                recipes |= self._asked[source]
         tasks = []
-        for source, digest in sorted(digests.items(), key=lambda pair: pair[1]):
-            recipes = tuple(sorted(self._asked[source], key=lambda r: r.name))
-            info = infos.get(digest) or self._read_info(digest)
+        for digest, (source, recipes) in sorted(wanted.items()):
+            info = self._read_info(digest)
             if info is not None and (
                 info["animated"]
                 or all(
@@ -195,15 +210,17 @@ class PhotoStore:
             ):
                 infos[digest] = info
                 continue
-            tasks.append((str(self.content_dir / source), digest, str(self.folder), recipes))
+            ordered = tuple(sorted(recipes, key=lambda r: r.name))
+            tasks.append((str(self.content_dir / source), digest, str(self.folder), ordered))
         over_limit: dict[str, list[str]] = {}
         for digest, info, over in self._run(tasks, workers):
             if "error" not in info:
                 _replace_file(self._info_path(digest), json.dumps({**info, "encoder": ENCODER}).encode())
             infos[digest] = info
             over_limit[digest] = over
-        for source in sorted(self._asked):
+        for source in pending:
             self._describe(source, digests.get(source), infos, over_limit)
+            self._described[source] = {r.name for r in self._asked[source]}
 
     def _run(self, tasks: list, workers: int) -> Iterable[tuple[str, dict, list[str]]]:
         workers = min(workers or os.cpu_count() or 1, len(tasks))
@@ -239,6 +256,10 @@ class PhotoStore:
         for variant in variants.values():
             self._by_variant[variant.path] = photo
 
+    def data(self, variant: Variant) -> bytes:
+        """The bytes of a derived picture of this build."""
+        return (self.folder / variant.path.removeprefix(f"{OUTPUT_FOLDER}/")).read_bytes()
+
     def used(self) -> set[str]:
         """Site-relative paths of every derived picture this build uses."""
         return {v.path for photo in self._photos.values() for v in photo.variants.values()}
@@ -258,7 +279,10 @@ class PhotoStore:
         """Remove from the store what this build did not use (a replaced or deleted photo, an old
         recipe or encoder), keeping the descriptions of the sources it did."""
         keep = {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in self.used()}
-        keep |= {self._info_path(d).relative_to(self.folder).as_posix() for d in self._digests().values()}
+        keep |= {
+            self._info_path(d).relative_to(self.folder).as_posix()
+            for d in self._digests(self._asked).values()
+        }
         _remove_unused(self.folder, keep)
 
 

@@ -139,3 +139,27 @@ def test_a_phone_reader_pays_little_for_the_first_screen_and_the_whole_story(
     assert first_screen <= 300 * KB, urls
     assert whole <= 1200 * KB
     assert desktop <= 2500 * KB
+
+
+def test_the_home_page_leads_with_photo_news_and_stays_light_on_a_phone(browser, phone_site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    home = BeautifulSoup((phone_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    news = home.find(id="photo-news-heading").find_parent("section")
+    items = news.select(".photo-news__item")
+    assert 1 <= len(items) <= 4
+    for item in items:
+        image = item.find("img")
+        assert image.has_attr("alt") and image["width"] and image["height"] and "240w" in image["srcset"]
+        assert item.find("a").get_text(strip=True), "each photo is linked with its story's title"
+    # In the list of stories a story with a photo has a thumbnail, one without photos looks as before.
+    listed = {item.find("a")["href"]: item for item in home.select("#latest-heading ~ .story-list > li")}
+    assert listed[f"./{STORY_PATH}"].find("img", class_="story-list__thumbnail")
+    without = [item for item in listed.values() if "story-list__item--photo" not in item["class"]]
+    assert without and not any(item.find("img") for item in without)
+
+    with served(phone_site) as root:
+        transferred, urls = _transferred(browser, root, PHONE, scroll=False)
+    print(f"home page at 375 px: {transferred / KB:.0f} KB")
+    assert sum(url.endswith(".webp") for url in urls) >= len(items)
+    assert transferred <= 300 * KB, urls
