@@ -117,10 +117,10 @@ PLUGINS = [
     "sitemap_xml",
     # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
     "statistics_page",
-    "channels",
-    # After channels (which asks it for WeChat covers): every story picture in a few widths, made once
-    # and kept in PHOTOS_STORE, before any page is rendered (plugins/photos).
+    # Every story picture in a few widths, made once and kept in PHOTOS_STORE, before any page is
+    # rendered (plugins/photos); before channels, whose feeds, covers and Weibo take their pictures from it.
     "photos",
+    "channels",
     # Imported stories an editor changed: the time of the edit, for the feeds (not the importer itself).
     "mailbox_import",
     "search",
