@@ -10,6 +10,7 @@ each case in a fresh process: wall seconds, CPU seconds of the Pagefind processe
 asserted; compare runs over time.
 """
 
+import argparse
 import multiprocessing
 import resource
 import shutil
@@ -94,7 +95,11 @@ def newest_story(output: Path) -> Path:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("count", nargs="?", type=int, default=1000, help="stories (default 1,000)")
+    count = parser.parse_args().count
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         content = work / "content"

@@ -28,7 +28,7 @@ class Kind(IntEnum):
 
 # Named by their content: a new version is a new name, so browsers and CDNs may keep them for a year.
 # Pagefind's index files (pagefind/<shard>/…/*.pf_meta|pf_index|pf_fragment) and imported photos
-# (images/submissions/<content hash>.jpg, named by plugins/mailbox_import) and their sizes
+# (images/submissions/<content hash>.jpg, named by tools/mailbox_import) and their sizes
 # (photos/<xx>/<digest>.webp, named by plugins/photos).
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Not fingerprinted (theme CSS/JS, hand-placed images, Pagefind's own scripts): an hour.
@@ -69,7 +69,7 @@ FEED_TYPES = {
 
 def header_rules_digest() -> str:
     """A digest of the rules above: object storage keeps the headers an object was uploaded with, so
-    when they change, every file is sent again once (deploy/upload/s3.py)."""
+    when they change, every file is sent again once (tools/upload/s3.py)."""
     rules = [
         CONTENT_TYPES,
         FEED_TYPES,
