@@ -119,6 +119,9 @@ PLUGINS = [
     "sitemap_xml",
     # After taxonomy (its vocabularies): the 数据统计 page and the column freshness warning.
     "statistics_page",
+    # Every story picture in a few widths, made once and kept in PHOTOS_STORE, before any page is
+    # rendered (plugins/photos); before channels, whose feeds, covers and Weibo take their pictures from it.
+    "photos",
     "channels",
     # Imported stories an editor changed: the time of the edit, for the feeds (not the importer itself).
     "edit_times",
@@ -234,6 +237,11 @@ MENU_LINKS = [
 ]
 DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# Photos (plugins/photos): the store of derived pictures (each story picture in a few widths, WebP and
+# JPEG), made once per picture and kept here; `make clean` leaves it, so a cold build reuses it. Relative
+# to the folder the build runs in; entries no build uses any more are removed at the end of a build.
+PHOTOS_STORE = "resources/photos"
 
 # Caches that make a rebuild fast (plugins/fastbuild): safe to delete at any time (`make clean`).
 CACHE_PATH = "cache"

@@ -7,11 +7,14 @@
 
 For each size N, a scratch copy of the repository (its tracked and untracked-but-not-ignored files as they
 are in the working tree, `.venv` linked) gets N synthetic stories (bench/stories.py: our content model,
-about 1,500 Chinese characters each, dates in 2020-2023, 300 tags, 20 distinct 1200x800 photos), under
-bench/out/scale-N/ (removed afterwards unless --keep). Then, for each run:
+about 1,500 Chinese characters each, dates in 2020-2023, 300 tags, on average one 1600x1200 photo of its
+own per story), under bench/out/scale-N/ (removed afterwards unless --keep). Then, for each run:
 
-  - ours, cold: `pelican content -s pelicanconf.py -o output` from the scratch root (what `make html` runs
-    after importing), with output/ and cache/ deleted first;
+  - ours, cold, no stored photos: `pelican content -s pelicanconf.py -o output` from the scratch root
+    (what `make html` runs after importing), with output/, cache/ and the photo store resources/photos/
+    deleted first: every derived photo is made;
+  - ours, cold: the same with output/ and cache/ deleted but the photo store kept (after `make clean`, or
+    a fresh clone with the store committed); the difference between the two gives photos/second/core;
   - bare Pelican 4.12 on the same content folder: default theme, no plugins, its own RSS and Atom feeds
     for all stories, each category and each tag, DEFAULT_PAGINATION 10, the same ARTICLE_PATHS, PAGE_PATHS
     and STATIC_PATHS, empty output;
@@ -20,7 +23,8 @@ bench/out/scale-N/ (removed afterwards unless --keep). Then, for each run:
   - Hugo, when `hugo` is on PATH: the same N stories (not the repository's own few) as a Hugo site with
     minimal list and single layouts, its default RSS, pagination 10, empty public/;
   - ours again, each right after the previous build and keeping output/ and cache/: with no change, after
-    adding one story (the newest, the same story at every N), after editing one story's body. The output
+    adding one story (the newest, the same story at every N, with six 4032x3024 phone photos), after
+    editing one story's body. The output
     files changed by each (added, modified, deleted, by sha256 of every file under output/) are counted.
     The added and edited stories are put back afterwards, so every run starts from the same content.
 
@@ -70,6 +74,7 @@ from stories import (
     added_story,
     edited,
     pelican_markdown,
+    write_photos,
     write_stories,
 )
 from timed_build import ROOT, Measured, measured_run
@@ -155,6 +160,7 @@ class Scratch:
     hugo: Path | None
     stories: list[Story]
     cache: Path  # our CACHE_PATH (Pelican's default "cache" if pelicanconf.py does not set it)
+    photos: Path  # our PHOTOS_STORE, the derived photos
 
     @property
     def output(self) -> Path:
@@ -195,7 +201,8 @@ def make_scratch(count: int, with_hugo: bool) -> Scratch:
         shutil.copytree(repo / "content" / PHOTO_FOLDER, hugo / "static" / PHOTO_FOLDER)
         for story in stories:
             (hugo / "content" / "posts" / story.filename).write_text(hugo_markdown(story), encoding="utf-8")
-    return Scratch(folder, repo, hugo, stories, repo / ours.get("CACHE_PATH", "cache"))
+    photos = repo / ours.get("PHOTOS_STORE", "resources/photos")
+    return Scratch(folder, repo, hugo, stories, repo / ours.get("CACHE_PATH", "cache"), photos)
 
 
 # --- Measuring -----------------------------------------------------------------------------------
@@ -277,6 +284,8 @@ class SizeResult:
     count: int
     runs: int
     ours: list[Measured] = field(default_factory=list)
+    unstored: list[Measured] = field(default_factory=list)  # ours, cold, without resources/photos/
+    photos: int = 0  # source pictures the stories show
     unsearched: list[Measured] = field(default_factory=list)  # ours with SEARCH_ENABLED = False
     bare: list[Measured] = field(default_factory=list)
     hugo: list[Measured] = field(default_factory=list)
@@ -326,8 +335,11 @@ def measure_size(count: int, runs: int, with_hugo: bool, keep: bool) -> SizeResu
     target = scratch.stories[count // 2]
     for run in range(1, runs + 1):
         progress(f"N = {count:,}, run {run} of {runs}")
-        for stale in (scratch.output, scratch.cache, scratch.bare_output):
+        for stale in (scratch.output, scratch.cache, scratch.bare_output, scratch.photos):
             shutil.rmtree(stale, ignore_errors=True)
+        timed("ours, cold, no stored pictures", result.unstored, ours, scratch.repo, log)
+        for stale in (scratch.output, scratch.cache):
+            shutil.rmtree(stale)
         timed("ours, cold", result.ours, ours, scratch.repo, log)
         timed("bare Pelican", result.bare, bare, scratch.folder, log)
         timed("ours, cold, search index off", result.unsearched, unsearched, scratch.repo, log)
@@ -352,8 +364,11 @@ def measure_size(count: int, runs: int, with_hugo: bool, keep: bool) -> SizeResu
             progress(f"    output files changed (added/modified/deleted): {result.changed[label][-1]}")
             before = after
         scratch.story_path(new).unlink()
+        for photo in new.photos:
+            (scratch.repo / "content" / photo).unlink()
         write_story(scratch, target)
 
+    result.photos = len({photo for story in scratch.stories for photo in story.photos})
     result.output_files = len(before)
     result.output_mib = sum(p.stat().st_size for p in scratch.output.rglob("*") if p.is_file()) / 2**20
     slug = scratch.stories[0].slug
@@ -368,6 +383,7 @@ def measure_size(count: int, runs: int, with_hugo: bool, keep: bool) -> SizeResu
 
 
 def write_story(scratch: Scratch, story: Story) -> None:
+    write_photos(scratch.repo / "content", [story])
     scratch.story_path(story).write_text(pelican_markdown(story), encoding="utf-8")
 
 
@@ -389,6 +405,12 @@ def paired_ratio(measured: list[Measured], reference: list[Measured]) -> float:
 
 def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
+
+
+def photo_rate(r: SizeResult) -> float:
+    """Photos made per second per core: the stories' photos over what making them added to a cold build."""
+    extra = median_seconds(r.unstored) - median_seconds(r.ours)
+    return r.photos / (extra * CORES) if extra > 0 else float("inf")
 
 
 def table_rows(results: list[SizeResult]) -> list[list[str]]:
@@ -451,7 +473,13 @@ def table_rows(results: list[SizeResult]) -> list[list[str]]:
         return cell
 
     rows = [
-        row("our full build, cold", "", lambda r: f"{ours(r):.1f} s"),
+        row("our full build, cold (photos in resources/photos/)", "", lambda r: f"{ours(r):.1f} s"),
+        row(
+            "our full build, cold, no stored photos: all made",
+            "",
+            lambda r: f"{median_seconds(r.unstored):.1f} s for {r.photos:,} photos = "
+            f"{photo_rate(r):.1f} photos/s/core",
+        ),
         row("bare Pelican 4.12, cold", "", lambda r: f"{median_seconds(r.bare):.1f} s"),
         row("Hugo, cold", "", lambda r: f"{median_seconds(r.hugo):.1f} s" if r.hugo else "not installed"),
         row(
@@ -477,7 +505,11 @@ def table_rows(results: list[SizeResult]) -> list[list[str]]:
             "",
             lambda r: f"{0.8 * median_seconds(r.bare) * CORES:.0f} s",
         ),
-        row("rebuild, one story added", "<= 20% of full", rebuild(lambda r: r.added, 0.2)),
+        row(
+            "rebuild, one story with six 4032x3024 phone photos added",
+            "<= 20% of full",
+            rebuild(lambda r: r.added, 0.2),
+        ),
         row("rebuild, one story edited", "<= 20% of full", rebuild(lambda r: r.edited, 0.2)),
         row("rebuild, no change", "<= 10% of full", rebuild(lambda r: r.no_change, 0.1)),
         row(

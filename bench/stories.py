@@ -6,7 +6,9 @@ site of 10,000 stories is the site of 1,000 plus 9,000 more. Each story has ever
 "Writing a story" (Org_type and Region from plugins/taxonomy/vocabulary.py), a date in 2020-2023, one to
 three tags from a vocabulary of a few hundred, about 1,500 Chinese characters of body in several sections
 with paragraphs, a bulleted and a numbered list, a link, and for most stories one or two photos; three in
-five have a Cover. Photos are a handful of distinct JPEGs of a realistic size, drawn once per folder.
+five have a Cover. Every story's photos are its own (distinct bytes, as submissions are), 1600x1200 JPEGs
+drawn from one of PHOTO_BACKGROUNDS backgrounds with shapes of their own; the story an editor adds
+(`added_story`) carries six 4032x3024 photos as a phone sends them (`phone_photo`).
 
 This module imports nothing else from bench/, so tests can import it as `bench.stories`.
 """
@@ -26,8 +28,9 @@ if str(ROOT / "plugins") not in sys.path:
 from taxonomy.vocabulary import ORG_TYPES, REGIONS, STORY_CATEGORIES  # noqa: E402
 
 SEED = 2020
-PHOTO_COUNT = 20
-PHOTO_SIZE = (1200, 800)
+PHOTO_BACKGROUNDS = 20
+PHOTO_SIZE = (1600, 1200)
+PHONE_PHOTOS = 6  # the added story's, as in issue 18
 # Relative to the content folder: where photos go and how stories name them.
 PHOTO_FOLDER = "images/bench"
 STORY_FOLDER = "stories/bench"
@@ -122,6 +125,8 @@ class Story:
     region: str
     cover: str  # a path under content/, or "" for none
     body: str  # Markdown; images as {static}/images/bench/…
+    photos: tuple[str, ...] = ()  # its own photos, paths under content/ (the cover among them)
+    phone_photos: bool = False  # True: 4032x3024 phone photos, else PHOTO_SIZE
 
     @property
     def filename(self) -> str:
@@ -179,7 +184,7 @@ def _paragraph(rng: random.Random, org: str, tag: str) -> str:
     return "".join(_sentence(rng, org, tag) for _ in range(rng.randint(3, 5)))
 
 
-def _body(rng: random.Random, org: str, tags: tuple[str, ...], photos: int) -> str:
+def _body(rng: random.Random, org: str, tags: tuple[str, ...], photos: tuple[str, ...]) -> str:
     """About BODY_CHARACTERS Chinese characters: sections of paragraphs, two lists, a link, the photos."""
     tag = tags[0]
     blocks = [_paragraph(rng, org, tag)]
@@ -192,9 +197,9 @@ def _body(rng: random.Random, org: str, tags: tuple[str, ...], photos: int) -> s
             blocks.append("\n".join(f"- {_sentence(rng, org, tag)}" for _ in range(3)))
         if number == 1:
             blocks.append("\n".join(f"{item}. {_sentence(rng, org, tag)}" for item in range(1, 4)))
-        if number < photos:
-            photo = rng.randrange(PHOTO_COUNT)
-            blocks.append(f"![{rng.choice(PHOTO_ALTS)}]({{static}}/{PHOTO_FOLDER}/photo-{photo:02d}.jpg)")
+        # The photos after the sections, the rest after the last one (the added story has six).
+        for photo in photos[number : number + 1] if number < 2 else photos[number:]:
+            blocks.append(f"![{rng.choice(PHOTO_ALTS)}]({{static}}/{photo})")
     while chinese_characters("".join(blocks)) < BODY_CHARACTERS:
         blocks.append(_paragraph(rng, org, tag))
     return "\n\n".join(blocks)
@@ -220,7 +225,8 @@ def story(number: int) -> Story:
     )
     tags = tags[: rng.randint(1, 3)]
     date = FIRST_DATE + timedelta(minutes=rng.randrange(int((LAST_DATE - FIRST_DATE).total_seconds() // 60)))
-    photos = rng.choice((0, 1, 1, 2))
+    photos = tuple(f"{PHOTO_FOLDER}/{number:05d}-{index}.jpg" for index in range(rng.choice((0, 1, 1, 2))))
+    cover = (photos[0] if photos else f"{PHOTO_FOLDER}/{number:05d}-cover.jpg") if rng.random() < 0.6 else ""
     return Story(
         number=number,
         title=rng.choice(TITLES).format(org=org, tag=tags[0]),
@@ -233,15 +239,22 @@ def story(number: int) -> Story:
         wechat_author=f"{place[:2]}{field}{suffix[-2:]}",
         org_type=org_type,
         region=region,
-        cover=f"{PHOTO_FOLDER}/photo-{rng.randrange(PHOTO_COUNT):02d}.jpg" if rng.random() < 0.6 else "",
+        cover=cover,
         body=_body(rng, org, tags, photos),
+        photos=tuple(dict.fromkeys([*photos, *([cover] if cover else [])])),
     )
 
 
 def added_story(number: int) -> Story:
     """The story an editor adds to a site of `number` stories: the newest, the same at every size but for
     its number and file name, so that what it changes depends on the site's size only."""
-    return replace(story(-1), number=number, date=LAST_DATE + timedelta(hours=1), slug="bench-added")
+    photos = tuple(f"{PHOTO_FOLDER}/added-{index}.jpg" for index in range(PHONE_PHOTOS))
+    base = story(-1)
+    body = _body(random.Random(f"{SEED}-added"), base.org, base.tags, photos)
+    return replace(
+        base, number=number, date=LAST_DATE + timedelta(hours=1), slug="bench-added", cover=photos[0],
+        body=body, photos=photos, phone_photos=True,
+    )  # fmt: skip
 
 
 def edited(original: Story) -> Story:
@@ -269,40 +282,103 @@ def pelican_markdown(story: Story) -> str:
     return "\n".join(lines) + "\n\n" + story.body + "\n"
 
 
-def write_photos(folder: Path) -> None:
-    """PHOTO_COUNT distinct JPEGs (colour fields, shapes and grain, so they compress like photographs)."""
+@cache
+def _backgrounds() -> tuple:
+    """PHOTO_BACKGROUNDS colour fields with shapes, blurred: what each story's photo is drawn on."""
     from PIL import Image, ImageDraw, ImageFilter
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(PHOTO_COUNT):
-        path = folder / f"photo-{number:02d}.jpg"
-        if path.exists():
-            continue
+    made = []
+    for number in range(PHOTO_BACKGROUNDS):
         rng = random.Random(f"{SEED}-photo-{number}")
-        width, height = PHOTO_SIZE
         top, bottom = ([rng.randrange(256) for _ in range(3)] for _ in range(2))
         gradient = Image.linear_gradient("L").resize(PHOTO_SIZE)
         image = Image.composite(
             Image.new("RGB", PHOTO_SIZE, tuple(bottom)), Image.new("RGB", PHOTO_SIZE, tuple(top)), gradient
         )
-        draw = ImageDraw.Draw(image)
-        for _ in range(40):
-            x, y = rng.randrange(width), rng.randrange(height)
-            size = rng.randint(20, 300)
-            colour = tuple(rng.randrange(256) for _ in range(3))
-            shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
-            shape((x, y, x + size, y + size * rng.uniform(0.3, 1.5)), fill=colour)
-        image = image.filter(ImageFilter.GaussianBlur(3))
+        _shapes(ImageDraw.Draw(image), rng, 40)
+        width, height = PHOTO_SIZE
         grain = Image.frombytes("L", PHOTO_SIZE, rng.randbytes(width * height)).convert("RGB")
-        Image.blend(image, grain, 0.12).save(path, "JPEG", quality=85)
+        made.append(Image.blend(image.filter(ImageFilter.GaussianBlur(3)), grain, 0.12))
+    return tuple(made)
+
+
+def _shapes(draw: "ImageDraw.ImageDraw", rng: random.Random, count: int) -> None:  # noqa: F821
+    width, height = PHOTO_SIZE
+    for _ in range(count):
+        x, y = rng.randrange(width), rng.randrange(height)
+        size = rng.randint(20, 300)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
+        shape((x, y, x + size, y + size * rng.uniform(0.3, 1.5)), fill=colour)
+
+
+def story_photo(name: str) -> bytes:
+    """The JPEG of a story's photo `name`: a grainy background with shapes of its own (so every
+    photo is distinct and compresses like a photograph), at quality 85."""
+    import io
+
+    from PIL import ImageDraw
+
+    rng = random.Random(f"{SEED}-{name}")
+    image = _backgrounds()[rng.randrange(PHOTO_BACKGROUNDS)].copy()
+    _shapes(ImageDraw.Draw(image), rng, 8)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def phone_photo(seed: int) -> bytes:
+    """A 4032x3024 JPEG at a phone camera's quality 90, about 3 MB like issue 18's. Its detail falls off
+    with its scale as a photo's does (random layers from 32x24 to full size, each finer one weaker), so
+    it shrinks about as a photo does: a plain noise picture would shrink far worse, a flat one far
+    better."""
+    import io
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    size = (4032, 3024)
+    layers = (((32, 24), 8, "RGB"), ((126, 95), 4, "RGB"), ((252, 189), 2, "RGB"), ((1008, 756), 1, "L"),
+              ((4032, 3024), 0.8, "L"))  # fmt: skip
+    picture, total = None, 0.0
+    for (width, height), weight, mode in layers:
+        noise = Image.frombytes(mode, (width, height), rng.randbytes(width * height * len(mode)))
+        layer = noise.resize(size, Image.Resampling.BICUBIC).convert("RGB")
+        total += weight
+        picture = layer if picture is None else Image.blend(picture, layer, weight / total)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _write_photo(task: tuple[Path, str, int | None]) -> None:
+    path, name, phone_seed = task
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(story_photo(name) if phone_seed is None else phone_photo(phone_seed))
+
+
+def write_photos(content: Path, stories: list[Story]) -> None:
+    """The stories' photos under `content`, unless already there (they never change), on every core."""
+    import multiprocessing
+    import os
+
+    tasks = [
+        (content / name, name, index + 1 if each.phone_photos else None)
+        for each in stories
+        for index, name in enumerate(each.photos)
+        if not (content / name).exists()
+    ]
+    _backgrounds()  # drawn once, before the workers fork
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        pool.map(_write_photo, tasks, chunksize=64)
 
 
 def write_stories(content: Path, count: int) -> list[Story]:
     """Stories 0 … count-1 into content/stories/bench/, their photos into content/images/bench/."""
-    write_photos(content / PHOTO_FOLDER)
     folder = content / STORY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     written = [story(number) for number in range(count)]
+    write_photos(content, written)
     for each in written:
         (folder / each.filename).write_text(pelican_markdown(each), encoding="utf-8")
     return written

@@ -44,7 +44,9 @@ def build_site(
     if verbose:
         command.append("--verbose")
     # Each test site keeps its build cache beside its output, never in the repository's cache/.
-    extra_settings = {"CACHE_PATH": f"{output}-cache", **(extra_settings or {})}
+    # and its derived photos in a store of its own, never in the repository's resources/.
+    stores = {"CACHE_PATH": f"{output}-cache", "PHOTOS_STORE": f"{output}-photos"}
+    extra_settings = {**stores, **(extra_settings or {})}
     if extra_settings:
         # One -e for all: Pelican keeps only the last -e it is given.
         command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in extra_settings.items())]

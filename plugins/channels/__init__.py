@@ -5,6 +5,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.writers import Writer
+from photos import store_for
 
 from .app import write_app_feeds
 from .feedcache import FeedCache
@@ -14,7 +15,7 @@ from .model import build_items
 from .opml import write_opml
 from .sources import ITEM_SOURCES_FILE, record_item_sources
 from .stale import owned_files, remove_stale
-from .wechat import COVER_FILES, page_writer, write_wechat
+from .wechat import COVER_FILES, ask_for_covers, page_writer, write_wechat
 from .weibo import write_weibo_feed
 
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
@@ -36,10 +37,17 @@ def _add_defaults(pelican: Pelican) -> None:
 
 
 def _build_model(generators: list[Generator]) -> None:
-    # After every generator's context exists, so {static} image links resolve in the article HTML.
+    # After every generator's context exists, so {static} image links resolve in the article HTML,
+    # and after plugins/photos has sized the stories' photos.
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    items = build_items(articles_generator.articles, articles_generator.settings)
-    catalogue = build_catalogue(items, articles_generator.settings)
+    settings = articles_generator.settings
+    photos = store_for(settings)
+    items = build_items(articles_generator.articles, settings, photos=photos)
+    catalogue = build_catalogue(items, settings)
+    # The covers are two of the store's recipes, made with the rest before any page is rendered.
+    wechat = catalogue.group("wechat")
+    ask_for_covers(wechat.items if wechat else (), photos)
+    photos.make(settings["PHOTOS_WORKERS"])
     articles_generator.context[ITEMS_KEY] = items
     articles_generator.context[CONTEXT_KEY] = catalogue
     articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
@@ -55,7 +63,9 @@ def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     write_app_feeds(catalogue, settings, feeds)
     feeds.save()
     write_opml(catalogue, settings, output_dir)
-    covers = write_wechat(catalogue, settings, output_dir, page_writer(generator, writer))
+    covers = write_wechat(
+        catalogue, settings, output_dir, page_writer(generator, writer), store_for(settings)
+    )
     write_weibo_feed(catalogue, settings, output_dir)
     produced = [link.path for group in catalogue.groups for link in group.links] + [catalogue.opml.path]
     remove_stale(output_dir, [*produced, *covers], owned_files(output_dir, settings, COVER_FILES))

@@ -21,6 +21,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
+from photos.recipes import FALLBACK, LARGE
+from photos.store import Photo, PhotoStore
 from PIL import Image, UnidentifiedImageError
 from sanitizer.allowlist import scheme
 from sanitizer.fields import plain_text
@@ -55,6 +57,13 @@ class ImageRef:
     height: int | None
     mime: str
     length: int | None  # bytes, for RSS enclosures
+    # The store's pictures of it (plugins/photos), by recipe name, e.g. "jpeg-1440": the original is
+    # this ImageRef itself, and channels take a size with `sized`.
+    derived: tuple[tuple[str, "ImageRef"], ...] = ()
+
+    def sized(self, recipe: str) -> "ImageRef":
+        """The store's picture made by `recipe`, or this image when there is none (animated, not ours)."""
+        return dict(self.derived).get(recipe, self)
 
 
 @dataclass(frozen=True)
@@ -285,9 +294,11 @@ def _cover_url(cover: Any, base_url: str) -> str | None:
 
 
 def wide_image(item: FeedItem, min_width: int) -> ImageRef | None:
-    """The lead image if it is at least `min_width` px wide, else the first such image in the text."""
+    """The lead image if it is at least `min_width` px wide, else the first such image in the text;
+    at a phone's width (the photo store's 720-px JPEG) when the store has one."""
     candidates = ([item.image] if item.image else []) + list(item.images)
-    return next((image for image in candidates if image.width and image.width >= min_width), None)
+    wide = next((image for image in candidates if image.width and image.width >= min_width), None)
+    return wide.sized(FALLBACK.name) if wide else None
 
 
 def _text(metadata: dict[str, Any], key: str) -> str:
@@ -309,22 +320,63 @@ def _is_true(value: Any) -> bool:
     return str(value).strip().lower() in {"true", "yes", "1", "是"}
 
 
+def _with_derived(image: ImageRef, photo: Photo, base_url: str) -> ImageRef:
+    derived = tuple(
+        (name, ImageRef(v.path, f"{base_url}/{v.path}", v.width, v.height, v.mime, v.length))
+        for name, v in sorted(photo.variants.items())
+    )
+    return replace(image, derived=derived)
+
+
+def _feed_photos(root: lxml.html.HtmlElement, photos: PhotoStore | None, base_url: str) -> dict[str, Photo]:
+    """A page's sized photos as feeds show them: the large JPEG as a plain <img> (no srcset, no lazy
+    loading, no link around it, no 查看原图), since feed readers and the 公众号 editor take one picture
+    each. Returns the photo of each image's new address."""
+    if photos is None:
+        return {}
+    found = {}
+    for link in list(root.iter("a")):
+        classes = link.get("class", "").split()
+        if "photo-original" in classes:
+            link.drop_tree()  # its tail text stays
+        elif "photo" in classes and len(link) == 1:
+            link.drop_tag()
+    for image in root.iter("img"):
+        src = image.get("src", "")
+        photo = photos.photo_of_variant(src[len(base_url) + 1 :]) if src.startswith(base_url + "/") else None
+        large = photo.variant(LARGE) if photo else None
+        if large is None:
+            continue
+        for attribute in ("srcset", "sizes", "loading", "decoding"):
+            image.attrib.pop(attribute, None)
+        image.set("src", f"{base_url}/{large.path}")
+        image.set("width", str(large.width))
+        image.set("height", str(large.height))
+        found[image.get("src")] = photo
+    return found
+
+
 class BodyMaker:
     """Makes ItemBodies for one build; an image used by many stories is read once."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, settings: dict[str, Any], photos: PhotoStore | None = None) -> None:
         self.base_url = absolute_siteurl(settings)
         self.content_dir = Path(settings["PATH"])
+        self.photos = photos
         self._images: dict[str, ImageRef] = {}
 
     def image(self, url: str) -> ImageRef:
+        """The image at `url`: its original under content/ with the store's pictures of it."""
         if url not in self._images:
-            self._images[url] = image_ref(url, self.base_url, self.content_dir)
+            image = image_ref(url, self.base_url, self.content_dir)
+            photo = self.photos.photo(image.path) if self.photos and image.path else None
+            self._images[url] = _with_derived(image, photo, self.base_url) if photo else image
         return self._images[url]
 
     def body(self, article: Any, source_path: str, page_url: str, is_sample: bool) -> ItemBody:
         content = _parse_fragment(article.get_content(self.base_url))
         _absolutize_tree(content, page_url)
+        sized = _feed_photos(content, self.photos, self.base_url)
         summary = _parse_fragment(article.get_summary(self.base_url))
         _absolutize_tree(summary, page_url)
         content_html, summary_html = _serialize_fragment(content), _serialize_fragment(summary)
@@ -336,7 +388,12 @@ class BodyMaker:
         # and Weibo feeds' descriptions are made from it), so under the same rule.
         summary_text = plain_text(html_to_text(summary_html))
 
-        image_urls = [src for img in content.iter("img") if (src := img.get("src"))]
+        # A sized photo counts as its original (the enclosure and media:content carry the original).
+        image_urls = [
+            f"{self.base_url}/{sized[src].source}" if src in sized else src
+            for img in content.iter("img")
+            if (src := img.get("src"))
+        ]
         cover_url = _cover_url(article.metadata.get("cover"), self.base_url)
         if cover_url and cover_url not in image_urls:
             image_urls.insert(0, cover_url)
@@ -402,7 +459,10 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
 
 
 def build_items(
-    articles: Iterable[Any], settings: dict[str, Any], now: datetime | None = None
+    articles: Iterable[Any],
+    settings: dict[str, Any],
+    now: datetime | None = None,
+    photos: PhotoStore | None = None,
 ) -> list[FeedItem]:
     """FeedItems for the published articles, newest first. Future-dated articles are left out, and
     sample stories (`Sample: true`) too when CHANNELS_INCLUDE_SAMPLES is false.
@@ -411,7 +471,7 @@ def build_items(
     """
     zone = site_timezone(settings)
     now = in_zone(now or datetime.now(zone), zone)
-    bodies = BodyMaker(settings)
+    bodies = BodyMaker(settings, photos)
     items: list[FeedItem] = []
     seen: dict[str, str] = {}
     include_samples = settings.get("CHANNELS_INCLUDE_SAMPLES", True)

@@ -1,28 +1,23 @@
-"""WeChat official account (微信公众号): paste-ready HTML fragments and the limits the editor enforces.
-
-The 公众号 editor keeps only inline styles and throws away list semantics, classes, ids and anything
-that moves elements, so the fragment is rebuilt from the article HTML: explicit styles on every
-element, literal list markers, captioned figures, and links turned into numbered references
-(only links to other 公众号 articles survive as links there).
-"""
+"""WeChat official account (微信公众号): the limits the editor enforces, and the files editors take
+from a build: a preview page and two covers per recent story, and the feed of fragments
+(the fragment itself is made in fragment.py)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from feedgen.entry import FeedEntry
+from photos.recipes import COVER_RECIPES, Recipe
+from photos.store import Photo, PhotoStore
 from siterules.address import absolute_siteurl
 from siterules.folders import WECHAT_FOLDER
 
-from .covers import CoverCache, CoverError, CoverFile, write_covers
 from .feedcache import StoredResults, write_if_changed
+from .fragment import wechat_fragment
 from .links import FeedCatalogue
 from .media import add_image, render_feed
 from .model import FeedItem, ImageRef
@@ -32,7 +27,6 @@ log = logging.getLogger(__name__)
 
 STRICT_SETTING = "CHANNELS_WECHAT_STRICT"  # True: a broken WeChat limit stops the build (default in links.py)
 PREVIEW_TEMPLATE = "wechat_preview"
-COVER_CACHE_FOLDER = "channels-covers"  # under Pelican's CACHE_PATH
 FRAGMENT_CACHE_FILE = "channels-wechat-fragments.pickle"  # under Pelican's CACHE_PATH
 PREVIEW_ROOT = WECHAT_FOLDER  # previews and covers go to wechat/<slug>/
 COVER_FILES = f"{PREVIEW_ROOT}/*/cover-*.jpg"  # every cover file of the output folder
@@ -42,59 +36,7 @@ TITLE_LIMIT = 32
 AUTHOR_LIMIT = 8
 DIGEST_LIMIT = 120
 CONTENT_LIMIT = 20_000  # characters of the fragment, markup included; the fragment must stay below it
-WECHAT_HOST = "mp.weixin.qq.com"
 ELLIPSIS = "…"
-
-ROOT_STYLE = "font-size:16px;line-height:1.75;color:#333333;letter-spacing:0.5px;"
-STYLES = {
-    "p": "margin:0 0 1em 0;",
-    "h2": "margin:1.2em 0 0.6em 0;font-size:18px;font-weight:bold;",
-    "h3": "margin:1em 0 0.5em 0;font-size:17px;font-weight:bold;",
-    "h4": "margin:1em 0 0.5em 0;font-size:16px;font-weight:bold;",
-    "h5": "margin:1em 0 0.5em 0;font-size:16px;font-weight:bold;",
-    "h6": "margin:1em 0 0.5em 0;font-size:16px;font-weight:bold;",
-    "blockquote": "margin:0 0 1em 0;padding:0.5em 1em;border-left:4px solid #c8102e;"
-    "background:#f7f7f7;color:#555555;",
-    "section": "margin:0 0 1em 0;",
-    "figure": "margin:1em 0;text-align:center;",
-    "figcaption": "margin:0.4em 0 0 0;font-size:14px;color:#888888;text-align:center;",
-    "img": "max-width:100%;height:auto;display:block;margin:0 auto;",
-    "table": "border-collapse:collapse;width:100%;margin:0 0 1em 0;font-size:14px;",
-    "th": "border:1px solid #cccccc;padding:4px 8px;background:#f2f2f2;font-weight:bold;text-align:left;",
-    "td": "border:1px solid #cccccc;padding:4px 8px;",
-    "pre": "margin:0 0 1em 0;padding:0.8em 1em;background:#f6f8fa;border:1px solid #e1e4e8;"
-    "font-family:Menlo,Consolas,monospace;font-size:13px;line-height:1.5;white-space:pre-wrap;"
-    "word-break:break-all;",
-    "code": "padding:0 0.2em;background:#f6f8fa;font-family:Menlo,Consolas,monospace;font-size:14px;",
-    "a": "color:#576b95;text-decoration:none;",
-    "sup": "font-size:12px;color:#888888;",
-    "hr": "margin:1.5em 0;border:0;border-top:1px solid #dddddd;",
-    "strong": "font-weight:bold;",
-    "b": "font-weight:bold;",
-    "em": "font-style:italic;",
-    "i": "font-style:italic;",
-    "dt": "font-weight:bold;",
-    "dd": "margin:0 0 0.5em 2em;",
-}
-LIST_INDENT_EM = 1.5
-REFERENCES_HEADING = "引用链接"
-REFERENCE_STYLE = "margin:0 0 0.3em 0;font-size:12px;color:#888888;word-break:break-all;"
-REFERENCES_HEADING_STYLE = "margin:1.5em 0 0.5em 0;font-size:14px;font-weight:bold;color:#888888;"
-# Elements whose content must not reach the editor at all.
-REMOVED_TAGS = (
-    "script", "style", "noscript", "iframe", "object", "embed", "form", "input", "button",
-    "select", "textarea", "link", "meta", "svg", "video", "audio", "template",
-)  # fmt: skip
-# Elements that mean nothing once classes are gone: their content stays.
-UNWRAPPED_TAGS = ("span", "font", "abbr", "small", "big", "u", "ins", "mark", "picture", "source")
-BLOCK_TAGS = frozenset(
-    ("p", "section", "figure", "pre", "table", "blockquote", "hr", "dl", "ul", "ol",
-     "h1", "h2", "h3", "h4", "h5", "h6")
-)  # fmt: skip
-# Read by the conversions below; anything else (class, id, style from the source…) is dropped first.
-INPUT_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
-OUTPUT_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
-CELL_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
 
 class WechatLimitError(ValueError):
@@ -114,210 +56,15 @@ class WechatArticle:
     problems: tuple[Problem, ...]
 
 
-def is_wechat_link(href: str) -> bool:
-    parts = urlsplit(href)
-    return parts.scheme in ("http", "https") and parts.hostname == WECHAT_HOST
+@dataclass(frozen=True)
+class CoverFile:
+    """A cover written into the output folder, as a preview page and the WeChat feed describe it."""
 
-
-def _bare_address(value: str) -> str:
-    value = value.strip().removeprefix("mailto:")
-    return re.sub(r"^https?://", "", value).rstrip("/")
-
-
-def _styled(soup: BeautifulSoup, name: str, style: str | None = None) -> Tag:
-    return soup.new_tag(name, attrs={"style": style if style is not None else STYLES[name]})
-
-
-def _clean(soup: BeautifulSoup) -> None:
-    """Drop what the editor cannot keep, and restyle every element from STYLES."""
-    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
-        comment.extract()
-    for backref in soup.select("a.footnote-backref"):  # "↩" links back to a footnote mark
-        backref.decompose()
-    for element in soup.find_all(REMOVED_TAGS):
-        element.decompose()
-    for element in soup.find_all(UNWRAPPED_TAGS):
-        element.unwrap()
-    for element in soup.find_all(True):
-        if element.name == "div":
-            element.name = "section"
-        elif element.name == "h1":
-            element.name = "h2"  # the post's title is the only top-level heading in WeChat too
-        # A Markdown table column's alignment is the one incoming style worth keeping.
-        align = CELL_ALIGN.search(str(element.get("style", ""))) if element.name in ("th", "td") else None
-        kept = INPUT_ATTRIBUTES.get(element.name, set())
-        element.attrs = {name: value for name, value in element.attrs.items() if name in kept}
-        if element.name in STYLES:
-            element["style"] = STYLES[element.name] + (f"text-align:{align.group(1)};" if align else "")
-
-
-def _convert_code(soup: BeautifulSoup) -> None:
-    """Code blocks become one styled <pre> of plain text (highlighting spans need classes)."""
-    for pre in soup.find_all("pre"):
-        code_text = pre.get_text()
-        pre.clear()
-        pre.append(NavigableString(code_text))
-        wrapper = pre.parent
-        # Pygments wraps the block in a div, now a section, that would only add a second margin.
-        if wrapper is not None and wrapper.name == "section" and wrapper.find_all(True) == [pre]:
-            wrapper.unwrap()
-
-
-def _figure_for(soup: BeautifulSoup, image: Tag, caption: str) -> Tag:
-    figure = _styled(soup, "figure")
-    new_image = _styled(soup, "img")
-    new_image["src"] = image["src"]
-    new_image["alt"] = image.get("alt", "")
-    figure.append(new_image)
-    if caption:
-        figcaption = _styled(soup, "figcaption")
-        figcaption.string = caption
-        figure.append(figcaption)
-    return figure
-
-
-def _convert_images(soup: BeautifulSoup) -> None:
-    """Every image becomes a block <figure> with a caption from its title or alt text.
-
-    Images are taken last to first so that several images lifted out of one paragraph keep
-    their order when each is placed right after it.
-    """
-    for image in reversed(soup.find_all("img")):
-        if not image.get("src"):
-            image.decompose()
-            continue
-        for link in image.find_parents("a"):
-            link.unwrap()  # an image link would only turn into a stray reference number
-        figure = image.find_parent("figure")
-        if figure is not None:
-            existing = figure.find("figcaption")
-            caption = existing.get_text(" ", strip=True) if existing else ""
-        else:
-            caption = ""
-        caption = caption or (image.get("title") or image.get("alt") or "").strip()
-        replacement = _figure_for(soup, image, caption)
-        if figure is not None:
-            figure.replace_with(replacement)
-            continue
-        paragraph = image.find_parent("p")
-        if paragraph is None:
-            image.replace_with(replacement)
-            continue
-        image.extract()
-        if paragraph.get_text(strip=True) or paragraph.find(True):
-            paragraph.insert_after(replacement)
-        else:
-            paragraph.replace_with(replacement)
-
-
-def _convert_links(soup: BeautifulSoup) -> list[tuple[int, str, str]]:
-    """Turn links into text; returns the references (number, title, URL), one per distinct URL."""
-    numbers: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    for link in soup.find_all("a"):
-        href = (link.get("href") or "").strip()
-        text = link.get_text(" ", strip=True)
-        if is_wechat_link(href):
-            link.attrs = {"href": href, "style": STYLES["a"]}
-        elif not href or href.startswith("#"):
-            link.unwrap()  # in-page anchors mean nothing without ids
-        elif not text:
-            link.replace_with(NavigableString(_bare_address(href) if href.startswith("mailto:") else href))
-        elif _bare_address(text) == _bare_address(href):
-            link.unwrap()  # the address is already there as text; a footnote would only repeat it
-        else:
-            number = numbers.setdefault(href, len(numbers) + 1)
-            titles.setdefault(href, (link.get("title") or "").strip() or text)
-            mark = _styled(soup, "sup")
-            mark.string = f"[{number}]"
-            link.insert_after(mark)
-            link.unwrap()
-    return [(number, titles[href], href) for href, number in numbers.items()]
-
-
-def _strip_trailing_space(paragraph: Tag) -> None:
-    """Drop the line breaks the list markup left at the end of an item's text."""
-    while paragraph.contents and isinstance(last := paragraph.contents[-1], NavigableString):
-        if last.rstrip():
-            last.replace_with(NavigableString(last.rstrip()))
-            return
-        last.extract()
-
-
-def _list_blocks(soup: BeautifulSoup, list_tag: Tag, depth: int) -> list[Tag]:
-    """Paragraphs for one list, with literal markers; nested lists follow their item, indented."""
-    ordered = list_tag.name == "ol"
-    try:
-        start = int(list_tag.get("start") or 1)
-    except ValueError:
-        start = 1
-    indent = f"margin:0 0 0.5em {depth * LIST_INDENT_EM:g}em;"
-    blocks: list[Tag] = []
-    for index, item in enumerate(list_tag.find_all("li", recursive=False)):
-        paragraph = _styled(soup, "p", indent)
-        paragraph.append(f"{start + index}. " if ordered else "• ")
-        following: list[Tag] = []
-        for child in list(item.children):
-            if isinstance(child, Tag) and child.name in ("ul", "ol"):
-                following.extend(_list_blocks(soup, child, depth + 1))
-            elif isinstance(child, Tag) and child.name == "p":
-                if len(paragraph.contents) == 1 and not following:
-                    paragraph.extend(list(child.contents))  # a loose list's first paragraph
-                else:
-                    child["style"] = f"margin:0 0 0.5em {(depth + 1) * LIST_INDENT_EM:g}em;"
-                    following.append(child.extract())
-            elif isinstance(child, Tag) and child.name in BLOCK_TAGS:
-                following.append(child.extract())
-            elif not (len(paragraph.contents) == 1 and isinstance(child, str) and not child.strip()):
-                paragraph.append(child.extract())
-        _strip_trailing_space(paragraph)
-        blocks.append(paragraph)
-        blocks.extend(following)
-    return blocks
-
-
-def _convert_lists(soup: BeautifulSoup) -> None:
-    for list_tag in soup.find_all(("ul", "ol")):
-        if list_tag.find_parent(("ul", "ol")) is not None:
-            continue  # rendered with its outermost list
-        section = _styled(soup, "section")
-        section.extend(_list_blocks(soup, list_tag, 0))
-        list_tag.replace_with(section)
-
-
-def _references(soup: BeautifulSoup, references: list[tuple[int, str, str]]) -> Tag:
-    section = _styled(soup, "section")
-    heading = _styled(soup, "p", REFERENCES_HEADING_STYLE)
-    heading.string = REFERENCES_HEADING
-    section.append(heading)
-    for number, title, url in references:
-        line = _styled(soup, "p", REFERENCE_STYLE)
-        line.string = f"[{number}] {title}: {url}"
-        section.append(line)
-    return section
-
-
-def wechat_fragment_from_html(html: str) -> str:
-    """The paste-ready fragment for article HTML whose link and image addresses are absolute."""
-    soup = BeautifulSoup(html, "html.parser")
-    _clean(soup)
-    _convert_code(soup)
-    _convert_images(soup)
-    references = _convert_links(soup)
-    _convert_lists(soup)
-    for element in soup.find_all(True):  # the attributes only the conversions needed
-        kept = OUTPUT_ATTRIBUTES.get(element.name, set()) | {"style"}
-        element.attrs = {name: value for name, value in element.attrs.items() if name in kept}
-    root = _styled(soup, "section", ROOT_STYLE)
-    root.extend(list(soup.contents))
-    if references:
-        root.append(_references(soup, references))
-    return str(root)
-
-
-def wechat_fragment(item: FeedItem) -> str:
-    """The paste-ready fragment for one article (see the module docstring for the rules)."""
-    return wechat_fragment_from_html(item.content_html)
+    name: str  # e.g. "cover-900x383.jpg"
+    width: int
+    height: int
+    length: int  # bytes
+    upscaled: bool  # the picture has fewer pixels than the cover: it will look blurred
 
 
 def wechat_digest(item: FeedItem) -> str:
@@ -406,18 +153,42 @@ def preview_dir(item: FeedItem) -> str:
     return f"{PREVIEW_ROOT}/{PurePosixPath(item.path).name}"
 
 
-def _write_item_covers(
-    item: FeedItem, content_dir: Path, folder: Path, cache: CoverCache
-) -> tuple[CoverFile, ...]:
-    """Covers from the lead image when it is a file of this site; none otherwise (the preview says so)."""
-    source = content_dir / item.image.path if item.image and item.image.path else None
-    if source is None or not source.is_file():
-        return ()
-    try:
-        covers = tuple(write_covers(source, folder, cache))
-    except CoverError as error:
-        log.warning("channels: %s: no WeChat cover: %s", item.source_path, error)
-        return ()
+def cover_name(recipe: Recipe) -> str:
+    width, height = recipe.crop
+    return f"cover-{width}x{height}.jpg"
+
+
+def cover_upscaled(photo: Photo, recipe: Recipe) -> bool:
+    """Whether the centre crop of `photo` for `recipe` has fewer pixels than the cover."""
+    width, height = recipe.crop
+    return min(photo.width, photo.height * width / height) < width
+
+
+def ask_for_covers(items: Iterable[FeedItem], photos: PhotoStore) -> None:
+    """Ask the photo store for the covers of `items` (their lead image when it is a file of this
+    site), so that it makes them with every other picture, before the pages are rendered."""
+    for item in items:
+        if item.image and item.image.length is not None and item.image.path:
+            photos.ask(item.image.path, COVER_RECIPES, item.source_path)
+
+
+def _write_item_covers(item: FeedItem, photos: PhotoStore, folder: Path) -> tuple[CoverFile, ...]:
+    """The store's covers of the lead image written into `folder` (under output/, never content/)
+    unless a file there has the same bytes; none when the story has no picture of this site that the
+    store could read (the store has warned, and the preview says so)."""
+    ask_for_covers([item], photos)
+    photos.make()  # nothing to do when the build asked before the pages were rendered
+    photo = photos.photo(item.image.path) if item.image and item.image.path else None
+    covers = []
+    for recipe in COVER_RECIPES if photo else ():
+        variant = photo.variant(recipe)
+        if variant is None:
+            return ()
+        name = cover_name(recipe)
+        write_if_changed(folder, name, photos.data(variant))
+        covers.append(
+            CoverFile(name, variant.width, variant.height, variant.length, cover_upscaled(photo, recipe))
+        )
     if blurred := [f"{cover.width}x{cover.height}" for cover in covers if cover.upscaled]:
         log.warning(
             "channels: %s: the image %s is too small for the WeChat cover %s and will look blurred; "
@@ -426,7 +197,7 @@ def _write_item_covers(
             item.image.path,
             ", ".join(blurred),
         )
-    return covers
+    return tuple(covers)
 
 
 def _fill_entry(
@@ -448,14 +219,18 @@ def _fill_entry(
 
 
 def write_wechat(
-    catalogue: FeedCatalogue, settings: dict[str, Any], output_dir: Path, write_page: PageWriter
+    catalogue: FeedCatalogue,
+    settings: dict[str, Any],
+    output_dir: Path,
+    write_page: PageWriter,
+    photos: PhotoStore,
 ) -> list[str]:
     """Covers and an editor's preview page per story of the WeChat feed (the newest stories, see
     CHANNELS_RECENT_STORIES; no pages when CHANNELS_WECHAT_PREVIEW_PAGES is false), and the feed of
     fragments. Returns the site-relative paths of the
     covers; the pages go to `write_page`.
 
-    Everything goes under `output_dir`; content/ is only read; covers are cached under CACHE_PATH.
+    Everything goes under `output_dir`; content/ is only read; the covers come from the photo store.
     """
     group = catalogue.group("wechat")
     wechat_items = list(group.items) if group else []
@@ -472,15 +247,13 @@ def write_wechat(
         wechat_items, settings[STRICT_SETTING], lambda item: fragments.get(item, wechat_fragment)
     )
     fragments.save()
-    content_dir = Path(settings["PATH"])
     base_url = absolute_siteurl(settings)
-    cache = CoverCache(Path(settings["CACHE_PATH"]) / COVER_CACHE_FOLDER)
     covers = {}
     cover_paths = []
     write_previews = settings.get("CHANNELS_WECHAT_PREVIEW_PAGES", True)
     for item in wechat_items:
         folder = preview_dir(item)
-        covers[item.id] = _write_item_covers(item, content_dir, output_dir / folder, cache)
+        covers[item.id] = _write_item_covers(item, photos, output_dir / folder)
         cover_paths += [f"{folder}/{cover.name}" for cover in covers[item.id]]
         if not write_previews:
             continue
@@ -495,7 +268,6 @@ def write_wechat(
                            "content": CONTENT_LIMIT},
             },
         )  # fmt: skip
-    cache.prune()
     if not wechat_items:
         return cover_paths
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.entry import FeedEntry
+from photos.recipes import LARGE
 
 from .feedcache import write_if_changed
 from .links import FeedCatalogue
@@ -91,8 +92,9 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
     from the last one back, with a problem noted. An explicit `weibo_text` wins; the article link is
     appended to it unless already there, and it is checked against the same limit, never cut.
     """
-    # The lead image first: Weibo shows the first picture largest.
-    images = tuple(dict.fromkeys([*([item.image] if item.image else []), *item.images]))[:MAX_IMAGES]
+    # The lead image first: Weibo shows the first picture largest. Each as the photo store's large JPEG.
+    originals = dict.fromkeys([*([item.image] if item.image else []), *item.images])
+    images = tuple(image.sized(LARGE.name) for image in originals)[:MAX_IMAGES]
     name = item.source_path
     if item.weibo_text:
         text = item.weibo_text.strip()

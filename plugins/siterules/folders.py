@@ -10,3 +10,5 @@ WECHAT_FOLDER = "wechat"
 SEARCH_FOLDER = "pagefind"
 # Imported photos (tools/mailbox_import), named by their content's hash: a browser may keep them a year.
 SUBMITTED_IMAGES_FOLDER = "images/submissions"
+# Derived photos (plugins/photos), named by their source's and recipe's hash: a browser may keep them a year.
+PHOTOS_FOLDER = "photos"

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
+from PIL import Image
 from site_build import IMPORTED_SOURCE, PUBLIC_URL, ROOT, Site, build, channel_files, make_site
 from sitebuild import build_site
 
@@ -148,7 +149,12 @@ def test_content_links_and_images_are_absolute(built_site: Site) -> None:
     html = entry.content[0].value
     assert f'href="{PUBLIC_URL}/stories/2020/{LINKED_SLUG}/"' in html  # {filename} link
     assert f'href="{PUBLIC_URL}/stories/"' in html  # "../../" from the article's own address
-    assert f'src="{PUBLIC_URL}/images/test/wide.jpg"' in html
+    # The photo as the store's large JPEG (plugins/photos), never wider than the 1280-px original.
+    image = BeautifulSoup(html, "html.parser").find("img", alt="宽图")
+    assert image["src"].startswith(f"{PUBLIC_URL}/photos/") and image["src"].endswith(".jpg")
+    assert (image["width"], image["height"]) == ("1280", "720") and not image.has_attr("srcset")
+    local = built_site("public") / image["src"].removeprefix(f"{PUBLIC_URL}/")
+    assert Image.open(local).size == (1280, 720)
 
 
 def test_cover_is_the_enclosure_and_media_content(built_site: Site) -> None:
@@ -178,11 +184,16 @@ def test_cover_is_the_enclosure_and_media_content(built_site: Site) -> None:
 def test_app_image_is_the_first_at_least_720_px_wide(built_site: Site) -> None:
     items = {item["title"]: item for item in json_feed(built_site("public"))["items"]}
     imported = items["测试：导入的稿件"]  # narrow image first, then the wide one; no cover
-    assert imported["image"] == f"{PUBLIC_URL}/images/test/wide.jpg"
+    # wide.jpg at a phone's width: the photo store's 720-px JPEG.
+    assert imported["image"].startswith(f"{PUBLIC_URL}/photos/") and imported["image"].endswith(".jpg")
+    assert Image.open(built_site("public") / imported["image"].removeprefix(f"{PUBLIC_URL}/")).size == (
+        720,
+        405,
+    )
     media_entry = entries_by_title(built_site("public"), "feeds/all.rss.xml")["测试：导入的稿件"]
-    assert media_entry.enclosures[0].href == f"{PUBLIC_URL}/images/test/narrow.png"
+    assert media_entry.enclosures[0].href == f"{PUBLIC_URL}/images/test/narrow.png"  # the original
     app_rss = entries_by_title(built_site("public"), "feeds/app.rss.xml")["测试：导入的稿件"]
-    assert app_rss.enclosures[0].href == f"{PUBLIC_URL}/images/test/wide.jpg"
+    assert app_rss.enclosures[0].href == imported["image"]
 
 
 def test_channels_front_matter_keeps_a_story_out_of_media_and_app_feeds(built_site: Site) -> None:

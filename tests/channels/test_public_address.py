@@ -29,10 +29,10 @@ def test_a_local_builds_wechat_preview_gives_the_public_address(built_site: Site
     intro = preview.find("div", class_="wechat-preview").find("p")
     assert [a["href"] for a in intro.find_all("a")] == [f"{PUBLIC_URL}/{STORY}", f"../../{STORY}"]
     fragment = preview.find("textarea", id="wechat-source").get_text()
-    assert f'src="{PUBLIC_URL}/images/test/wide.jpg"' in fragment
+    assert f'src="{PUBLIC_URL}/photos/' in fragment  # the photo store's large JPEG of wide.jpg
     # The page itself is part of the local preview: its menu and style sheet stay relative.
     assert preview.find("link", rel="stylesheet")["href"].startswith("../../")
-    assert preview.find("img", src=re.compile("wide.jpg"))["src"].startswith("../../")
+    assert preview.find("img", src=re.compile("photos/"))["src"].startswith("../../")
 
 
 def test_a_local_builds_feeds_and_weibo_messages_never_link_to_localhost(built_site: Site) -> None:

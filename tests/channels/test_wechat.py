@@ -11,17 +11,17 @@ import pytest
 from browsing import needs_chromium, served
 from bs4 import BeautifulSoup, Tag
 from channel_items import make_item
+from channels.fragment import REFERENCES_HEADING, wechat_fragment
 from channels.links import DEFAULT_SETTINGS, build_catalogue
 from channels.model import ImageRef
 from channels.wechat import (
-    REFERENCES_HEADING,
     WechatLimitError,
     check_wechat_limits,
     wechat_articles,
     wechat_digest,
-    wechat_fragment,
     write_wechat,
 )
+from photos.store import PhotoStore
 from PIL import Image
 from site_build import PUBLIC_URL, Site, make_site
 from sitebuild import build_site, content_with
@@ -246,7 +246,8 @@ def test_write_wechat_skips_excluded_stories_and_writes_covers_only_to_output(tm
     settings = _catalogue_settings(content)
     pages: dict[str, dict] = {}
 
-    covers = write_wechat(build_catalogue(items, settings), settings, output, pages.__setitem__)
+    photos = PhotoStore(tmp_path / "photos", content)
+    covers = write_wechat(build_catalogue(items, settings), settings, output, pages.__setitem__, photos)
 
     assert sorted(pages) == ["wechat/nanjing-logistics/index.html", "wechat/no-image/index.html"]
     assert [cover.name for cover in pages["wechat/nanjing-logistics/index.html"]["covers"]] == [
@@ -272,7 +273,8 @@ def test_two_stories_with_one_preview_folder_stop_the_build(tmp_path: Path) -> N
     items = [make_item(), make_item(id="urn:b", path="stories/2021/nanjing-logistics/", source_path="b.md")]
     settings = _catalogue_settings(tmp_path)
     with pytest.raises(WechatLimitError, match=r"b\.md and stories/2020-02-18-nanjing-logistics\.md"):
-        write_wechat(build_catalogue(items, settings), settings, tmp_path, lambda *_: None)
+        photos = PhotoStore(tmp_path / "photos", tmp_path)
+        write_wechat(build_catalogue(items, settings), settings, tmp_path, lambda *_: None, photos)
 
 
 def test_built_wechat_feed_parses_and_carries_clean_fragments(built_site: Site) -> None:
@@ -413,7 +415,17 @@ def test_only_the_newest_stories_get_wechat_and_weibo_outputs(tmp_path: Path) ->
     for feed in ("all.atom.xml", "all.rss.xml", "app.rss.xml", "tag/ce-shi-hua-ti-jia.atom.xml"):
         titles = [entry.title for entry in feedparser.parse((output / "feeds" / feed).read_bytes()).entries]
         assert "测试：带封面和窄图的稿件" in titles, feed
-    assert len(list((tmp_path / "cache" / "channels-covers").iterdir())) == 1  # one picture, wide.jpg
+    # Covers only for the stories in the window: the store holds none of wide.jpg's.
+    stored = {p.name for p in (tmp_path / "output-photos").rglob("*.jpg")}
+    covers = [p.read_bytes() for p in (output / "wechat").rglob("cover-*.jpg")]
+    assert (
+        len(covers) == 2
+        and all(
+            any(p.read_bytes() == cover for p in (tmp_path / "output-photos").rglob("*.jpg"))
+            for cover in covers
+        )
+        and stored
+    )
 
 
 def test_one_kind_of_problem_logs_one_template(caplog: pytest.LogCaptureFixture) -> None:

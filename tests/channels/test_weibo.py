@@ -14,6 +14,7 @@ from channels.weibo import (
     weibo_post,
     weibo_posts,
 )
+from PIL import Image
 from site_build import PUBLIC_URL, Site
 from sitebuild import build_site, content_with
 
@@ -151,10 +152,16 @@ def test_built_weibo_feed_carries_ready_messages_and_images(built_site: Site) ->
         assert len(entry.get("media_content", [])) <= 9
     covered = entries["测试：带封面和窄图的稿件"]
     assert "#测试话题甲# #物资保障#" in covered.summary
-    assert [media["url"] for media in covered.media_content] == [
-        f"{PUBLIC_URL}/images/test/wide.jpg",
-        f"{PUBLIC_URL}/images/test/narrow.png",
+    # The lead image (wide.jpg, the Cover) first, then narrow.png: each the photo store's large JPEG.
+    urls = [media["url"] for media in covered.media_content]
+    assert len(urls) == 2 and all(
+        url.startswith(f"{PUBLIC_URL}/photos/") and url.endswith(".jpg") for url in urls
+    )
+    sizes = [Image.open(output / url.removeprefix(f"{PUBLIC_URL}/")).size for url in urls]
+    assert sizes[0] == (1280, 720) and sizes == [
+        (int(m["width"]), int(m["height"])) for m in covered.media_content
     ]
+    assert sizes[1] == Image.open(output / "images/test/narrow.png").size
 
 
 def test_too_long_weibo_text_warns_or_stops_a_real_build(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from enum import IntEnum
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from siterules.folders import FEEDS_FOLDER, SEARCH_FOLDER, SUBMITTED_IMAGES_FOLDER
+from siterules.folders import FEEDS_FOLDER, PHOTOS_FOLDER, SEARCH_FOLDER, SUBMITTED_IMAGES_FOLDER
 
 
 class Kind(IntEnum):
@@ -30,7 +30,8 @@ class Kind(IntEnum):
 
 # Named by their content: a new version is a new name, so browsers and CDNs may keep them for a year.
 # Pagefind's index files (pagefind/<shard>/…/*.pf_meta|pf_index|pf_fragment) and imported photos
-# (images/submissions/<content hash>.jpg, named by tools/mailbox_import).
+# (images/submissions/<content hash>.jpg, named by tools/mailbox_import) and their sizes
+# (photos/<xx>/<digest>.webp, named by plugins/photos).
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Not fingerprinted (theme CSS/JS, hand-placed images, Pagefind's own scripts): an hour.
 ASSET = "public, max-age=3600"
@@ -40,7 +41,7 @@ ASSET = "public, max-age=3600"
 REVALIDATE = "public, max-age=300, must-revalidate"
 
 FINGERPRINTED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment")
-FINGERPRINTED_FOLDERS = (f"{SUBMITTED_IMAGES_FOLDER}/",)
+FINGERPRINTED_FOLDERS = (f"{SUBMITTED_IMAGES_FOLDER}/", f"{PHOTOS_FOLDER}/")
 
 UTF8 = "; charset=utf-8"
 CONTENT_TYPES = {

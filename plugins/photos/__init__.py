@@ -1,0 +1,111 @@
+"""Photos sized for phones: one store of derived pictures that pages, listings, feeds, WeChat and
+Weibo all take their pictures from, made before the pages are rendered (README.md)."""
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator, StaticGenerator
+
+from .pages import size_photos, source_path, thumbnail
+from .recipes import LEAD_RECIPES, PAGE_RECIPES
+from .store import STAMPS_FILE, PhotoStore
+
+DEFAULT_SETTINGS = {
+    # The store of derived pictures, relative to the folder the build runs in; kept by `make clean`.
+    "PHOTOS_STORE": "resources/photos",
+    "PHOTOS_WORKERS": 0,  # processes that encode; 0: every core
+}
+_stores: dict[int, PhotoStore] = {}  # this build's store, by id of its settings
+
+
+def store_for(settings: dict[str, Any]) -> PhotoStore:
+    """The build's store: consumers ask it for pictures at all_generators_finalized (this plugin makes
+    them last, so a plugin before it in PLUGINS may ask too) and read the answers afterwards."""
+    return _stores[id(settings)]
+
+
+def _open_store(pelican: Pelican) -> None:
+    settings = pelican.settings
+    for key, default in DEFAULT_SETTINGS.items():
+        settings.setdefault(key, default)
+    _stores[id(settings)] = PhotoStore(
+        Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"]) / STAMPS_FILE
+    )
+
+
+def _shown_content(generators: list[Generator]) -> list[Any]:
+    found = []
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            found += generator.articles + generator.translations
+        elif isinstance(generator, PagesGenerator):
+            found += generator.pages + generator.hidden_pages + generator.translations
+    return found
+
+
+def _size_photos(generators: list[Generator]) -> None:
+    statics = next(g for g in generators if isinstance(g, StaticGenerator))
+    settings = statics.settings
+    store = store_for(settings)
+    content_dir = Path(settings["PATH"])
+    by_url = {static.url: static.relative_source_path for static in statics.staticfiles}
+    stories = _shown_content(generators)
+    sources: dict[int, dict[str, str]] = {}  # per story: src as written -> file under content/
+    for story in stories:
+        page_dir = posixpath.dirname(story.save_as)
+        found = sources[id(story)] = {}
+
+        def resolve(src: str, story: Any = story, page_dir: str = page_dir, found: dict = found) -> None:
+            path = source_path(src, story.relative_dir, page_dir, by_url)
+            if path and (content_dir / path).is_file():
+                found[src] = path
+
+        size_photos(story._content, resolve, "")
+        for path in found.values():
+            store.ask(path, PAGE_RECIPES, story.relative_source_path)
+        lead = _cover(story, content_dir) or next(iter(found.values()), None)
+        if lead:  # a Cover outside the text too: feeds, Weibo and the app feed show it
+            store.ask(lead, (*PAGE_RECIPES, *LEAD_RECIPES), story.relative_source_path)
+    store.make(settings["PHOTOS_WORKERS"])
+    store.copy_to(Path(statics.output_path))
+    for story in stories:
+        found = sources[id(story)]
+        root = _site_root(story.save_as, settings)
+        content, shown = size_photos(
+            story._content, lambda src, found=found: store.photo(found[src]) if src in found else None, root
+        )
+        story._content = content
+        story.photos = tuple(photo for photo, _ in shown)
+        cover = _cover(story, content_dir)
+        # Every picture has its alt text (WCAG 1.1.1): the photo's own, else the story's title.
+        lead, alt = (cover, "") if cover else (shown[0][0].source, shown[0][1]) if shown else (None, "")
+        alt = alt or next((text for photo, text in shown if photo.source == lead and text), str(story.title))
+        story.thumbnail = thumbnail(store.photo(lead), alt) if lead else None
+
+
+def _cover(story: Any, content_dir: Path) -> str | None:
+    """The story's `Cover:` when it names a picture under content/ (as the feeds read it)."""
+    text = str(story.metadata.get("cover") or "").strip()
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        text = text.removeprefix(prefix)
+    text = text.lstrip("/")
+    return text if text and (content_dir / text).is_file() else None
+
+
+def _site_root(save_as: str, settings: dict[str, Any]) -> str:
+    """The site root as seen from the page written to `save_as`, ending in "/"."""
+    if settings.get("RELATIVE_URLS"):
+        return "../" * save_as.count("/")
+    return settings["SITEURL"].rstrip("/") + "/" if settings.get("SITEURL") else "/"
+
+
+def _prune(pelican: Pelican) -> None:
+    _stores.pop(id(pelican.settings)).prune()
+
+
+def register() -> None:
+    signals.initialized.connect(_open_store)
+    signals.all_generators_finalized.connect(_size_photos)
+    signals.finalized.connect(_prune)

@@ -1,0 +1,292 @@
+"""The store of derived photos: every picture a story shows, in the sizes its consumers ask for,
+made once and kept between builds (and after `make clean`).
+
+A derived picture's name is a digest of the source's bytes, the recipe's output (format, quality,
+size) and the encoder's version (`recipes.ENCODER`), and nothing else: editing a template, a
+plugin or a setting never re-encodes a photo, and a changed photo gets new names (so browsers and
+CDNs may cache every name for ever). The store is a folder of those files plus one small JSON file
+per source with its upright size; the output folder gets a copy of the ones this build uses.
+"""
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from siterules.files import remove_files, write_if_changed
+from siterules.folders import PHOTOS_FOLDER
+
+from .recipes import ENCODER, Recipe, encode, scale_needed, upright
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FOLDER = PHOTOS_FOLDER  # derived pictures in the output folder: photos/<xx>/<name>.<ext>
+STAMPS_FILE = "photos-sources.json"  # under CACHE_PATH: (size, mtime) -> sha256 of each source
+# One format string per kind of problem, so the build log can count repeats (plugins/buildlog).
+UNREADABLE = "photos: %s: %s cannot be read as a picture (%s); the page shows it as it is, in one size"
+OVER_LIMIT = "photos: %s: the %s made from %s stays over %d bytes even at the lowest JPEG quality"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One derived picture as consumers link it."""
+
+    path: str  # site-relative, e.g. "photos/3f/3fa2….webp"
+    width: int
+    height: int
+    length: int  # bytes
+    mime: str
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A source picture under content/ and its derived pictures (none when it is animated or
+    cannot be read: consumers then use the source as it is)."""
+
+    source: str  # relative to content/, e.g. "images/submissions/41d2….jpg"
+    width: int  # upright; 0 when unknown
+    height: int
+    mime: str
+    length: int  # the source's bytes (查看原图, feeds' media:content)
+    variants: dict[str, Variant] = field(default_factory=dict)  # by recipe name
+
+    def variant(self, recipe: Recipe) -> Variant | None:
+        return self.variants.get(recipe.name)
+
+    def widths(self, recipes: Iterable[Recipe]) -> list[Variant]:
+        """The distinct sizes of `recipes` (a small source makes several recipes the same size)."""
+        found = {v.width: v for r in recipes if (v := self.variants.get(r.name))}
+        return [found[width] for width in sorted(found)]
+
+
+def variant_name(digest: str, recipe: Recipe, width: int, height: int) -> str:
+    key = hashlib.sha256(f"{digest} {recipe.spec(width, height)} {ENCODER}".encode()).hexdigest()[:24]
+    return f"{key[:2]}/{key}{recipe.extension}"
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a build interrupted midway never leaves half a picture."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def _probe_and_make(task: tuple[str, str, str, tuple[Recipe, ...]]) -> tuple[str, dict, list[str]]:
+    """In a worker: read the source once and make the recipes missing from the store. Returns the
+    digest, the source's description and the recipes that broke their byte limit."""
+    source, digest, store, recipes = task
+    try:
+        with Image.open(source) as opened:
+            stored_width, stored_height = opened.size
+            turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: a quarter turn
+            width, height = (stored_height, stored_width) if turned else (stored_width, stored_height)
+            info = {
+                "mime": Image.MIME.get(opened.format or "", "application/octet-stream"),
+                "width": width,
+                "height": height,
+                "animated": bool(getattr(opened, "is_animated", False)),
+            }
+            if info["animated"]:
+                return digest, info, []  # a still frame would lose the animation: pages show the file
+            missing = [
+                r for r in recipes if not (Path(store) / variant_name(digest, r, width, height)).exists()
+            ]
+            if not missing:
+                return digest, info, []
+            if opened.format == "JPEG":
+                # Decoded at 1/2, 1/4 or 1/8 scale when that still covers the largest recipe: much faster.
+                scale = max(scale_needed(r, width, height) for r in missing)
+                opened.draft("RGB", (math.ceil(stored_width * scale), math.ceil(stored_height * scale)))
+            picture = upright(opened)
+            over = []
+            for recipe in missing:
+                data = encode(picture, recipe, recipe.size_for(width, height))
+                if recipe.max_bytes and len(data) >= recipe.max_bytes:
+                    over.append(recipe.name)
+                _replace_file(Path(store) / variant_name(digest, recipe, width, height), data)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        return digest, {"error": str(error) or type(error).__name__}, []
+    return digest, info, over
+
+
+class PhotoStore:
+    """Derived photos for one build. Consumers `ask` for a source and recipes (naming the story, for
+    warnings), then `make` makes what is missing on every core, then `photo` answers."""
+
+    def __init__(self, folder: Path, content_dir: Path, stamps_file: Path | None = None) -> None:
+        self.folder = folder
+        self.content_dir = content_dir
+        self.stamps_file = stamps_file
+        self._asked: dict[str, set[Recipe]] = {}
+        self._stories: dict[str, str] = {}  # source -> first story that asked, for warnings
+        self._photos: dict[str, Photo] = {}
+        self._by_variant: dict[str, Photo] = {}
+        self._described: dict[str, set[str]] = {}  # source -> the recipes its Photo describes
+        self._stamps: dict | None = None  # the sources' stamps the last build noted
+
+    def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
+        self._asked.setdefault(source, set()).update(recipes)
+        self._stories.setdefault(source, story)
+
+    def photo(self, source: str) -> Photo | None:
+        """The photo at `source` (relative to content/) once made; None if no consumer asked for it."""
+        return self._photos.get(source)
+
+    def photo_of_variant(self, path: str) -> Photo | None:
+        """The photo that the derived picture at site-relative `path` was made from."""
+        return self._by_variant.get(path)
+
+    def photos(self) -> list[Photo]:
+        return [self._photos[source] for source in sorted(self._photos)]
+
+    def _digests(self, sources: Iterable[str]) -> dict[str, str]:
+        """sha256 of each source, read again only when its size or modification time changed since
+        the build that noted it; a missing file has none."""
+        if self._stamps is None:
+            try:
+                self._stamps = (
+                    json.loads(self.stamps_file.read_text(encoding="utf-8")) if self.stamps_file else {}
+                )
+            except (OSError, ValueError):
+                self._stamps = {}
+            self._noted: dict[str, list[str]] = {}
+        digests = {}
+        for source in sources:
+            try:
+                status = (self.content_dir / source).stat()
+            except OSError:
+                continue
+            stamp = f"{status.st_size} {status.st_mtime_ns}"
+            entry = self._stamps.get(source)
+            if not (isinstance(entry, list) and entry[0] == stamp):
+                entry = [stamp, hashlib.sha256((self.content_dir / source).read_bytes()).hexdigest()]
+            self._noted[source] = entry
+            digests[source] = entry[1]
+        if self.stamps_file and self._noted != self._stamps:
+            with contextlib.suppress(OSError):  # only a speed-up
+                _replace_file(self.stamps_file, json.dumps(self._noted, sort_keys=True).encode())
+        return digests
+
+    def _info_path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / f"{digest}.json"
+
+    def _read_info(self, digest: str) -> dict | None:
+        try:
+            info = json.loads(self._info_path(digest).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return info if isinstance(info, dict) and info.get("encoder") == ENCODER else None
+
+    def make(self, workers: int = 0) -> None:
+        """Make every asked recipe missing from the store, one source per task on `workers` processes
+        (0: every core), then describe the photos asked for since the last call."""
+        pending = sorted(
+            source for source, recipes in self._asked.items()
+            if source not in self._photos or not {r.name for r in recipes} <= self._described[source]
+        )  # fmt: skip
+        digests = self._digests(pending)
+        infos: dict[str, dict] = {}
+        wanted: dict[str, tuple[str, set[Recipe]]] = {}  # digest -> a source with it, every recipe asked
+        for source in pending:
+            if source in digests:
+                recipes = wanted.setdefault(digests[source], (source, set()))[1]
+                recipes |= self._asked[source]
+        tasks = []
+        for digest, (source, recipes) in sorted(wanted.items()):
+            info = self._read_info(digest)
+            if info is not None and (
+                info["animated"]
+                or all(
+                    (self.folder / variant_name(digest, r, info["width"], info["height"])).exists()
+                    for r in recipes
+                )
+            ):
+                infos[digest] = info
+                continue
+            ordered = tuple(sorted(recipes, key=lambda r: r.name))
+            tasks.append((str(self.content_dir / source), digest, str(self.folder), ordered))
+        over_limit: dict[str, list[str]] = {}
+        for digest, info, over in self._run(tasks, workers):
+            if "error" not in info:
+                _replace_file(self._info_path(digest), json.dumps({**info, "encoder": ENCODER}).encode())
+            infos[digest] = info
+            over_limit[digest] = over
+        for source in pending:
+            self._describe(source, digests.get(source), infos, over_limit)
+            self._described[source] = {r.name for r in self._asked[source]}
+
+    def _run(self, tasks: list, workers: int) -> Iterable[tuple[str, dict, list[str]]]:
+        workers = min(workers or os.cpu_count() or 1, len(tasks))
+        if workers <= 1:
+            return [_probe_and_make(task) for task in tasks]
+        # Forked, as fastbuild's workers: nothing to import again; each task is one source.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return list(pool.imap_unordered(_probe_and_make, tasks))
+
+    def _describe(self, source: str, digest: str | None, infos: dict, over_limit: dict) -> None:
+        story = self._stories[source]
+        file = self.content_dir / source
+        info = infos.get(digest or "", {"error": "no such file"})
+        length = file.stat().st_size if digest else 0
+        if "error" in info:
+            log.warning(UNREADABLE, story, source, info["error"])
+            self._photos[source] = Photo(source, 0, 0, "", length)
+            return
+        for recipe in over_limit.get(digest, ()):
+            log.warning(OVER_LIMIT, story, recipe, source, 1_000_000)
+        width, height = info["width"], info["height"]
+        variants = {}
+        if not info["animated"]:
+            for recipe in self._asked[source]:
+                name = variant_name(digest, recipe, width, height)
+                size = recipe.size_for(width, height)
+                stored = self.folder / name
+                variants[recipe.name] = Variant(
+                    f"{OUTPUT_FOLDER}/{name}", size[0], size[1], stored.stat().st_size, recipe.mime
+                )
+        photo = Photo(source, width, height, info["mime"], length, variants)
+        self._photos[source] = photo
+        for variant in variants.values():
+            self._by_variant[variant.path] = photo
+
+    def data(self, variant: Variant) -> bytes:
+        """The bytes of a derived picture of this build."""
+        return (self.folder / variant.path.removeprefix(f"{OUTPUT_FOLDER}/")).read_bytes()
+
+    def used(self) -> set[str]:
+        """Site-relative paths of every derived picture this build uses."""
+        return {v.path for photo in self._photos.values() for v in photo.variants.values()}
+
+    def copy_to(self, output_dir: Path) -> None:
+        """Put this build's derived pictures into the output folder (a name never changes its bytes,
+        so one already there is left alone) and remove the ones it no longer uses."""
+        used = self.used()
+        for path in sorted(used):
+            target = output_dir / path
+            if not target.exists():
+                write_if_changed(target, (self.folder / path.removeprefix(f"{OUTPUT_FOLDER}/")).read_bytes())
+        _remove_unused(output_dir / OUTPUT_FOLDER, {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in used})
+
+    def prune(self) -> None:
+        """Remove from the store what this build did not use (a replaced or deleted photo, an old
+        recipe or encoder), keeping the descriptions of the sources it did."""
+        keep = {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in self.used()}
+        keep |= {
+            self._info_path(d).relative_to(self.folder).as_posix()
+            for d in self._digests(self._asked).values()
+        }
+        _remove_unused(self.folder, keep)
+
+
+def _remove_unused(folder: Path, keep: set[str]) -> None:
+    if folder.is_dir():
+        files = (path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+        remove_files(folder, set(files) - keep)
