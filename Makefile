@@ -98,7 +98,7 @@ rollback: $(INSTALLED) ## Put the previously published build back as public/ (ag
 	$(PUBLISH) rollback
 
 upload: $(INSTALLED) ## Upload public/ to UPLOAD_TO, changed files only (DRY_RUN=1 lists what would change)
-	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
+	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy:plugins $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
 
 clean: ## Remove the local build and caches (keeps .venv and the published public/)
 	rm -rf $(OUTPUT) cache .pytest_cache

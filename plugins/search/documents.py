@@ -5,6 +5,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,21 +58,35 @@ def newest_first(documents: list[Document]) -> list[Document]:
     return sorted(documents, key=lambda document: (-document.minutes(), document.url))
 
 
-def story_document(article: Any, unlabelled: str) -> Document:
-    """A Pelican article as the search page lists it: its column, organization type and region (the
-    taxonomy plugin's listing names, `unlabelled` when it has none) and the organization it shows."""
-    filters = {
-        "category": article.category.name,
-        "org_type": _listing_name(article, "org_type_listing", unlabelled),
-        "region": _listing_name(article, "region_listing", unlabelled),
-    }
+def story_document(article: Any, settings: Mapping[str, Any]) -> Document:
+    """A Pelican article as the search page lists it and as article.html shows it: its column, its
+    organization type (not for the guidance column) and region (the taxonomy plugin's listing names,
+    UNLABELLED when it has none) and the organization it shows."""
+    unlabelled = settings.get("UNLABELLED", "未标注")
+    filters = {"category": article.category.name}
+    if article.category.name != settings.get("GUIDANCE_CATEGORY"):
+        filters["org_type"] = _listing_name(article, "org_type_listing", unlabelled)
+    filters["region"] = _listing_name(article, "region_listing", unlabelled)
     org = getattr(article, "issuer", "") or getattr(article, "org", "") or unlabelled
-    return Document(article.url, article.title, _body_text(article), article.date.isoformat(), org, filters)
+    title = html_text(article.title)
+    return Document(article.url, title, _body_text(article), article.date.isoformat(), org, filters)
 
 
 def page_document(page: Any) -> Document:
     """A Pelican page (about/, submit/…): title and body, no date or filter."""
-    return Document(page.url, page.title, _body_text(page))
+    return Document(page.url, html_text(page.title), _body_text(page))
+
+
+def site_documents(generators: Iterable[Any], excluded_folders: Iterable[str]) -> list[Document]:
+    """Every published story and page of a build (the generators' articles and pages), except those
+    whose address is in one of `excluded_folders`."""
+    documents = []
+    for generator in generators:
+        settings = getattr(generator, "settings", {})
+        documents += [story_document(article, settings) for article in getattr(generator, "articles", [])]
+        documents += [page_document(page) for page in getattr(generator, "pages", [])]
+    excluded = tuple(f"{folder.strip('/')}/" for folder in excluded_folders)
+    return [document for document in documents if not document.url.startswith(excluded)]
 
 
 def _listing_name(article: Any, attribute: str, unlabelled: str) -> str:

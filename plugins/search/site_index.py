@@ -14,17 +14,20 @@ under the same name.
 
 import hashlib
 import json
+import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .documents import Document, newest_first
+from .documents import Document, newest_first, site_documents
 from .layout import DEFAULTS, ENTRY_FILE, INDEX_LAYOUT
 from .segments import write_segment
 
 STORE_FOLDER = "s"
+logger = logging.getLogger(__name__)
 
 
 class SearchIndexError(RuntimeError):
@@ -184,3 +187,28 @@ def save_state(path: Path, state: dict) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
+
+
+def index_generated_site(generators: list[Any]) -> None:
+    """Pelican's all_generators_finalized handler: index the build's stories and pages (their text
+    is known once every generator has read its content; the index does not wait for the pages)."""
+    first = generators[0]
+    settings: Mapping[str, Any] = {**DEFAULTS, **first.settings}
+    if not settings["SEARCH_ENABLED"]:
+        logger.info("search: SEARCH_ENABLED is False, no search index written")
+        return
+    report = index_site(
+        Path(first.output_path),
+        site_documents(generators, settings["SEARCH_EXCLUDED_FOLDERS"]),
+        Path(settings["CACHE_PATH"]),
+        settings["SEARCH_INDEX_FOLDER"],
+        settings["SEARCH_CHUNK_BYTES"],
+        settings["SEARCH_RECENT_LIMIT"],
+    )
+    logger.info(
+        "search: %d stories and pages in %s (%s; %d in the recent segment, %d gone from the large one), "
+        "%d files written in %.2f s",
+        report.documents, report.folder,
+        "large segment written" if report.rewrote_large else "large segment kept",
+        report.recent, report.gone, report.files_written, report.seconds,
+    )
