@@ -5,19 +5,19 @@ BIN := $(VENV)/bin
 # Runtime pins (requirements.txt) for building, checking and publishing; make test adds the test tools.
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
-# The W3C HTML validator that make check runs (npm package vnu-jar, pinned in plugins/sitecheck/).
+# The W3C HTML validator that make check runs (npm package vnu-jar, pinned in tools/sitecheck/).
 VALIDATOR_DIR := $(VENV)/vnu
 VALIDATOR := $(VALIDATOR_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 OUTPUT := output
 PELICAN := $(BIN)/pelican
 PORT ?= 8000
 # The mail client's export of the submissions mailbox; the default is the bundled sample.
-MAILBOX_EXPORT ?= plugins/mailbox_import/sample_export
+MAILBOX_EXPORT ?= tools/mailbox_import/sample_export
 # make fetch: the mail server's settings from pelicanconf.py, each overridable here or from the
 # environment (make fetch IMAP_USER=…); the password only ever from IMAP_PASSWORD or IMAP_PASSWORD_FILE.
 IMAP_SETTINGS := IMAP_HOST IMAP_PORT IMAP_USER IMAP_SECURITY IMAP_PASSWORD_FILE
 MAILBOX_IMPORT := MAILBOX_EXPORT="$(MAILBOX_EXPORT)" $(foreach name,$(IMAP_SETTINGS),$(name)="$($(name))") \
-	PYTHONPATH=plugins $(BIN)/python -m mailbox_import
+	PYTHONPATH=tools:plugins $(BIN)/python -m mailbox_import
 # The published site (make publish writes it, make upload sends it); its next build is made in
 # $(PUBLISH_DIR).new/ and the one before is kept as $(PUBLISH_DIR).previous/.
 PUBLISH_DIR ?= public
@@ -29,8 +29,8 @@ SITEURL ?=
 # The folder make check checks: make check DIR=public.
 DIR ?= $(OUTPUT)
 SITE_ADDRESS := $(if $(SITEURL),--site-url "$(SITEURL)")
-CHECK := PYTHONPATH=plugins $(BIN)/python -m sitecheck --validator $(VALIDATOR) --report cache/check-problems.txt
-PUBLISH := PYTHONPATH=plugins $(BIN)/python -m publish --live $(PUBLISH_DIR)
+CHECK := PYTHONPATH=tools:plugins $(BIN)/python -m sitecheck --validator $(VALIDATOR) --report cache/check-problems.txt
+PUBLISH := PYTHONPATH=tools:plugins $(BIN)/python -m publish --live $(PUBLISH_DIR)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv fetch import review new html serve devserver check publish rollback upload clean test lint bench bench-serve
@@ -50,11 +50,11 @@ $(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
 	@touch $@
 
 # npm only fetches the pinned file; the validator runs on Debian's Java (default-jre-headless).
-$(VALIDATOR): plugins/sitecheck/package.json plugins/sitecheck/package-lock.json
+$(VALIDATOR): tools/sitecheck/package.json tools/sitecheck/package-lock.json
 	@echo "==> Installing the W3C HTML validator (vnu-jar, pinned) into $(VALIDATOR_DIR)/ (first run only)"
 	@command -v npm >/dev/null || { echo "error: make check needs npm once to install the validator: apt-get install npm" >&2; exit 2; }
 	mkdir -p $(VALIDATOR_DIR)
-	cp plugins/sitecheck/package.json plugins/sitecheck/package-lock.json $(VALIDATOR_DIR)/
+	cp tools/sitecheck/package.json tools/sitecheck/package-lock.json $(VALIDATOR_DIR)/
 	cd $(VALIDATOR_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -74,7 +74,7 @@ new: export NEW_TITLE = $(value TITLE)
 new: export NEW_SLUG = $(value SLUG)
 new: $(INSTALLED) ## Start a story by hand: make new TITLE="标题" [SLUG=…]; prints the new file's path
 	@test -n "$$NEW_TITLE" || { echo 'error: give a title, e.g. make new TITLE="南京市志愿者协会开展社区服务"' >&2; exit 2; }
-	@PYTHONPATH=plugins $(BIN)/python -m newstory "$$NEW_TITLE" --slug "$$NEW_SLUG"
+	@PYTHONPATH=tools:plugins $(BIN)/python -m newstory "$$NEW_TITLE" --slug "$$NEW_SLUG"
 
 html: $(INSTALLED) import ## Import approved mail, then build the whole site into output/ (local links)
 	@echo "==> Building the site into $(OUTPUT)/"
@@ -98,7 +98,7 @@ rollback: $(INSTALLED) ## Put the previously published build back as public/ (ag
 	$(PUBLISH) rollback
 
 upload: $(INSTALLED) ## Upload public/ to UPLOAD_TO, changed files only (DRY_RUN=1 lists what would change)
-	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=deploy:plugins $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
+	@UPLOAD_TO="$(UPLOAD_TO)" PYTHONPATH=tools:plugins $(BIN)/python -m upload $(if $(filter-out 0,$(DRY_RUN)),--dry-run) "$(PUBLISH_DIR)"
 
 clean: ## Remove the local build and caches (keeps .venv and the published public/)
 	rm -rf $(OUTPUT) cache .pytest_cache

@@ -119,7 +119,7 @@ PLUGINS = [
     "statistics_page",
     "channels",
     # Imported stories an editor changed: the time of the edit, for the feeds (not the importer itself).
-    "mailbox_import",
+    "edit_times",
     "search",
     # Its end-of-build summary comes after every other plugin's warnings.
     "buildlog",
@@ -166,7 +166,7 @@ CHANNELS_APP_MIN_IMAGE_WIDTH = 720
 CHANNELS_WECHAT_STRICT = False
 CHANNELS_WEIBO_STRICT = False
 
-# --- Mailbox import (plugins/mailbox_import) -----------------------------------------------------
+# --- Mailbox import (tools/mailbox_import) -------------------------------------------------------
 # `make import`: editors approve a submission by moving it into one of these mail
 # folders; nothing inside a message can approve it. A name without "/" matches that folder at any depth.
 # Always a list, even for one folder; nothing under Trash/已删除/垃圾邮件 and the like ever counts.

@@ -7,6 +7,7 @@ the project settings: once with every plugin, once without channels. Prints both
 difference, plus the size of the feeds folder. No targets are asserted; compare runs over time.
 """
 
+import argparse
 import shutil
 import sys
 import tempfile
@@ -17,7 +18,11 @@ from timed_build import ROOT, build_seconds
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("count", nargs="?", type=int, default=300, help="stories (default 300)")
+    count = parser.parse_args().count
     sys.path.insert(0, str(ROOT))
     from pelicanconf import PLUGINS
 

@@ -9,6 +9,7 @@ the counts (which must add up to N), the skip reasons by kind, how many stories 
 base64, MIME headers or control characters (must be 0), whether every feed parses, and the times.
 """
 
+import argparse
 import re
 import shutil
 import sys
@@ -18,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "tests" / "mailbox_import")]
+# The top folder too: tests/sitebuild.py imports bench.checkout, and a script sees only bench/ itself.
+sys.path[:0] = [str(ROOT / folder) for folder in (".", "tools", "plugins", "tests", "tests/mailbox_import")]
 
 import feedparser  # noqa: E402
 from mailbox_import.config import settings_from  # noqa: E402
@@ -75,5 +77,10 @@ def main(count: int, seed: int) -> int:
 
 
 if __name__ == "__main__":
-    arguments = [int(argument) for argument in sys.argv[1:3]]
-    sys.exit(main(*arguments, *(20_000, 8)[len(arguments) :]))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("count", nargs="?", type=int, default=20_000, help="messages (default 20,000)")
+    parser.add_argument("seed", nargs="?", type=int, default=8, help="the corpus's random seed (default 8)")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.count, arguments.seed))

@@ -13,6 +13,7 @@ peak resident size, which also counts what C libraries such as SQLite allocate (
 Targets: first import within 10x of bare parse; re-run at least as fast as bare parse; memory flat.
 """
 
+import argparse
 import base64
 import email
 import email.parser
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins")]
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins")]
 
 from mailbox_import.__main__ import DEFAULT_EXPORT  # noqa: E402
 from mailbox_import.config import ImportSettings, settings_from  # noqa: E402
@@ -197,10 +198,19 @@ def print_peak_memory(export: Path, site: Path) -> None:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--peak-memory"]:
-        print_peak_memory(Path(sys.argv[2]), Path(sys.argv[3]))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("count", nargs="?", type=int, default=10_000, help="messages (default 10,000)")
+    # The bench runs itself with this to measure one import's memory in a process of its own.
+    parser.add_argument(
+        "--peak-memory", nargs=2, type=Path, metavar=("EXPORT", "SITE"), help=argparse.SUPPRESS
+    )
+    arguments = parser.parse_args()
+    if arguments.peak_memory:
+        print_peak_memory(*arguments.peak_memory)
         return
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    count = arguments.count
     with tempfile.TemporaryDirectory(prefix="import-bench-") as scratch_name:
         scratch = Path(scratch_name)
         export = scratch / "export"

@@ -21,7 +21,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "deploy"), str(ROOT / "tests")]
+# The top folder too: tests/sitebuild.py imports bench.checkout, and a script sees only bench/ itself.
+sys.path[:0] = [str(ROOT), str(ROOT / "deploy"), str(ROOT / "tests")]
 
 from nginx_local import NGINX, free_port, nginx_serving  # noqa: E402
 from sitebuild import build_site  # noqa: E402

@@ -14,7 +14,7 @@ from sitebuild import build_site
 
 LINKED_SLUG = "nanjing-logistics-emergency-capacity"  # the story the test story links to with {filename}
 FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json")
-SCHEMA = json.loads((ROOT / "plugins/sitecheck/jsonfeed-1.1.schema.json").read_text("utf-8"))
+SCHEMA = json.loads((ROOT / "tools/sitecheck/jsonfeed-1.1.schema.json").read_text("utf-8"))
 
 
 def feed_files(output: Path) -> list[Path]:

@@ -208,7 +208,7 @@ def test_new_header_rules_reach_every_object_once(s3, tmp_path, monkeypatch):
 def run_cli(v1: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "upload", str(v1)],
-        cwd=Path(__file__).parents[2] / "deploy",
+        cwd=Path(__file__).parents[2] / "tools",
         capture_output=True,
         text=True,
         # As `make upload` runs it: the upload rules ask plugins/search where the index is.

@@ -12,7 +12,8 @@ def cli(tmp_path: Path, export: Path, *args: str) -> subprocess.CompletedProcess
     if not (tmp_path / "conf.py").exists():
         (tmp_path / "conf.py").write_text('PATH = "content"\n', encoding="utf-8")
     (tmp_path / "content").mkdir(exist_ok=True)
-    env = {**os.environ, "MAILBOX_EXPORT": str(export), "PYTHONPATH": str(ROOT / "plugins")}
+    tools_path = os.pathsep.join([str(ROOT / "tools"), str(ROOT / "plugins")])
+    env = {**os.environ, "MAILBOX_EXPORT": str(export), "PYTHONPATH": tools_path}
     command = [sys.executable, "-m", "mailbox_import", *args, "--settings", str(tmp_path / "conf.py")]
     return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 

@@ -66,7 +66,7 @@ def fetch(
         (tmp_path / "content").mkdir()
     environment = {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "plugins"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "tools"), str(ROOT / "plugins")]),
         "MAILBOX_EXPORT": str(tmp_path / "mail"),
         "IMAP_HOST": "127.0.0.1",
         "IMAP_PORT": str(port),
@@ -280,6 +280,6 @@ def test_the_password_file_must_lie_outside_the_project_and_the_sample_is_never_
         assert ok.returncode == 0, ok.stderr
     finally:
         outside.unlink()
-    sample = ROOT / "plugins" / "mailbox_import" / "sample_export"
+    sample = ROOT / "tools" / "mailbox_import" / "sample_export"
     refused = fetch(tmp_path, mailbox, dovecot.port, MAILBOX_EXPORT=str(sample))
     assert refused.returncode == 2 and "示例" in refused.stderr

@@ -58,7 +58,8 @@ def new_site(path: Path) -> Path:
 def start_import(site: Path, export: Path, *python_args: str) -> subprocess.Popen:
     """`make import` as the Makefile runs it, in a session of its own (a terminal's Ctrl-C reaches every
     process of the command: the test sends SIGINT to this session's group the same way)."""
-    env = {**os.environ, "MAILBOX_EXPORT": str(export), "PYTHONPATH": str(ROOT / "plugins")}
+    tools_path = os.pathsep.join([str(ROOT / "tools"), str(ROOT / "plugins")])
+    env = {**os.environ, "MAILBOX_EXPORT": str(export), "PYTHONPATH": tools_path}
     command = [sys.executable, *(python_args or ("-m", "mailbox_import")), "import", "--settings", "conf.py"]
     return subprocess.Popen(
         command,

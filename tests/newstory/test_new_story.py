@@ -1,5 +1,6 @@
 """`make new`: a story file with every field filled or marked, which builds, never overwriting."""
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ def run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newstory", *arguments],
         cwd=REPO,
-        env={"PYTHONPATH": str(REPO / "plugins")},
+        env={"PYTHONPATH": os.pathsep.join([str(REPO / "tools"), str(REPO / "plugins")])},
         capture_output=True,
         text=True,
     )

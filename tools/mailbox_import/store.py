@@ -34,10 +34,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from edit_times.edits import MANIFEST_NAME
+
 if TYPE_CHECKING:  # the build reads the manifest only: no need for the converters' imports
     from .convert import Story
 
-MANIFEST_NAME = ".mailbox-import.json"
 LOCK_NAME = ".mailbox-import.lock"
 # How often a run writes the manifest while it goes: an interrupted run loses about this much work (its
 # story files are recognised anyway; only their conversion is repeated). Never more than 2% of the run's

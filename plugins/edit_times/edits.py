@@ -12,7 +12,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from .store import MANIFEST_NAME
+# The importer's manifest, beside the stories it writes (tools/mailbox_import/store.py).
+MANIFEST_NAME = ".mailbox-import.json"
+# Where the importer writes stories unless MAILBOX_CONTENT_DIR says otherwise.
+DEFAULT_CONTENT_DIR = "content/submissions"
 
 _EDITED_KEY = '"edited"'
 

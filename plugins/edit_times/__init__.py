@@ -1,9 +1,6 @@
-"""Mailbox import (`make import`, `python -m mailbox_import`): approved submissions from the mailbox
-export become Markdown stories.
-
-At build time the plugin does one thing: an imported story an editor changed gets the time of that
-edit as its `modified` time (edits.py), which the feeds carry as the item's updated time. Imported
-stories are cleaned like every story, by plugins/sanitizer.
+"""Edit times: an imported story an editor changed gets the time of that edit as its `modified` time
+(edits.py), which the feeds carry as the item's updated time. The importer itself is the command-line
+tool tools/mailbox_import, which records those times in its manifest beside the stories.
 """
 
 from datetime import datetime
@@ -13,8 +10,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 
-from .config import DEFAULTS
-from .edits import edit_times
+from .edits import DEFAULT_CONTENT_DIR, edit_times
 
 # This build's edit times, by the story's path under content/ (the importer's folder is directly under it).
 _edit_times: dict[str, datetime] = {}
@@ -22,7 +18,7 @@ _edit_times: dict[str, datetime] = {}
 
 def _load_edit_times(generator: ArticlesGenerator) -> None:
     _edit_times.clear()
-    folder = PurePath(generator.settings.get("MAILBOX_CONTENT_DIR", DEFAULTS["MAILBOX_CONTENT_DIR"])).name
+    folder = PurePath(generator.settings.get("MAILBOX_CONTENT_DIR", DEFAULT_CONTENT_DIR)).name
     times = edit_times(Path(generator.settings["PATH"]) / folder)
     _edit_times.update({f"{folder}/{name}": edited for name, edited in times.items()})
 

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edit_times.edits import DEFAULT_CONTENT_DIR
+
 from .approval import is_discarded
 
 DEFAULTS: dict[str, Any] = {
     "MAILBOX_APPROVED_FOLDERS": ["已采用"],
-    "MAILBOX_CONTENT_DIR": "content/submissions",
+    "MAILBOX_CONTENT_DIR": DEFAULT_CONTENT_DIR,
     "MAILBOX_IMAGES_DIR": "content/images/submissions",
     "SITE_CONTACT_EMAIL": "jsmzshzz@163.com",
     "MAILBOX_INBOX_DIR": "inbox",

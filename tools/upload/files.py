@@ -30,7 +30,7 @@ class Kind(IntEnum):
 
 # Named by their content: a new version is a new name, so browsers and CDNs may keep them for a year.
 # The search index's files (search-index/…/*.gz, which plugins/search/layout.py says are named by
-# content) and imported photos (images/submissions/<content hash>.jpg, named by plugins/mailbox_import).
+# content) and imported photos (images/submissions/<content hash>.jpg, named by tools/mailbox_import).
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Not fingerprinted (theme CSS/JS, hand-placed images): an hour.
 ASSET = "public, max-age=3600"
@@ -66,7 +66,7 @@ FEED_TYPES = {
 
 def header_rules_digest() -> str:
     """A digest of the rules above: object storage keeps the headers an object was uploaded with, so
-    when they change, every file is sent again once (deploy/upload/s3.py)."""
+    when they change, every file is sent again once (tools/upload/s3.py)."""
     rules = [
         CONTENT_TYPES,
         FEED_TYPES,

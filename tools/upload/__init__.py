@@ -1,6 +1,6 @@
 """`make upload`: the published site (PUBLISH_DIR, default public/) to UPLOAD_TO, changed files only.
 
-Plain functions; `python -m upload` (deploy/upload/__main__.py) is the command line the Makefile runs.
+Plain functions; `python -m upload` (tools/upload/__main__.py) is the command line the Makefile runs.
 """
 
 from collections.abc import Callable

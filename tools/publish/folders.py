@@ -13,7 +13,7 @@ from pathlib import Path
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # fastbuild's record of the pages a published build holds, kept inside it so that it moves with the
-# build; a dot file, so never uploaded (deploy/upload) nor served (deploy/nginx.conf).
+# build; a dot file, so never uploaded (tools/upload) nor served (deploy/nginx.conf).
 PAGE_RECORD = ".fastbuild-pages.pickle"
 
 
