@@ -186,7 +186,14 @@ def index_in_fresh_process(
     report = index_site(output, stories, cache)
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    queue.put((cpu, time.perf_counter() - started, after.ru_maxrss / 1024, report.files_written))
+    queue.put((cpu, time.perf_counter() - started, peak_mib(), report.files_written))
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory. Not ru_maxrss: Linux carries that over from the parent
+    across exec, so a spawned process would report the benchmark's own size."""
+    status = Path("/proc/self/status").read_text(encoding="utf-8")
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)[1]) / 1024
 
 
 Figures = tuple[float, float, float, int]
