@@ -136,8 +136,8 @@ PLUGINS = [
 # (wechat/<slug>/) and the 404 page stay out. Regular expressions on the page's address.
 SITEMAP_XML_EXCLUDE = ["^wechat/", r"^404\.html$"]
 # robots.txt (written with sitemap.xml) asks search engines to leave these folders alone: the
-# editors' WeChat previews and the search index.
-ROBOTS_TXT_DISALLOW = ["wechat/", "pagefind/"]
+# editors' WeChat previews (and the search index, below).
+ROBOTS_TXT_DISALLOW = ["wechat/"]
 # The channels plugin writes every feed; Pelican's own feed writer stays off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
@@ -196,10 +196,13 @@ IMAP_SECURITY = "ssl"  # "ssl" (163) or "starttls"; "none" only for a server on 
 IMAP_PASSWORD_FILE = ""  # e.g. "~/.config/shzz/imap-password", outside the project folder
 
 # --- Search (plugins/search; details in plugins/search/README.md) --------------------------------
-# Full-text search of story and page titles and bodies: Pagefind writes its index into output/pagefind/ after
-# every build (in shards; only the ones whose pages changed). False writes no index and leaves out the
-# 搜索 page (search/) and its menu link.
+# Full-text search of story and page titles and bodies: every build brings the site's own static index
+# in output/<SEARCH_INDEX_FOLDER>/ up to date (one new story rewrites a few small files). False writes
+# no index and leaves out the 搜索 page (search/) and its menu link.
 SEARCH_ENABLED = True
+# The index's folder in the output; robots.txt (ROBOTS_TXT_DISALLOW above) keeps search engines out.
+SEARCH_INDEX_FOLDER = "search-index"
+ROBOTS_TXT_DISALLOW = [*ROBOTS_TXT_DISALLOW, f"{SEARCH_INDEX_FOLDER}/"]
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 if SEARCH_ENABLED:

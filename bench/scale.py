@@ -32,7 +32,7 @@ Every build is timed (wall clock) and its processes watched: /proc is polled eve
 process tree, and the peak resident size (VmHWM) of each process is kept; the table shows the highest and
 the number of processes (a forked pool worker counts as its own). wait4's ru_maxrss for the reaped tree is
 printed as a cross-check (an upper bound: it also counts this script's own memory, which a child shares
-until it execs). wait4 also gives the tree's processor time (user + system, the Pagefind processes
+until it execs). wait4 also gives the tree's processor time (user + system, every worker process
 included); the table sets it beside what 0.8x bare Pelican's wall time leaves on this machine's cores,
 so whether the cold target can be met here at all is in the table. Times are medians over the runs,
 ratios the medians of the ratios within each run (paired); memory and changed files are the highest over

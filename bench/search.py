@@ -1,139 +1,334 @@
-"""What the search index (plugins/search) costs on a site of N synthetic stories (bench/stories.py,
-2020-2023): a full index, the rebuild after adding or editing one story, and with no change; against the
-single Pagefind run over the whole site that this plugin did before it sharded the index.
+"""What the search index (plugins/search) gives readers and costs the build, at 1,000 and 10,000
+stories whose text draws on a real Chinese word-frequency list (jieba's dict.txt, 349,046 words with
+their frequencies; pinned in requirements-test.txt, read from the installed package, no network).
 
-    .venv/bin/python bench/search.py [N]      (default N = 1000)
+    .venv/bin/python bench/search.py [--sizes 1000,10000] [--per-kind 10] [--no-throttle]
 
-Builds the site once (repository content + N stories of about 1,600 Chinese characters), then times
-each case in a fresh process: wall seconds, CPU seconds of the Pagefind processes, the peak memory
-(RSS) of the largest one, shards re-indexed and files of output/pagefind/ written. No targets are
-asserted; compare runs over time.
+For each size:
+- the index, cold, in a fresh process (processor seconds, wall seconds, peak RSS of that process,
+  the stories' text included), then after adding one story and after editing one (files written);
+- queries that occur in exactly one story (checked against every story's text), by kind: a word,
+  the front of a longer word, a 3-4 character piece of a sentence, a person's name and part of it, a
+  piece of the title, a number, two words separated by a space; each searched in a fresh Chromium
+  context (Debian's chromium) on the search page of the sample site built by Pelican, with this
+  index in place of its own: is that story first, in the first 10; every request of the page and
+  its bytes (page, styles, scripts and index files); the time to the first results under Lighthouse's
+  mobile throttling (150 ms round trip, 1.6 Mbps down).
+Prints a Markdown table (README.md, "Search"). No targets are asserted.
 """
 
 import argparse
 import multiprocessing
+import pickle
+import random
+import re
 import resource
 import shutil
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins")]
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests")]
 
-from search.indexing import DEFAULT_SETTINGS, escape_glob, index_site, pagefind_binary  # noqa: E402
-from stories import write_stories  # noqa: E402
-from timed_build import build_seconds  # noqa: E402
+from search.documents import Document  # noqa: E402
+from search.site_index import index_site  # noqa: E402
 
-EXCLUDED = DEFAULT_SETTINGS["SEARCH_EXCLUDED_FOLDERS"]
-TIMEOUT = 600
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, served  # noqa: E402
+from tests.sitebuild import build_site  # noqa: E402
+
+SEED = 19
+BODY_CHARACTERS = 1600
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖"
+    "田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红"
+    "鹏辉建国志宏晓峰海燕文斌宇浩凯健俊帆帅旭宁"
+)
+REGIONS = [
+    "南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市",
+]
+CATEGORIES = ["工作动态", "经验做法", "先进典型"]
+ORG_TYPES = ["慈善组织", "志愿服务组织", "行业协会商会", "社区社会组织"]
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
+PAGE = "search/"
 
 
-def single_run(output: Path) -> str:
-    """The index as this plugin built it before shards: one Pagefind run over every folder."""
-    shutil.rmtree(output / "pagefind-single", ignore_errors=True)
-    left_out = {*EXCLUDED, "pagefind", "pagefind-single"}
-    folders = sorted(
-        entry.name for entry in output.iterdir() if entry.is_dir() and entry.name not in left_out
-    )
-    glob = "{" + ",".join(escape_glob(name) for name in folders) + "}/**/*.html"
-    command = [str(pagefind_binary()), "--site", str(output), "--output-subdir", "pagefind-single",
-               "--glob", glob, "--quiet"]
-    subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
-    shutil.rmtree(output / "pagefind-single")
-    return "one bundle"
+def vocabulary() -> tuple[list[str], np.ndarray]:
+    """jieba's words (Han only) and their probabilities."""
+    import jieba
+
+    words, counts = [], []
+    for line in (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").splitlines():
+        word, count, *_ = line.split(" ")
+        if re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            words.append(word)
+            counts.append(int(count))
+    weights = np.array(counts, dtype=np.float64)
+    return words, weights / weights.sum()
 
 
-Figures = tuple[float, float, float, str]  # wall seconds, CPU seconds of children, peak MiB, note
+def corpus(count: int) -> list[Document]:
+    """`count` stories: text drawn word by word from the frequency list, with a person's name and
+    a five-digit number each, dates over 2020-2023, filters from the site's vocabularies."""
+    words, probabilities = vocabulary()
+    rng = np.random.default_rng(SEED)
+    plain = random.Random(SEED)
+    names: set[str] = set()
+    drawn = rng.choice(len(words), size=count * 900, p=probabilities)
+    stories = []
+    for number in range(count):
+        picks = drawn[number * 900:(number + 1) * 900]
+        sentence, text = [], []
+        for position, index in enumerate(picks):
+            sentence.append(words[index])
+            if position % 9 == 8:
+                text.append("".join(sentence) + plain.choice("，，，。"))
+                sentence = []
+        while True:
+            name = plain.choice(SURNAMES) + plain.choice(GIVEN) + plain.choice(GIVEN)
+            if name not in names:
+                names.add(name)
+                break
+        body = "".join(text)[:BODY_CHARACTERS]
+        cut = plain.randrange(100, BODY_CHARACTERS - 100)
+        body = f"{body[:cut]}志愿者{name}登记编号{10000 + number * 7 % 90000}，{body[cut:]}"
+        title = "".join(words[index] for index in rng.choice(len(words), size=6, p=probabilities))[:22]
+        minute = plain.randrange(4 * 365 * 24 * 60)
+        date = time.strftime("%Y-%m-%dT%H:%M:00+08:00", time.gmtime(1577836800 + minute * 60))
+        filters = {"category": plain.choice(CATEGORIES), "org_type": plain.choice(ORG_TYPES),
+                   "region": plain.choice(REGIONS)}
+        stories.append(Document(f"stories/bench/{number}/", title, body, date, "某社会组织", filters))
+    return stories
 
 
-def measured(task: Callable[[], str], results: "multiprocessing.Queue[Figures]") -> None:
+def unique_queries(stories: list[Document], per_kind: int) -> list[tuple[str, str, str]]:
+    """(kind, query, address of the one story holding it), `per_kind` of each kind."""
+    texts = [f"{story.title}\n{story.text}" for story in stories]
+    words, _ = vocabulary()
+    known = set(words)
+    rng = random.Random(SEED + len(stories))
+    found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+
+    def holders(query: str) -> list[int]:
+        parts = query.split()
+        return [n for n, text in enumerate(texts) if all(part in text for part in parts)]
+
+    def offer(kind: str, query: str, number: int) -> None:
+        if len(found[kind]) < per_kind and query not in {q for _, q, _ in found[kind]} \
+                and holders(query) == [number]:
+            found[kind].append((kind, query, stories[number].url))
+
+    for _ in range(40 * per_kind):
+        if all(len(found[kind]) >= per_kind for kind in KINDS):
+            break
+        number = rng.randrange(len(stories))
+        story = stories[number]
+        name = re.search(r"志愿者(\w{3})登记编号(\d{5})", story.text)
+        offer("name", name[1], number)
+        offer("name", name[1][1:], number)
+        offer("number", name[2], number)
+        runs = HAN_RUN.findall(story.text)
+        run = rng.choice(runs)
+        start = rng.randrange(max(1, len(run) - 4))
+        offer("piece", run[start:start + rng.choice((3, 4))], number)
+        held = [word for word in known_words(story.text, known) if len(word) >= 2]
+        long_words = [word for word in held if len(word) >= 4]
+        if held:
+            offer("word", rng.choice(held), number)
+        if long_words:
+            word = rng.choice(long_words)
+            offer("word front", word[:rng.choice((2, 3))], number)
+        title_runs = HAN_RUN.findall(story.title)
+        if title_runs:
+            run = max(title_runs, key=len)
+            start = rng.randrange(max(1, len(run) - 4))
+            offer("title piece", run[start:start + 4], number)
+        if len(held) >= 2:
+            first, second = rng.sample(held, 2)
+            offer("two words", f"{first} {second}", number)
+    return [query for kind in KINDS for query in found[kind]]
+
+
+KINDS = ("word", "word front", "piece", "name", "title piece", "number", "two words")
+
+
+def known_words(text: str, known: set[str]) -> list[str]:
+    """Words of the list in the text (greedy, longest first, up to 4 characters)."""
+    found, at = [], 0
+    while at < len(text):
+        for size in (4, 3, 2):
+            if text[at:at + size] in known:
+                found.append(text[at:at + size])
+                at += size
+                break
+        else:
+            at += 1
+    return found
+
+
+def index_in_fresh_process(
+    stories_file: Path, output: Path, cache: Path, queue: multiprocessing.Queue
+) -> None:
+    with stories_file.open("rb") as file:
+        stories = pickle.load(file)
+    before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    note = task()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime
-    results.put((time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, note))
+    report = index_site(output, stories, cache)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    queue.put((cpu, time.perf_counter() - started, peak_mib(), report.files_written))
 
 
-def run(label: str, task: Callable[[], str]) -> None:
-    """Run `task` in a fresh process (so that peak memory is its own) and print its figures."""
-    results: multiprocessing.Queue[Figures] = multiprocessing.Queue()
-    process = multiprocessing.get_context("fork").Process(target=measured, args=(task, results))
+def peak_mib() -> float:
+    """This process's peak resident memory. Not ru_maxrss: Linux carries that over from the parent
+    across exec, so a spawned process would report the benchmark's own size."""
+    status = Path("/proc/self/status").read_text(encoding="utf-8")
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)[1]) / 1024
+
+
+Figures = tuple[float, float, float, int]
+
+
+def measured(stories: list[Document], output: Path, cache: Path, scratch: Path) -> Figures:
+    """Processor seconds, wall seconds, peak MiB and files written of index_site in a fresh process."""
+    stories_file = scratch / "stories.pickle"
+    stories_file.write_bytes(pickle.dumps(stories))
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=index_in_fresh_process, args=(stories_file, output, cache, queue))
     process.start()
-    wall, cpu, peak, note = results.get()
+    figures = queue.get()
     process.join()
-    print(f"  {label:<34} {wall:7.2f} s {cpu:8.2f} s {peak:8.0f} MiB   {note}")
+    return figures
 
 
-def modification_times(folder: Path) -> dict[Path, int]:
-    return {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+def search_in_browser(browser: Any, url: str, query: str, throttle: bool) -> dict:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    if throttle:
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 150,
+            "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8,
+        })
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    started = time.perf_counter()
+    page.goto(f"{url}{PAGE}?q={query}")
+    page.wait_for_function(
+        "(status => !['', '正在搜索……'].includes(status.textContent))"
+        "(document.getElementById('search-status'))",
+        timeout=60_000,
+    )
+    seconds = time.perf_counter() - started
+    links = page.locator("#search-results h2 a").evaluate_all("all => all.map(a => a.getAttribute('href'))")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return {"links": [link.removeprefix("/") for link in links], "requests": len(sizes),
+            "bytes": sum(sizes.values()), "seconds": seconds}
 
 
-JOBS = DEFAULT_SETTINGS["SEARCH_INDEX_JOBS"]
+def run_size(count: int, per_kind: int, site: Path, work: Path, browser: Any, throttle: bool) -> dict:
+    stories = corpus(count)
+    output, cache = work / f"index-{count}", work / f"cache-{count}"
+    cold = measured(stories, output, cache, work)
+    added = Document("stories/bench/added/", "新增的稿件", "一篇新稿件，提到鸭嘴兽保护。",
+                     "2024-01-01T09:00:00+08:00", "某社会组织", stories[0].filters)
+    add = measured([*stories, added], output, cache, work)
+    edited = replace(stories[5], text=stories[5].text + "补充一句。")
+    edit = measured([*stories[:5], edited, *stories[6:], added], output, cache, work)
+    index_files = [path for path in (output / "search-index").rglob("*") if path.is_file()]
+    index_bytes = sum(path.stat().st_size for path in index_files)
+    # The cold index, as a reader's browser meets it.
+    shutil.rmtree(output)
+    shutil.rmtree(cache)
+    index_site(output, stories, cache)
+    shutil.rmtree(site / "search-index")
+    shutil.copytree(output / "search-index", site / "search-index")
+    queries = unique_queries(stories, per_kind)
+    results = []
+    with served(site) as url:
+        for kind, query, address in queries:
+            found = search_in_browser(browser, url, query, False)
+            timed = search_in_browser(browser, url, query, True)["seconds"] if throttle else float("nan")
+            results.append({"kind": kind, "query": query, "first": found["links"][:1] == [address],
+                            "top10": address in found["links"][:10], **found, "throttled": timed})
+    return {"count": count, "cold": cold, "add": add, "edit": edit, "results": results,
+            "index_files": len(index_files), "index_bytes": index_bytes,
+            "distinct_words": distinct_words(stories)}
 
 
-def sharded(output: Path, cache: Path, jobs: int = JOBS) -> Callable[[], str]:
-    """The index as this plugin builds it now: shards, re-indexed when they changed."""
-
-    def task() -> str:
-        before = modification_times(output / "pagefind")
-        index = index_site(output, EXCLUDED, TIMEOUT, cache, jobs=jobs)
-        after = modification_times(output / "pagefind")
-        written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-        removed = len(before.keys() - after.keys())
-        pages = sum(index.pages_by_language.values())
-        return (f"{pages} pages, {len(index.shards)} shards, re-indexed {len(index.reindexed)} "
-                f"{index.reindexed[:3]}, files written {written}, removed {removed}")
-    return task
+def distinct_words(stories: list[Document]) -> int:
+    words, _ = vocabulary()
+    known = set(words)
+    return len({word for story in stories for word in known_words(story.text, known)})
 
 
-def newest_story(output: Path) -> Path:
-    return max((output / "stories").glob("*/bench-*/index.html"), key=lambda path: int(path.parent.name[6:]))
+def report(size: dict) -> None:
+    results = size["results"]
+    print(f"\n### {size['count']:,} stories (about {size['distinct_words']:,} distinct words of the list; "
+          f"index {size['index_files']:,} files, {size['index_bytes'] / 1e6:.1f} MB)\n")
+    print("| queries occurring in exactly one story | first | in the first 10 |")
+    print("| --- | --- | --- |")
+    for kind in KINDS:
+        of_kind = [result for result in results if result["kind"] == kind]
+        if of_kind:
+            print(f"| {kind} | {sum(r['first'] for r in of_kind)}/{len(of_kind)} | "
+                  f"{sum(r['top10'] for r in of_kind)}/{len(of_kind)} |")
+    first, top10 = sum(r["first"] for r in results), sum(r["top10"] for r in results)
+    print(f"| all | {first}/{len(results)} | {top10}/{len(results)} |")
+    kilobytes = [result["bytes"] / 1000 for result in results]
+    requests = [result["requests"] for result in results]
+    print("\n| per search (page, styles, scripts, index files) | median | max |")
+    print("| --- | --- | --- |")
+    print(f"| requests | {statistics.median(requests):.0f} | {max(requests)} |")
+    print(f"| kilobytes | {statistics.median(kilobytes):.0f} | {max(kilobytes):.0f} |")
+    timed = [result["throttled"] for result in results if result["throttled"] == result["throttled"]]
+    if timed:
+        print(f"| seconds to first results, 150 ms RTT, 1.6 Mbps | {statistics.median(timed):.2f} "
+              f"| {max(timed):.2f} |")
+    print("\n| building the index | processor s | wall s | peak RSS (MiB, stories included) "
+          "| files written |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, key in (("cold", "cold"), ("one story added", "add"), ("one story edited", "edit")):
+        cpu, wall, peak, written = size[key]
+        print(f"| {label} | {cpu:.2f} | {wall:.2f} | {peak:.0f} | {written} |")
+    missed = [f"{r['kind']} {r['query']}" for r in results if not r["first"]]
+    if missed:
+        print(f"\nnot first: {', '.join(missed)}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("count", nargs="?", type=int, default=1000, help="stories (default 1,000)")
-    count = parser.parse_args().count
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        content = work / "content"
-        shutil.copytree(ROOT / "content", content)
-        write_stories(content, count)
-        output = work / "output"
-        settings = {"SEARCH_ENABLED": False, "CACHE_PATH": str(work / "pelican")}
-        seconds = build_seconds(content, output, settings)
-        print(f"{count} stories + the repository's content, built in {seconds:.0f} s")
-        compare(output, work)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--per-kind", type=int, default=10)
+    parser.add_argument("--no-throttle", action="store_true")
+    options = parser.parse_args()
+    from playwright.sync_api import sync_playwright
 
-
-def compare(output: Path, work: Path) -> None:
-    """Every case, one after the other, on the site built in `output` (scratch files go to `work`)."""
-    cache = work / "cache"
-    print(f"  {'case':<34} {'wall':>9} {'CPU':>10} {'peak RSS':>12}")
-    run("before: one Pagefind run, all site", lambda: single_run(output))
-    shutil.rmtree(output / "pagefind", ignore_errors=True)
-    run("full index, 1 job", sharded(output, work / "cache-1", jobs=1))
-    shutil.rmtree(output / "pagefind")
-    run("full index", sharded(output, cache))
-    run("no change", sharded(output, cache))
-    newest = newest_story(output)
-    added = newest.parent.with_name("bench-added") / "index.html"
-    added.parent.mkdir()
-    added.write_bytes(newest.read_bytes().replace(b"</h1>", "（新增）</h1>".encode()))
-    run("one story added", sharded(output, cache))
-    added.write_bytes(added.read_bytes().replace("（新增）".encode(), "（改过）".encode()))
-    run("one story edited", sharded(output, cache))
-    shutil.rmtree(added.parent)
-    run("one story deleted", sharded(output, cache))
-    files = [path for path in (output / "pagefind").rglob("*") if path.is_file()]
-    megabytes = sum(path.stat().st_size for path in files) / 1e6
-    print(f"  output/pagefind/: {len(files)} files, {megabytes:.1f} MB")
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as folder:
+        work = Path(folder)
+        build = build_site(work / "site")
+        if build.returncode != 0:
+            raise SystemExit(build.log)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for count in (int(size) for size in options.sizes.split(",")):
+                throttle = not options.no_throttle
+                report(run_size(count, options.per_kind, work / "site", work, browser, throttle))
+                sys.stdout.flush()
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def unsafe_places(output: Path) -> list[str]:
     problems = []
     for path in sorted(output.rglob("*")):
         where = path.relative_to(output).as_posix()
-        if not path.is_file() or where.startswith(("pagefind/", "theme/")):
+        if not path.is_file() or where.startswith("theme/"):
             continue
         if where.endswith(".html"):
             problems += [f"{where}: {found}" for found in executable(path.read_text(encoding="utf-8"), True)]

@@ -17,7 +17,7 @@ from typing import Any
 
 # Libraries whose version changes what a build writes.
 LIBRARIES = (
-    "pelican", "Markdown", "Jinja2", "feedgen", "beautifulsoup4", "lxml", "nh3", "pillow", "pagefind",
+    "pelican", "Markdown", "Jinja2", "feedgen", "beautifulsoup4", "lxml", "nh3", "pillow", "numpy",
     "pyahocorasick",
 )
 

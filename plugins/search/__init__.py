@@ -1,9 +1,10 @@
-"""Full-text site search: a Pagefind index of the written site, for the search page at search/."""
+"""Full-text site search: our own static index of the stories' and pages' text, for the search
+page at search/ (plugins/search/README.md)."""
 
 from pelican import signals
 
-from .indexing import index_written_site
+from .site_index import index_generated_site
 
 
 def register() -> None:
-    signals.finalized.connect(index_written_site)
+    signals.all_generators_finalized.connect(index_generated_site)

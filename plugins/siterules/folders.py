@@ -6,8 +6,8 @@ sitemap and robots.txt settings; tests/siterules checks those and nginx.conf aga
 FEEDS_FOLDER = "feeds"
 # The editors' WeChat previews and covers (plugins/channels): local builds; never listed or indexed.
 WECHAT_FOLDER = "wechat"
-# The search index (plugins/search).
-SEARCH_FOLDER = "pagefind"
+# The search index (plugins/search; SEARCH_INDEX_FOLDER may move it).
+SEARCH_FOLDER = "search-index"
 # Imported photos (tools/mailbox_import), named by their content's hash: a browser may keep them a year.
 SUBMITTED_IMAGES_FOLDER = "images/submissions"
 # Derived photos (plugins/photos), named by their source's and recipe's hash: a browser may keep them a year.

@@ -52,7 +52,7 @@ def test_one_story_changed_uploads_only_the_changed_files_and_deletes_the_obsole
     before, after = tree(v1), tree(v2)
     changed = {name for name, data in after.items() if before.get(name) != data}
     obsolete = set(before) - set(after)
-    assert CHANGED_PAGE in changed and obsolete, "the story's page changed; its old search fragment is gone"
+    assert CHANGED_PAGE in changed and obsolete, "the page changed; the old recent search segment is gone"
     still_there_while_uploading = []
 
     def uploaded(name: str) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import boto3
 import pytest
 from published_site import CHANGED_PAGE, tree
+from sitebuild import REPO
 from upload import UploadError, upload
 from upload.files import Kind, kind_of
 
-ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "shzz-site"
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 # moto checks keys after this many unchecked requests: the set-up below (user, key, policy, bucket).
@@ -121,7 +121,7 @@ def test_first_upload_stores_every_file_with_its_type_and_cache_lifetime(s3, pub
     assert summary.uploaded == len(tree(v1)) and summary.unchanged == summary.deleted == 0
     kinds = [kind_of(name) for name in order]
     assert kinds == sorted(kinds) and set(kinds) == set(Kind), "assets, then pages, then feeds"
-    fragment = next(name for name in stored(s3, "site") if name.endswith(".pf_fragment"))
+    chunk = next(name for name in stored(s3, "site") if name.startswith("search-index/b-"))
     photo = next(name for name in stored(s3, "site") if name.startswith("images/submissions/"))
     revalidate = "public, max-age=300, must-revalidate"
     immutable = "public, max-age=31536000, immutable"
@@ -135,8 +135,8 @@ def test_first_upload_stores_every_file_with_its_type_and_cache_lifetime(s3, pub
         "sitemap.xml": ("application/xml; charset=utf-8", revalidate),
         "theme/css/main.css": ("text/css; charset=utf-8", "public, max-age=3600"),
         "theme/js/search.js": ("text/javascript; charset=utf-8", "public, max-age=3600"),
-        "pagefind/bundles.json": ("application/json; charset=utf-8", revalidate),
-        fragment: ("application/octet-stream", immutable),
+        "search-index/index.json": ("application/json; charset=utf-8", revalidate),
+        chunk: ("application/octet-stream", immutable),
         photo: ("image/jpeg", immutable),
     }
     for name, (content_type, cache_control) in expected.items():
@@ -208,10 +208,11 @@ def test_new_header_rules_reach_every_object_once(s3, tmp_path, monkeypatch):
 def run_cli(v1: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "upload", str(v1)],
-        cwd=ROOT / "tools",
+        cwd=REPO / "tools",
         capture_output=True,
         text=True,
-        env={**os.environ, "UPLOAD_TO": f"s3://{BUCKET}/site", "PYTHONPATH": str(ROOT / "plugins"), **env},
+        # As `make upload` runs it: the upload rules ask plugins/search where the index is.
+        env={**os.environ, "UPLOAD_TO": f"s3://{BUCKET}/site", "PYTHONPATH": str(REPO / "plugins"), **env},
         timeout=120,
     )
 

@@ -58,7 +58,7 @@ x = 1
 
 
 def _story_markup(page: str) -> BeautifulSoup:
-    return BeautifulSoup(page, "html.parser").find(attrs={"data-pagefind-body": True})
+    return BeautifulSoup(page, "html.parser").find("article", class_="story")
 
 
 def test_the_issues_example_never_reaches_a_page_or_feed_as_markup(tmp_path):

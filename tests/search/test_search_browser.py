@@ -1,9 +1,12 @@
-"""The search page in Debian's Chromium, over HTTP on loopback: finding stories, what stays out,
-WCAG 2.1 AA with results shown, a phone's width, and the page without JavaScript."""
+"""The search page in Debian's Chromium, over HTTP on loopback: finding stories (the one holding the
+whole query first), what stays out, what a search fetches, WCAG 2.1 AA with results shown, a phone's
+width, and the page without JavaScript."""
+
+import json
 
 import pytest
+from added_stories import story, story_path
 from browsing import needs_chromium, served
-from shard_stories import story, story_path
 from sitebuild import REPO, build_site, content_with
 
 pytestmark = needs_chromium
@@ -16,20 +19,28 @@ COMMON_TERM = "志愿"
 PAGE_SIZE = 10
 
 
-# A story of 2021 naming the same foundation: the site's index then has a shard for each year.
+# A story of 2021 naming the same foundation, added after the first build: it is in the index's
+# small recent segment, the others in the large one.
 LATER_STORY = ("foundation-report-2021", "2021-05-10 09:00")
 # A word in the 2021 story only (and nowhere else on the site).
 LATER_WORD = "蓝鲸"
+# Newer still, and holding every pair of characters of STORY_TERM, but never the name whole.
+SCATTERED_STORY = ("scattered-pieces-2021", "2021-08-01 09:00")
+SCATTERED_BODY = "春风慈爱，汉风习习，公益慈善基金会在各地成立。"
 
 
 @pytest.fixture(scope="module")
 def two_year_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("two-years")
+    content = content_with(folder, {"scattered.md": story(*SCATTERED_STORY, SCATTERED_BODY)})
+    settings = {"CACHE_PATH": str(folder / "cache")}
+    assert build_site(folder / "output", content, extra_settings=settings).returncode == 0
     body = f"{STORY_TERM}发布2021年度报告，并资助{LATER_WORD}保护志愿服务项目。"
-    content = content_with(folder, {"later.md": story(*LATER_STORY, body)})
-    build = build_site(folder / "output", content, extra_settings={"CACHE_PATH": str(folder / "cache")})
+    (content / "stories" / "later.md").write_text(story(*LATER_STORY, body), encoding="utf-8")
+    build = build_site(folder / "output", content, extra_settings=settings)
     assert build.returncode == 0, build.log
-    assert {"stories-2020", "stories-2021"} <= {path.name for path in (build.output / "pagefind").iterdir()}
+    segments = [path.name for path in (build.output / "search-index").iterdir() if path.is_dir()]
+    assert sorted(name[0] for name in segments if name != "s") == ["b", "r"]
     with served(build.output) as url:
         yield url
 
@@ -84,18 +95,37 @@ def test_searching_a_chinese_name_lists_its_story_first_and_links_to_it(open_pag
     assert requested and all(url.startswith(site_url) for url in requested), requested
 
 
-def test_one_query_finds_stories_in_the_shards_of_two_years(open_page, two_year_server):
+def result_links(page) -> list[str]:
+    return page.locator("#search-results h2 a").evaluate_all("all => all.map(a => a.getAttribute('href'))")
+
+
+def test_stories_holding_the_whole_name_come_before_one_holding_its_pieces(open_page, two_year_server):
     page, _ = open_page(two_year_server + f"search/?q={STORY_TERM}")
-    assert wait_for_results(page) == f"找到 2 篇与“{STORY_TERM}”有关的稿件。"
-    links = page.locator("#search-results a").evaluate_all("all => all.map(a => a.getAttribute('href'))")
-    assert sorted(links) == sorted(["/" + STORY_PATH, "/" + story_path(*LATER_STORY)])
+    assert wait_for_results(page) == f"找到 3 篇与“{STORY_TERM}”有关的稿件。"
+    # The name in a title (the 2020 story's) first, then in a body (2021, in the other segment of the
+    # index); the newest story holds only the pieces: it comes last.
+    expected = [STORY_PATH, story_path(*LATER_STORY), story_path(*SCATTERED_STORY)]
+    assert result_links(page) == ["/" + path for path in expected]
+    marks = page.locator("#search-results li").nth(1).locator("mark").all_inner_texts()
+    assert marks == [STORY_TERM]
+    pieces = page.locator("#search-results li").nth(2).locator("mark").all_inner_texts()
+    assert "".join(pieces) != STORY_TERM and set("".join(pieces)) <= set(STORY_TERM)
 
 
-def test_a_word_only_one_shard_knows_still_narrows_the_results_of_the_others(open_page, two_year_server):
-    # The 2020 shard has never seen the word; on its own it would ignore it and list its story.
-    page, _ = open_page(two_year_server + f"search/?q={STORY_TERM}{LATER_WORD}")
-    assert wait_for_results(page) == f"找到 1 篇与“{STORY_TERM}{LATER_WORD}”有关的稿件。"
-    assert page.locator("#search-results a").get_attribute("href") == "/" + story_path(*LATER_STORY)
+def test_words_separated_by_spaces_must_all_be_held(open_page, two_year_server):
+    page, _ = open_page(two_year_server + f"search/?q={STORY_TERM} {LATER_WORD}")
+    assert wait_for_results(page) == f"找到 1 篇与“{STORY_TERM} {LATER_WORD}”有关的稿件。"
+    assert result_links(page) == ["/" + story_path(*LATER_STORY)]
+    marks = page.locator("#search-results li").first.locator("mark").all_inner_texts()
+    assert set(marks) == {STORY_TERM, LATER_WORD}
+
+
+@pytest.mark.parametrize("query", ["年度报告", "度报", "资助蓝鲸保护", "2021年度", "鲸"])
+def test_any_piece_of_the_text_finds_the_one_story_holding_it(open_page, two_year_server, query):
+    page, _ = open_page(two_year_server + f"search/?q={query}")
+    assert wait_for_results(page) == f"找到 1 篇与“{query}”有关的稿件。"
+    assert result_links(page) == ["/" + story_path(*LATER_STORY)]
+    assert page.locator("#search-results mark").first.inner_text() == query
 
 
 def test_a_query_in_the_address_is_searched_on_arrival(open_page, site_url):
@@ -176,3 +206,32 @@ def test_opened_from_disk_the_page_says_search_is_unavailable(open_page, site):
     unavailable.wait_for(state="visible")
     assert "暂时无法使用" in unavailable.inner_text()
     assert not page.get_by_label("搜索稿件").is_visible()
+
+
+def test_a_search_fetches_only_the_index_files_its_query_needs(browser, site_url, site):
+    """Counted in the browser: every file of a search (the page, its styles and scripts too)."""
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    page.goto(site_url + f"search/?q={STORY_TERM}")
+    wait_for_results(page)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    index = [url.removeprefix(site_url + "search-index/") for url in sizes if "/search-index/" in url]
+    entry = json.loads((site.output / "search-index" / "index.json").read_text(encoding="utf-8"))
+    chunks = [path for path in index if "/p/" in path]
+    stored = [path for path in index if "/s/" in path or path.startswith("s/")]
+    assert "index.json" in index
+    assert sorted(path for path in index if path.endswith("docs.gz")) == sorted(
+        segment["path"] + "docs.gz" for segment in entry["segments"]
+    )
+    # One chunk per pair of characters of the query at most, and the one story found.
+    assert 1 <= len(chunks) <= len(STORY_TERM) - 1
+    assert len(stored) == 1
+    assert len(index) == 1 + len(entry["segments"]) + len(chunks) + len(stored)
+    total = sum(sizes.values())
+    index_bytes = sum(sizes[site_url + "search-index/" + path] for path in index)
+    print(f"\nsearch for {STORY_TERM} on the sample site: {len(sizes)} requests, {total / 1000:.1f} KB "
+          f"(index files {len(index)}, {index_bytes / 1000:.1f} KB)")
+    assert total < 200_000

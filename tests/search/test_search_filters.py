@@ -1,31 +1,32 @@
 """Search that narrows, in Debian's Chromium over HTTP: filters by column, organization type and region,
-results with their date and organization, newest first across shards, and the search offered by a
-listing page. The site is built with tiny shards, so that a year is split into hash buckets whose
-results must be interleaved by date, and with a story of a later year."""
+results with their date and organization, newest first across the index's segments, and the search
+offered by a listing page. The site is built, then built again with a story of a later year, which
+the second build puts in the index's small recent segment."""
 
 import re
 
 import pytest
+from added_stories import story, story_path
 from browsing import needs_chromium, served
-from shard_stories import story, story_path
 from sitebuild import build_site, content_with
 
 pytestmark = needs_chromium
 QUERY = "志愿"
 REGION = "常州市"
 LATER_STORY = ("volunteers-2021", "2021-06-01 09:00")
-# Fewer pages per shard than 2020 has stories: its shards are "stories-2020-<n>of<m>".
-SHARD_PAGES = 4
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("filters")
-    content = content_with(folder, {"later.md": story(*LATER_STORY, f"徐州市慈善总会组织{QUERY}服务队。")})
-    build = build_site(folder / "output", content, extra_settings={"SEARCH_SHARD_PAGES": SHARD_PAGES})
+    content = content_with(folder, {})
+    settings = {"CACHE_PATH": str(folder / "cache")}
+    assert build_site(folder / "output", content, extra_settings=settings).returncode == 0
+    later = story(*LATER_STORY, f"徐州市慈善总会组织{QUERY}服务队。")
+    (content / "stories" / "later.md").write_text(later, encoding="utf-8")
+    build = build_site(folder / "output", content, extra_settings=settings)
     assert build.returncode == 0, build.log
-    shards = {path.name for path in (build.output / "pagefind").iterdir() if path.is_dir()}
-    assert "stories-2021" in shards and any(re.fullmatch(r"stories-2020-\d+of\d+", s) for s in shards)
+    assert [path.name for path in (build.output / "search-index").glob("r-*")], "a recent segment"
     return build
 
 

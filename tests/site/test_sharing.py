@@ -27,8 +27,7 @@ def address(relative: str) -> str:
 def pages(build):
     for html in build.html_files():
         relative = html.relative_to(build.output).as_posix()
-        if not relative.startswith("pagefind/"):
-            yield relative, build.page(relative)
+        yield relative, build.page(relative)
 
 
 def test_every_public_page_has_exactly_one_canonical_address_its_own(public):
@@ -72,7 +71,7 @@ def test_listings_describe_themselves(public):
 def test_robots_txt_points_to_the_sitemap_and_keeps_previews_and_the_index_out(public):
     lines = (public.output / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines
-    assert {"Disallow: /wechat/", "Disallow: /pagefind/"} <= set(lines)
+    assert {"Disallow: /wechat/", "Disallow: /search-index/"} <= set(lines)
     assert f"Sitemap: {SITEURL}/sitemap.xml" in lines
 
 
@@ -82,7 +81,7 @@ def test_the_sitemap_lists_public_pages_only_on_the_public_address(public):
     listed = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
     assert all(url.startswith(SITEURL + "/") for url in listed)
     paths = [url.removeprefix(SITEURL + "/") for url in listed]
-    assert not [path for path in paths if NOT_PUBLIC.match(path) or path.startswith("pagefind/")]
+    assert not [path for path in paths if NOT_PUBLIC.match(path) or path.startswith("search-index/")]
     public_pages = {address(relative) for relative, _ in pages(public) if not NOT_PUBLIC.match(relative)}
     assert set(listed) == public_pages
     entries = root.findall("s:url", namespace)

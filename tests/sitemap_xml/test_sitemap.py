@@ -133,8 +133,8 @@ def test_lastmod_values_are_content_dates(two_builds):
 def test_robots_txt_names_the_sitemap_only_with_an_absolute_address_and_keeps_a_site_path():
     from sitemap_xml.sitemap import render_robots
 
-    assert render_robots("https://x.gov.cn/shzz", ["wechat/", "/pagefind/"], "sitemap.xml") == (
-        "User-agent: *\nDisallow: /shzz/wechat/\nDisallow: /shzz/pagefind/\n\n"
+    assert render_robots("https://x.gov.cn/shzz", ["wechat/", "/search-index/"], "sitemap.xml") == (
+        "User-agent: *\nDisallow: /shzz/wechat/\nDisallow: /shzz/search-index/\n\n"
         "Sitemap: https://x.gov.cn/shzz/sitemap.xml\n"
     )
     assert "Sitemap" not in render_robots("", ["wechat/"], "sitemap.xml")

@@ -27,7 +27,8 @@ def test_nginx_serves_the_feeds_and_keeps_the_imported_photos_by_these_names():
 
 def test_make_upload_sorts_and_keeps_files_by_these_names():
     assert kind_of(f"{FEEDS_FOLDER}/all.atom.xml") is Kind.FEED
-    assert kind_of(f"{SEARCH_FOLDER}/bundles.json") is Kind.PAGE
+    assert kind_of(f"{SEARCH_FOLDER}/index.json") is Kind.PAGE
+    assert cache_control(f"{SEARCH_FOLDER}/b-0123/c-4567.gz") == IMMUTABLE
     assert cache_control(f"{SUBMITTED_IMAGES_FOLDER}/0123abcd.jpg") == IMMUTABLE
     assert cache_control(f"{PHOTOS_FOLDER}/3f/3fa2c0de.webp") == IMMUTABLE
 
@@ -40,6 +41,6 @@ def test_the_settings_keep_the_previews_out_of_the_sitemap_and_robots_by_these_n
 
 def test_the_built_site_has_them(site):
     assert (site.output / FEEDS_FOLDER / "all.atom.xml").is_file()
-    assert (site.output / SEARCH_FOLDER / "bundles.json").is_file()
+    assert (site.output / SEARCH_FOLDER / "index.json").is_file()
     assert any((site.output / WECHAT_FOLDER).glob("*/index.html"))
     assert any((site.output / PHOTOS_FOLDER).rglob("*.webp"))

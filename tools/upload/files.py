@@ -12,7 +12,8 @@ from enum import IntEnum
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from siterules.folders import FEEDS_FOLDER, PHOTOS_FOLDER, SEARCH_FOLDER, SUBMITTED_IMAGES_FOLDER
+from search.layout import is_content_named, is_entry
+from siterules.folders import FEEDS_FOLDER, PHOTOS_FOLDER, SUBMITTED_IMAGES_FOLDER
 
 
 class Kind(IntEnum):
@@ -29,18 +30,17 @@ class Kind(IntEnum):
 
 
 # Named by their content: a new version is a new name, so browsers and CDNs may keep them for a year.
-# Pagefind's index files (pagefind/<shard>/…/*.pf_meta|pf_index|pf_fragment) and imported photos
-# (images/submissions/<content hash>.jpg, named by tools/mailbox_import) and their sizes
-# (photos/<xx>/<digest>.webp, named by plugins/photos).
+# The search index's files (search-index/…/*.gz, which plugins/search/layout.py says are named by
+# content), imported photos (images/submissions/<content hash>.jpg, named by tools/mailbox_import) and
+# their sizes (photos/<xx>/<digest>.webp, named by plugins/photos).
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Not fingerprinted (theme CSS/JS, hand-placed images, Pagefind's own scripts): an hour.
+# Not fingerprinted (theme CSS/JS, hand-placed images): an hour.
 ASSET = "public, max-age=3600"
-# Pages, feeds and the index manifests that name the fingerprinted files: readers and the CDN see a
-# new story within five minutes, and ask again with If-None-Match / If-Modified-Since (a 304 costs
-# a few bytes).
+# Pages, feeds and the search index's entry file that names the fingerprinted files: readers and the
+# CDN see a new story within five minutes, and ask again with If-None-Match / If-Modified-Since (a
+# 304 costs a few bytes).
 REVALIDATE = "public, max-age=300, must-revalidate"
 
-FINGERPRINTED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment")
 FINGERPRINTED_FOLDERS = (f"{SUBMITTED_IMAGES_FOLDER}/", f"{PHOTOS_FOLDER}/")
 
 UTF8 = "; charset=utf-8"
@@ -56,11 +56,8 @@ CONTENT_TYPES = {
     ".wasm": "application/wasm",
     ".woff2": "font/woff2",
     ".webp": "image/webp",
-    # Pagefind's index and WebAssembly files: compressed binary, unpacked by pagefind.js itself.
-    ".pagefind": "application/octet-stream",
-    ".pf_meta": "application/octet-stream",
-    ".pf_index": "application/octet-stream",
-    ".pf_fragment": "application/octet-stream",
+    # The search index's files: gzip data that search.js unpacks itself (never Content-Encoding).
+    ".gz": "application/octet-stream",
 }
 FEED_TYPES = {
     ".rss.xml": "application/rss+xml" + UTF8,
@@ -78,8 +75,8 @@ def header_rules_digest() -> str:
         IMMUTABLE,
         ASSET,
         REVALIDATE,
-        FINGERPRINTED_SUFFIXES,
         FINGERPRINTED_FOLDERS,
+        "search index: content-named .gz files, entry index.json",
     ]
     return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
 
@@ -87,10 +84,9 @@ def header_rules_digest() -> str:
 def kind_of(relative: str) -> Kind:
     if relative.startswith(f"{FEEDS_FOLDER}/") or relative == "sitemap.xml":
         return Kind.FEED
-    search_manifest = relative.startswith(f"{SEARCH_FOLDER}/") and relative.endswith(".json")
-    if relative.endswith(".html") or search_manifest:
-        # Pagefind's bundles.json / pagefind-entry.json name the fingerprinted index files: like a
-        # page, they go up after those files and are revalidated.
+    if relative.endswith(".html") or is_entry(relative):
+        # The search index's entry file names its fingerprinted files: like a page, it goes up after
+        # those files and is revalidated.
         return Kind.PAGE
     return Kind.ASSET
 
@@ -108,7 +104,7 @@ def content_type(relative: str) -> str:
 
 
 def cache_control(relative: str) -> str:
-    if relative.endswith(FINGERPRINTED_SUFFIXES) or relative.startswith(FINGERPRINTED_FOLDERS):
+    if is_content_named(relative) or relative.startswith(FINGERPRINTED_FOLDERS):
         return IMMUTABLE
     if kind_of(relative) is Kind.ASSET:
         return ASSET

@@ -1,15 +1,20 @@
-// The search page (templates/search.html): runs the form's query against this site's own Pagefind
-// index (the shard bundles in pagefind/, written by plugins/search) and lists the stories found.
-// The query, the filters and the order live in the address (?q=…&region=…&sort=newest), so a search
-// can be bookmarked, shared, started from a listing page and reached with the back button.
+// The search page (templates/search.html): runs the form's query against this site's own search
+// index (written by plugins/search into the folder the form's data-index names) and lists the
+// stories found. Only the files a query needs are fetched: the entry file, each segment's table of
+// dates and filters, the chunk of postings of each of the query's terms, and the stored text of the
+// stories it must check or show. The query, the filters and the order live in the address
+// (?q=…&region=…&sort=newest), so a search can be bookmarked, shared, started from a listing page
+// and reached with the back button.
 // A classic script, not a module: opened from disk (file://) it still runs and can say that search
 // needs the site served over HTTP, where a module would silently not load at all.
 {
   const PAGE_SIZE = 10;
-  // The filters of article.html (data-pagefind-filter), each a <select name=…> of the form.
+  // The filters of the index (plugins/search/segments.py FILTER_NAMES), each a <select name=…>.
   const FILTERS = ["category", "org_type", "region"];
-  // A synthetic filter naming each result's shard, for sorting across shards (see newestFirst).
-  const SHARD = "shard";
+  // Characters of text shown on each side of the match in a result's excerpt.
+  const EXCERPT_SIDE = 40;
+  // Stories checked for the whole query at most, per page of results shown, beyond that page.
+  const CHECKS_PER_PAGE = 3 * PAGE_SIZE;
 
   const form = document.querySelector(".search-form");
   const input = form.querySelector("input[name=q]");
@@ -17,108 +22,250 @@
   const list = document.getElementById("search-results");
   const more = document.getElementById("search-more");
   const sortChoice = form.elements.sort;
-  // The results not shown yet: takeResults(n) gives the data of the next n.
+  // The results not shown yet: takeResults(n) gives the next n (their stored records).
   let takeResults = async () => [];
   let resultCount = 0;
   let latestSearch = null;
 
   // Site-relative addresses (SITEURL is relative in local builds) made absolute from this page.
-  const bundleUrl = new URL(form.dataset.bundle, document.baseURI);
+  const indexUrl = new URL(form.dataset.index, document.baseURI);
   const siteRoot = new URL(form.dataset.siteRoot, document.baseURI);
-  // The index comes in shards (one Pagefind bundle each, listed in bundles.json): the first one's
-  // pagefind.js searches them all once the others are merged into it. Each shard's pages get the
-  // synthetic filter SHARD with its name.
-  async function loadPagefind() {
-    const response = await fetch(new URL("bundles.json", bundleUrl));
-    if (!response.ok) throw new Error(`search: ${response.url} answered ${response.status}`);
-    const shards = (await response.json()).bundles.map((path) => path.replace(/\/$/, ""));
-    const [first, ...others] = shards.map((name) => new URL(`${name}/`, bundleUrl));
-    const pagefind = await import(new URL("pagefind.js", first).href);
-    const options = { baseUrl: siteRoot.pathname, excerptLength: 40 };
-    await pagefind.options({ ...options, mergeFilter: { [SHARD]: shards[0] } });
-    await Promise.all(
-      others.map((bundle, i) =>
-        pagefind.mergeIndex(bundle.href, { ...options, mergeFilter: { [SHARD]: shards[i + 1] } }),
-      ),
-    );
-    return { pagefind, shards };
-  }
-  const pagefindReady = loadPagefind();
 
-  // Pagefind ignores a query word its index does not hold, and each shard is an index of its own: a
-  // shard lacking one word would list its pages that hold only the others. Keep only the results
-  // that hold every word some shard knows, as one index of the whole site would. Words are split as
-  // Pagefind splits them (Intl.Segmenter, in the page's language).
-  async function wholeSiteResults(pagefind, query, results) {
-    if (!query || typeof Intl.Segmenter === "undefined") return results;
-    const segmenter = new Intl.Segmenter(document.documentElement.lang, { granularity: "word" });
-    const words = new Set();
-    for (const { segment, isWordLike } of segmenter.segment(query)) if (isWordLike) words.add(segment);
-    if (words.size < 2) return results;
-    const searches = await Promise.all(Array.from(words, (word) => pagefind.search(word)));
-    const required = searches
-      .filter((search) => search.results.length > 0)
-      .map((search) => new Set(search.results.map((result) => result.id)));
-    return results.filter((result) => required.every((holders) => holders.has(result.id)));
+  // --- The terms, by the rules of plugins/search/terms.py -------------------------------------
+  const HAN = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]$/u;
+  const LATIN_WORD = /[a-z0-9]+/g;
+  const LATIN_BASE = 2 ** 42;
+  const PAIR_SHIFT = 2 ** 21;
+
+  function fold(text) {
+    return text
+      .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+      .toLowerCase();
   }
 
-  // Newest first across shards. Pagefind sorts each shard's results by date, but a merged search
-  // ranks them by position within their own shard, so the shards are merged here: shards are years
-  // ("stories-2020", or "stories-2020-3of8" when plugins/search/shards.py splits a big year by hash),
-  // so whole years come newest first and only the shards of one year are interleaved, by reading the
-  // date of each one's next result; the other pages ("pages", no date) come last.
-  function yearOf(shard) {
-    const year = /^stories-(\d+)/.exec(shard);
-    return year ? Number(year[1]) : -1;
+  function fnv1a(word) {
+    let hash = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(word)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    return hash;
   }
 
-  function newestFirst(pagefind, shards, query, filters, kept) {
-    const years = new Map();
-    for (const shard of shards) {
-      const year = yearOf(shard);
-      if (!years.has(year)) years.set(year, []);
-      years.get(year).push(shard);
-    }
-    const waiting = Array.from(years.keys()).sort((a, b) => b - a).map((year) => years.get(year));
-    let heads = [];
-    const time = (data) => Date.parse(data.meta.date) || 0;
-    async function startYear(yearShards) {
-      const searches = await Promise.all(
-        yearShards.map((shard) =>
-          pagefind.search(query, {
-            filters: { ...filters, [SHARD]: shard },
-            sort: yearOf(shard) < 0 ? {} : { date: "desc" },
-          }),
-        ),
-      );
-      heads = searches
-        .map((search) => search.results.filter((result) => kept.has(result.id)))
-        .filter((results) => results.length > 0);
-    }
-    return async (count) => {
-      const taken = [];
-      while (taken.length < count) {
-        if (heads.length === 0) {
-          if (waiting.length === 0) break;
-          await startYear(waiting.shift());
-          continue;
-        }
-        const next = await Promise.all(heads.map((results) => results[0].data()));
-        let newest = 0;
-        next.forEach((data, i) => {
-          if (time(data) > time(next[newest])) newest = i;
-        });
-        taken.push(next[newest]);
-        heads[newest].shift();
-        if (heads[newest].length === 0) heads.splice(newest, 1);
+  // A query word's terms (codes): a lone Han character, the pairs of a longer Han run, Latin words.
+  function termsOf(word) {
+    const codes = [];
+    const chars = Array.from(word);
+    for (let start = 0; start < chars.length; ) {
+      if (!HAN.test(chars[start])) {
+        start += 1;
+        continue;
       }
-      return taken;
+      let end = start;
+      while (end < chars.length && HAN.test(chars[end])) end += 1;
+      const points = chars.slice(start, end).map((char) => char.codePointAt(0));
+      if (points.length === 1) codes.push(points[0]);
+      for (let i = 0; i + 1 < points.length; i += 1) codes.push(points[i] * PAIR_SHIFT + points[i + 1]);
+      start = end;
+    }
+    for (const latin of word.match(LATIN_WORD) || []) codes.push(LATIN_BASE + fnv1a(latin));
+    return codes;
+  }
+
+  // Whether holding every term of the word means holding the word itself (a lone character, a
+  // pair, one Latin word): then no story needs its text checked.
+  function termsAreTheWord(word) {
+    const chars = Array.from(word);
+    return (chars.length <= 2 && chars.every((char) => HAN.test(char))) || /^[a-z0-9]+$/.test(word);
+  }
+
+  function chunkOf(code, chunks) {
+    const mixed = (BigInt(code) * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+    return Number((mixed >> 32n) % BigInt(chunks));
+  }
+
+  // --- Files of the index -----------------------------------------------------------------------
+  const files = new Map(); // path -> promise of its bytes: each file is fetched once per page
+
+  function fetchBytes(path, compressed = true) {
+    if (!files.has(path)) {
+      files.set(
+        path,
+        (async () => {
+          const response = await fetch(new URL(path, indexUrl));
+          if (!response.ok) throw new Error(`search: ${response.url} answered ${response.status}`);
+          const body = compressed ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+          return new Uint8Array(await new Response(body).arrayBuffer());
+        })(),
+      );
+    }
+    return files.get(path);
+  }
+
+  async function fetchJson(path, compressed = true) {
+    return JSON.parse(new TextDecoder().decode(await fetchBytes(path, compressed)));
+  }
+
+  // Unsigned LEB128 varints, one after the other.
+  function varintReader(bytes) {
+    let at = 0;
+    return () => {
+      let value = 0;
+      let scale = 1;
+      for (;;) {
+        const byte = bytes[at++];
+        value += (byte & 0x7f) * scale;
+        if (byte < 0x80) return value;
+        scale *= 128;
+      }
     };
   }
 
-  function inOrder(results) {
-    const pending = results.slice();
-    return (count) => Promise.all(pending.splice(0, count).map((result) => result.data()));
+  // A chunk of postings (segments.py): term code -> {all: documents, title: documents}.
+  function readChunk(bytes) {
+    const next = varintReader(bytes);
+    const count = next();
+    const codes = [];
+    let code = 0;
+    for (let i = 0; i < count; i += 1) codes.push((code += next()));
+    const counts = codes.map(() => next());
+    const titleCounts = codes.map(() => next());
+    const lists = (sizes) =>
+      sizes.map((size) => {
+        const documents = new Array(size);
+        let document = 0;
+        for (let i = 0; i < size; i += 1) documents[i] = i === 0 ? (document = next()) : (document += next());
+        return documents;
+      });
+    const all = lists(counts);
+    const title = lists(titleCounts);
+    return new Map(codes.map((term, i) => [term, { all: all[i], title: title[i] }]));
+  }
+
+  const chunks = new Map(); // segment path + chunk -> promise of the parsed chunk
+  function chunk(segment, number) {
+    const path = `${segment.path}p/${number}.gz`;
+    if (!chunks.has(path)) chunks.set(path, fetchBytes(path).then(readChunk));
+    return chunks.get(path);
+  }
+
+  // The whole index's documents: per document its date (minutes), filter values and store file.
+  async function loadIndex() {
+    if (typeof DecompressionStream === "undefined") throw new Error("search: no DecompressionStream");
+    const entry = await fetchJson("index.json", false);
+    const gone = new Set(entry.gone);
+    let first = 0;
+    const segments = await Promise.all(
+      entry.segments.map(async (segment, number) => {
+        const table = await fetchJson(`${segment.path}docs.gz`);
+        const minutes = new Array(table.count).fill(-1);
+        let minute = 0;
+        table.minutes.forEach((value, i) => {
+          minute = i === 0 ? value : minute - value;
+          minutes[i] = minute;
+        });
+        return { ...segment, table, minutes, gone: number === 0 ? gone : new Set() };
+      }),
+    );
+    for (const segment of segments) {
+      segment.first = first;
+      first += segment.count;
+    }
+    const documents = [];
+    for (const segment of segments) {
+      for (let local = 0; local < segment.count; local += 1) {
+        if (segment.gone.has(local)) continue;
+        const filters = {};
+        for (const name of FILTERS) {
+          const filter = segment.table.filters[name];
+          const code = filter ? filter.of[local] : -1;
+          if (code >= 0) filters[name] = filter.values[code];
+        }
+        const store = segment.keyed ? `${entry.store}${segment.table.keys[local]}.gz` : `${segment.path}s/${local}.gz`;
+        documents.push({ segment, local, minutes: segment.minutes[local], filters, store });
+      }
+    }
+    return { segments, documents, byId: new Map(documents.map((doc) => [doc.segment.first + doc.local, doc])) };
+  }
+  const indexReady = loadIndex();
+
+  // The sorted lists' common members.
+  function intersect(lists) {
+    if (lists.length === 0) return [];
+    const [shortest, ...others] = lists.slice().sort((a, b) => a.length - b.length);
+    const sets = others.map((other) => new Set(other));
+    return shortest.filter((value) => sets.every((set) => set.has(value)));
+  }
+
+  // The documents holding every term (and those holding every term in the title).
+  async function holders(index, codes) {
+    const found = [];
+    const titled = new Set();
+    await Promise.all(
+      index.segments.map(async (segment) => {
+        const postings = await Promise.all(
+          codes.map(async (code) => (await chunk(segment, chunkOf(code, segment.chunks))).get(code)),
+        );
+        if (postings.some((posting) => !posting)) return;
+        for (const local of intersect(postings.map((posting) => posting.all))) found.push(segment.first + local);
+        for (const local of intersect(postings.map((posting) => posting.title))) titled.add(segment.first + local);
+      }),
+    );
+    return { found, titled };
+  }
+
+  function newer(a, b) {
+    return b.minutes - a.minutes || a.segment.first + a.local - (b.segment.first + b.local);
+  }
+
+  // A document's stored record: {url, title, date, org, text}.
+  async function record(doc) {
+    if (!doc.record) {
+      const [url, title, date, org, text] = await fetchJson(doc.store);
+      doc.record = { url, title, date, org, text };
+    }
+    return doc.record;
+  }
+
+  function holdsEveryWord(data, words, inTitle) {
+    const text = fold(inTitle ? data.title : `${data.title}\n${data.text}`);
+    return words.every((word) => text.includes(word));
+  }
+
+  // Results in order: stories holding every word whole (the title first) before those holding
+  // only its pieces; newest first within each. Holding a word's pieces is known from the index;
+  // holding it whole is checked in the stored text, a page at a time, as far as needed.
+  function ranked(docs, titled, words) {
+    const order = docs.slice().sort((a, b) => titled.has(b.id) - titled.has(a.id) || newer(a, b));
+    if (words.every(termsAreTheWord)) return inOrder(order);
+    const whole = [];
+    const pieces = [];
+    let checked = 0;
+    let taken = 0;
+    return async (count) => {
+      let budget = count + CHECKS_PER_PAGE;
+      while (whole.length - taken < count && checked < order.length && budget > 0) {
+        const batch = order.slice(checked, checked + Math.min(count, budget));
+        checked += batch.length;
+        budget -= batch.length;
+        const records = await Promise.all(batch.map(record));
+        batch.forEach((doc, i) => (holdsEveryWord(records[i], words, false) ? whole : pieces).push(doc));
+      }
+      let next = whole.slice(taken, taken + count);
+      taken += next.length;
+      if (next.length < count && checked >= order.length) {
+        const rest = pieces.splice(0, count - next.length);
+        next = next.concat(rest);
+      } else if (next.length < count) {
+        // Past the checking budget: unchecked stories, in order.
+        const rest = order.slice(checked, checked + count - next.length);
+        checked += rest.length;
+        next = next.concat(rest);
+      }
+      return Promise.all(next.map(async (doc) => ({ doc, data: await record(doc) })));
+    };
+  }
+
+  function inOrder(docs) {
+    const pending = docs.slice();
+    return (count) => Promise.all(pending.splice(0, count).map(async (doc) => ({ doc, data: await record(doc) })));
   }
 
   function showUnavailable() {
@@ -129,17 +276,49 @@
     document.getElementById("search-unavailable").hidden = false;
   }
 
-  // Pagefind marks the matched words with <mark>; keep those and only text, never other markup.
-  function excerptNodes(excerptHtml) {
-    const parsed = new DOMParser().parseFromString(excerptHtml, "text/html").body;
-    return Array.from(parsed.childNodes, (node) => {
-      if (node.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        return mark;
+  // The places in `folded` to mark: every occurrence of the words, or if none is whole there, of
+  // their pieces (pairs and single characters of Han text, Latin words); merged, in order.
+  function matches(folded, words) {
+    const needles = words.some((word) => folded.includes(word))
+      ? words
+      : words.flatMap((word) => {
+          const chars = Array.from(word);
+          return [...chars.slice(0, -1).map((char, i) => char + chars[i + 1]), ...(word.match(LATIN_WORD) || [])];
+        });
+    const ranges = [];
+    for (const needle of needles.filter(Boolean)) {
+      for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + needle.length)) {
+        ranges.push([at, at + needle.length]);
       }
-      return document.createTextNode(node.textContent);
-    });
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const range of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+      else merged.push(range.slice());
+    }
+    return merged;
+  }
+
+  // The body around the first match, the matches marked with <mark> (text nodes only).
+  function excerptNodes(text, words) {
+    const ranges = words.length ? matches(fold(text), words) : [];
+    const start = ranges.length ? Math.max(0, ranges[0][0] - EXCERPT_SIDE) : 0;
+    const end = Math.min(text.length, (ranges.length ? ranges[0][1] : 0) + EXCERPT_SIDE * 2);
+    const nodes = [document.createTextNode(start > 0 ? "…" : "")];
+    let at = start;
+    for (const [from, to] of ranges) {
+      if (from >= end) break;
+      if (from < at) continue;
+      nodes.push(document.createTextNode(text.slice(at, from)));
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(from, Math.min(to, end));
+      nodes.push(mark);
+      at = Math.min(to, end);
+    }
+    nodes.push(document.createTextNode(text.slice(at, end) + (end < text.length ? "…" : "")));
+    return nodes;
   }
 
   // "2020-02-18T10:30:00+08:00" as the site shows dates: 2020年2月18日.
@@ -148,38 +327,38 @@
     return `${year}年${Number(month)}月${Number(day)}日`;
   }
 
-  function resultItem(data) {
+  function resultItem({ data }, words) {
     const item = document.createElement("li");
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = data.meta.title || data.url;
+    link.href = siteRoot.pathname + data.url;
+    link.textContent = data.title || data.url;
     heading.append(link);
     item.append(heading);
-    if (data.meta.date || data.meta.org) {
+    if (data.date || data.org) {
       const about = document.createElement("div");
       about.className = "search-results__meta";
-      if (data.meta.date) {
+      if (data.date) {
         const time = document.createElement("time");
-        time.dateTime = data.meta.date;
-        time.textContent = shownDate(data.meta.date);
+        time.dateTime = data.date;
+        time.textContent = shownDate(data.date);
         about.append(time);
       }
-      if (data.meta.org) {
+      if (data.org) {
         const org = document.createElement("span");
-        org.textContent = data.meta.org;
+        org.textContent = data.org;
         about.append(org);
       }
       item.append(about);
     }
     const excerpt = document.createElement("p");
-    excerpt.append(...excerptNodes(data.excerpt));
+    excerpt.append(...excerptNodes(data.text, words));
     item.append(excerpt);
     return item;
   }
 
   async function showNextPage(search) {
-    const items = (await takeResults(PAGE_SIZE)).map(resultItem);
+    const items = (await takeResults(PAGE_SIZE)).map((result) => resultItem(result, search.words));
     if (search !== latestSearch) return []; // a newer search has started meanwhile
     list.append(...items);
     list.hidden = list.children.length === 0;
@@ -237,8 +416,30 @@
     return `找到 ${count} 篇${what}${within}${order}。`;
   }
 
+  // The stories a search lists, and the function giving them page by page.
+  async function results(index, search) {
+    const words = search.words;
+    let docs;
+    let titled = new Set();
+    if (words.length) {
+      const codes = [...new Set(words.flatMap(termsOf))];
+      if (codes.length === 0) return { count: 0, take: async () => [] };
+      const held = await holders(index, codes);
+      titled = held.titled;
+      docs = held.found.map((id) => index.byId.get(id)).filter(Boolean);
+    } else {
+      docs = index.documents;
+    }
+    const filters = Object.entries(search.filters);
+    docs = docs.filter((doc) => filters.every(([name, value]) => doc.filters[name] === value));
+    for (const doc of docs) doc.id = doc.segment.first + doc.local;
+    const take = search.newest || !words.length ? inOrder(docs.slice().sort(newer)) : ranked(docs, titled, words);
+    return { count: docs.length, take };
+  }
+
   async function runSearch(search) {
     latestSearch = search;
+    search.words = search.query.split(/\s+/).filter(Boolean).map(fold);
     list.replaceChildren();
     list.hidden = true;
     more.hidden = true;
@@ -251,17 +452,10 @@
     }
     status.textContent = "正在搜索……";
     try {
-      const { pagefind, shards } = await pagefindReady;
-      // Without a query, the filters alone list their stories, newest first.
-      const query = search.query || null;
-      const found = await pagefind.search(query, { filters: search.filters });
-      const results = await wholeSiteResults(pagefind, search.query, found.results);
+      const found = await results(await indexReady, search);
       if (search !== latestSearch) return;
-      resultCount = results.length;
-      takeResults =
-        search.newest || !query
-          ? newestFirst(pagefind, shards, query, search.filters, new Set(results.map((result) => result.id)))
-          : inOrder(results);
+      resultCount = found.count;
+      takeResults = found.take;
       await showNextPage(search);
     } catch (error) {
       console.error("search: the index could not be loaded", error);
@@ -301,7 +495,7 @@
   });
 
   form.hidden = false;
-  pagefindReady.catch(showUnavailable);
+  indexReady.catch(showUnavailable);
   const arrival = searchFromAddress();
   showInForm(arrival);
   // Arriving from a listing's "在…的稿件中搜索", the reader is about to type a query.

@@ -1,4 +1,4 @@
-"""Stories for search tests that need shards of several years: made like the bundled stories, with
+"""Stories that search tests add to the site (of later years, too): made like the bundled stories, with
 the category, tags, organization type and region of existing ones, so that adding one changes only
 story pages (and no tag or region listing that the subscribe page links to)."""
 

@@ -1,0 +1,214 @@
+"""The search index of a site, kept up to date build after build in output/<SEARCH_INDEX_FOLDER>/.
+
+Every story is in the large segment (b-<hash>/) or, once added or changed since that segment was
+written, in the small recent segment (r-<hash>/); a story changed or deleted since is listed in the
+entry file as gone from the large one. So a new story rewrites the recent segment (a few chunks, its
+table, the story's own store file) and the entry, never the large segment. Past SEARCH_RECENT_LIMIT
+stories the large segment is written again with every story, and the recent one is empty.
+
+What the last build wrote is recorded in the build cache, keyed by the output folder; its
+documents by address and content digest. A segment's folder is named by a hash of everything in it
+(the index layout, the chunk size and its documents' digests in order), so its files never change
+under the same name.
+"""
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .documents import Document, newest_first, site_documents
+from .layout import DEFAULTS, ENTRY_FILE, INDEX_LAYOUT
+from .segments import write_segment
+
+STORE_FOLDER = "s"
+logger = logging.getLogger(__name__)
+
+
+class SearchIndexError(RuntimeError):
+    """The search index could not be built; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    folder: Path
+    documents: int
+    large: int  # documents in the large segment (deleted ones included)
+    recent: int
+    gone: int  # documents of the large segment changed or deleted since
+    rewrote_large: bool
+    files_written: int
+    seconds: float
+
+
+def state_path(cache: Path, output: Path) -> Path:
+    """The record of the index of `output`, one per output folder."""
+    key = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache / "search" / f"index-{key}.json"
+
+
+def segment_name(prefix: str, digests: Iterable[str], chunk_bytes: int) -> str:
+    data = "\n".join([INDEX_LAYOUT, str(chunk_bytes), *digests]).encode("utf-8")
+    return f"{prefix}-{hashlib.sha256(data).hexdigest()[:16]}"
+
+
+def load_state(path: Path) -> dict | None:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        return state if state.get("layout") == INDEX_LAYOUT else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def write_fresh(folder: Path, name: str, write: Callable[[Path], int]) -> int:
+    """Write a segment into folder/name through a temporary folder (an interrupted build leaves no
+    half segment under the real name); returns the number of files written."""
+    temporary = folder / f".new-{name}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    files = write(temporary)
+    shutil.rmtree(folder / name, ignore_errors=True)
+    temporary.rename(folder / name)
+    return files
+
+
+def index_site(
+    output: Path,
+    documents: list[Document],
+    cache: Path,
+    folder_name: str = DEFAULTS["SEARCH_INDEX_FOLDER"],
+    chunk_bytes: int = DEFAULTS["SEARCH_CHUNK_BYTES"],
+    recent_limit: int = DEFAULTS["SEARCH_RECENT_LIMIT"],
+) -> IndexReport:
+    """Bring output/<folder_name>/ up to date with `documents`."""
+    started = time.perf_counter()
+    by_url: dict[str, Document] = {}
+    for document in documents:
+        if document.url in by_url:
+            raise SearchIndexError(
+                f"search: two documents have the address {document.url}; give one of them another slug"
+            )
+        by_url[document.url] = document
+    digests = {url: document.digest() for url, document in by_url.items()}
+    folder = output / folder_name
+    folder.mkdir(parents=True, exist_ok=True)
+    record = state_path(cache, output)
+    state = load_state(record)
+    if state and (
+        state["chunk_bytes"] != chunk_bytes
+        or file_sha256(folder / ENTRY_FILE) != state["entry"]
+        or not (folder / state["large"]).is_dir()
+    ):
+        state = None
+    written = 0
+    large_docs: list[list[str]] = state["large_docs"] if state else []
+    gone = [number for number, (url, digest) in enumerate(large_docs) if digests.get(url) != digest]
+    kept = {url for url, digest in large_docs if digests.get(url) == digest}
+    recent = newest_first([document for url, document in by_url.items() if url not in kept])
+    rewrite_large = state is None or len(recent) + len(gone) > recent_limit
+    if rewrite_large:
+        ordered = newest_first(list(by_url.values()))
+        large_docs = [[document.url, digests[document.url]] for document in ordered]
+        large = segment_name("b", (digest for _, digest in large_docs), chunk_bytes)
+
+        def write_large(target: Path) -> int:
+            stores = target / STORE_FOLDER
+            return write_segment(target, ordered, chunk_bytes, lambda number, _: stores / f"{number}.gz")
+
+        written += write_fresh(folder, large, write_large)
+        gone, recent = [], []
+    else:
+        large = state["large"]
+    segments = [{"path": f"{large}/", "count": len(large_docs), "chunks": chunks_of(folder / large)}]
+    keys = [digests[document.url][:16] for document in recent]
+    recent_name = segment_name("r", keys, chunk_bytes) if recent else ""
+    if recent:
+        if not (folder / recent_name).is_dir():
+            def store(number: int, _: Document) -> Path | None:
+                path = folder / STORE_FOLDER / f"{keys[number]}.gz"
+                return None if path.is_file() else path
+
+            written += write_fresh(
+                folder, recent_name, lambda target: write_segment(target, recent, chunk_bytes, store, keys)
+            )
+        segments.append({
+            "path": f"{recent_name}/", "count": len(recent), "chunks": chunks_of(folder / recent_name),
+            "keyed": True,
+        })
+    entry = {"layout": INDEX_LAYOUT, "store": f"{STORE_FOLDER}/", "segments": segments, "gone": gone}
+    entry_text = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    entry_path = folder / ENTRY_FILE
+    if not (entry_path.is_file() and entry_path.read_text(encoding="utf-8") == entry_text):
+        entry_path.write_text(entry_text, encoding="utf-8")
+        written += 1
+    remove_stale(folder, {ENTRY_FILE, large, recent_name} - {""}, {f"{key}.gz" for key in keys})
+    save_state(record, {
+        "layout": INDEX_LAYOUT, "chunk_bytes": chunk_bytes, "large": large, "large_docs": large_docs,
+        "entry": file_sha256(entry_path),
+    })
+    return IndexReport(
+        folder, len(by_url), len(large_docs), len(recent), len(gone), rewrite_large, written,
+        time.perf_counter() - started,
+    )
+
+
+def chunks_of(segment: Path) -> int:
+    return sum(1 for _ in (segment / "p").iterdir())
+
+
+def remove_stale(folder: Path, keep: set[str], stores: set[str]) -> None:
+    """Remove every entry of the index folder that is not kept, and store files of the recent segment
+    no longer in it."""
+    for entry in folder.iterdir():
+        if entry.name == STORE_FOLDER and entry.is_dir():
+            for stored in entry.iterdir():
+                if stored.name not in stores:
+                    stored.unlink()
+        elif entry.name not in keep:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def save_state(path: Path, state: dict) -> None:
+    text = json.dumps(state, ensure_ascii=False)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def index_generated_site(generators: list[Any]) -> None:
+    """Pelican's all_generators_finalized handler: index the build's stories and pages (their text
+    is known once every generator has read its content; the index does not wait for the pages)."""
+    first = generators[0]
+    settings: Mapping[str, Any] = {**DEFAULTS, **first.settings}
+    if not settings["SEARCH_ENABLED"]:
+        logger.info("search: SEARCH_ENABLED is False, no search index written")
+        return
+    report = index_site(
+        Path(first.output_path),
+        site_documents(generators, settings["SEARCH_EXCLUDED_FOLDERS"]),
+        Path(settings["CACHE_PATH"]),
+        settings["SEARCH_INDEX_FOLDER"],
+        settings["SEARCH_CHUNK_BYTES"],
+        settings["SEARCH_RECENT_LIMIT"],
+    )
+    logger.info(
+        "search: %d stories and pages in %s (%s; %d in the recent segment, %d gone from the large one), "
+        "%d files written in %.2f s",
+        report.documents, report.folder,
+        "large segment written" if report.rewrote_large else "large segment kept",
+        report.recent, report.gone, report.files_written, report.seconds,
+    )

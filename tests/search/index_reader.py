@@ -1,0 +1,92 @@
+"""The search index read back as search.js reads it, file by file (counting the files), for tests
+that check what a query finds without a browser."""
+
+import gzip
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sitebuild import REPO
+
+sys.path.insert(0, str(REPO / "plugins"))
+import numpy as np
+from search.terms import chunk_of, fold, query_terms
+
+
+def varints(data: bytes) -> list[int]:
+    values, value, shift = [], 0, 0
+    for byte in data:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            values.append(value)
+            value, shift = 0, 0
+    return values
+
+
+def undelta(deltas: list[int], counts: list[int]) -> list[list[int]]:
+    lists, at = [], 0
+    for count in counts:
+        part, previous = [], 0
+        for delta in deltas[at:at + count]:
+            previous = delta if not part else previous + delta
+            part.append(previous)
+        lists.append(part)
+        at += count
+    return lists
+
+
+def read_chunk(data: bytes) -> dict[int, tuple[list[int], list[int]]]:
+    """term code -> (documents, title documents)"""
+    stream = varints(gzip.decompress(data))
+    count = stream[0]
+    codes, code = [], 0
+    for delta in stream[1:1 + count]:
+        code += delta
+        codes.append(code)
+    counts = stream[1 + count:1 + 2 * count]
+    title_counts = stream[1 + 2 * count:1 + 3 * count]
+    rest = stream[1 + 3 * count:]
+    body = undelta(rest[:sum(counts)], counts)
+    titles = undelta(rest[sum(counts):], title_counts)
+    return {code: (body[n], titles[n]) for n, code in enumerate(codes)}
+
+
+@dataclass
+class Reader:
+    folder: Path
+    fetched: list[str] = field(default_factory=list)
+
+    def read(self, relative: str) -> bytes:
+        self.fetched.append(relative)
+        return (self.folder / relative).read_bytes()
+
+    def search(self, query: str) -> list[str]:
+        """The addresses found for `query`: every document holding all its terms, those holding each
+        word whole first (in the title before the body), newest first within each."""
+        entry = json.loads(self.read("index.json"))
+        words = [fold(word) for word in query.split()]
+        codes = [code for word in words for code in query_terms(word)]
+        found = []
+        for number, segment in enumerate(entry["segments"]):
+            gone = set(entry["gone"]) if number == 0 else set()
+            table = json.loads(gzip.decompress(self.read(segment["path"] + "docs.gz")))
+            chunks = chunk_of(np.array(codes, dtype=np.uint64), segment["chunks"])
+            holders, titled = None, None
+            for code, chunk in zip(codes, chunks, strict=True):
+                postings = read_chunk(self.read(f"{segment['path']}p/{chunk}.gz")).get(code, ([], []))
+                body, title = set(postings[0]), set(postings[1])
+                holders = body if holders is None else holders & body
+                titled = title if titled is None else titled & title
+            for doc in sorted(holders - gone):
+                store = (f"{entry['store']}{table['keys'][doc]}.gz" if segment.get("keyed")
+                         else f"{segment['path']}s/{doc}.gz")
+                url, title, date, _, text = json.loads(gzip.decompress(self.read(store)))
+                whole_title = all(word in fold(title) for word in words)
+                whole = whole_title or all(word in fold(f"{title}\n{text}") for word in words)
+                rank = 0 if whole_title else 1 if whole else 2
+                newest = -datetime.fromisoformat(date).timestamp() if date else 0
+                found.append((rank, newest, url))
+        return [url for *_, url in sorted(found)]
