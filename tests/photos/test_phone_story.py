@@ -2,8 +2,6 @@
 by Pelican and read in Debian's Chromium on a phone (375x812, 2x) and a desktop. Every byte the
 build makes is deterministic, so the budgets are asserted."""
 
-import io
-import random
 import shutil
 from pathlib import Path
 
@@ -12,32 +10,14 @@ from browsing import needs_chromium, served
 from PIL import Image
 from sitebuild import REPO, build_site
 
+from bench.stories import phone_photo
+
 pytestmark = needs_chromium
 SLUG = "six-phone-photos"
 STORY_PATH = f"stories/2020/{SLUG}/"
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 KB = 1024
-
-
-def phone_photo(seed: int) -> bytes:
-    """A 4032x3024 JPEG at the camera's quality 90, about 3 MB like the issue's. Its detail falls off
-    with its scale as a photo's does (random layers from 32x24 to full size, each finer one weaker), so
-    it shrinks about as a photo does: a plain noise picture would shrink far worse, a flat one far
-    better."""
-    rng = random.Random(seed)
-    size = (4032, 3024)
-    layers = (((32, 24), 8, "RGB"), ((126, 95), 4, "RGB"), ((252, 189), 2, "RGB"), ((1008, 756), 1, "L"),
-              ((4032, 3024), 0.8, "L"))  # fmt: skip
-    picture, total = None, 0.0
-    for (width, height), weight, mode in layers:
-        noise = Image.frombytes(mode, (width, height), rng.randbytes(width * height * len(mode)))
-        layer = noise.resize(size, Image.Resampling.BICUBIC).convert("RGB")
-        total += weight
-        picture = layer if picture is None else Image.blend(picture, layer, weight / total)
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=90)
-    return out.getvalue()
 
 
 STORY = """Title: 六张手机照片的稿件
