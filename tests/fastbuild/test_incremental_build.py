@@ -1,9 +1,9 @@
 """Cached, parallel builds write exactly what plain Pelican (fastbuild off) writes from the same content."""
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from output_compare import differences
 from sitebuild import build_site, content_with
 
 STORY = """Title: 增量构建测试稿件 {n}
@@ -35,20 +35,6 @@ def story(n: int, body_extra: str = "") -> str:
         region=REGIONS[n % 3],
     )
     return text + body_extra
-
-
-def digests(output: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(output)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(output.rglob("*"))
-        if path.is_file()
-    }
-
-
-def differences(left: Path, right: Path) -> list[str]:
-    """Files that are only in one tree or differ in bytes."""
-    a, b = digests(left), digests(right)
-    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
 
 
 def cold_serial_build(content: Path, output: Path) -> None:

@@ -4,9 +4,9 @@ same site as a fast build."""
 import pelican.generators
 import pytest
 from fastbuild.speedups import process_translations_by_group, translations_by_group
+from output_compare import differences
 from pelican.utils import process_translations
 from sitebuild import build_site, content_with
-from test_incremental_build import differences
 
 from bench.stories import write_stories
 

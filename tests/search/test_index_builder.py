@@ -1,5 +1,5 @@
 """The search index builder (plugins/search: documents, terms, segments, site_index) on documents made
-here, read back file by file as the search page reads it (index_reader.py)."""
+here, read back file by file as the search page reads it (tests/index_reader.py)."""
 
 import random
 import shutil

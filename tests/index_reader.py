@@ -1,5 +1,7 @@
 """The search index read back as search.js reads it, file by file (counting the files), for tests
-that check what a query finds without a browser."""
+that check what a query finds without a browser, and that compare two builds' indexes by what they
+find (a cached build keeps recent stories in a small segment of their own, so its index files differ
+from a cold build's while every search finds the same)."""
 
 import gzip
 import json
@@ -9,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitebuild import REPO
+from siterules.folders import SEARCH_FOLDER
 
 sys.path.insert(0, str(REPO / "plugins"))
 import numpy as np
@@ -90,3 +93,39 @@ class Reader:
                 newest = -datetime.fromisoformat(date).timestamp() if date else 0
                 found.append((rank, newest, url))
         return [url for *_, url in sorted(found)]
+
+
+def live_documents(folder: Path) -> dict[str, list]:
+    """Every document a search can find (those deleted since their segment was written left out):
+    its address -> its stored record (address, title, date, …, text)."""
+    entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    documents = {}
+    for number, segment in enumerate(entry["segments"]):
+        gone = set(entry["gone"]) if number == 0 else set()
+        table = json.loads(gzip.decompress((folder / segment["path"] / "docs.gz").read_bytes()))
+        for doc in range(table["count"]):
+            if doc in gone:
+                continue
+            store = (f"{entry['store']}{table['keys'][doc]}.gz" if segment.get("keyed")
+                     else f"{segment['path']}s/{doc}.gz")
+            record = json.loads(gzip.decompress((folder / store).read_bytes()))
+            documents[record[0]] = record
+    return documents
+
+
+def search_differences(left_output: Path, right_output: Path) -> list[str]:
+    """How two built sites' search indexes differ for a reader: the documents one holds and the other
+    does not (or holds otherwise), then every query (each document's title, and a piece of its text)
+    whose results differ; [] when a reader cannot tell them apart."""
+    left, right = left_output / SEARCH_FOLDER, right_output / SEARCH_FOLDER
+    if not (left / "index.json").exists() and not (right / "index.json").exists():
+        return []  # a build with the search off
+    documents, others = live_documents(left), live_documents(right)
+    problems = [f"document {url}" for url in sorted(documents.keys() ^ others.keys())]
+    problems += [f"record of {url}" for url in sorted(documents.keys() & others.keys())
+                 if documents[url] != others[url]]
+    queries = sorted({piece for _, title, _, _, text in documents.values()
+                      for piece in (title, text.strip()[:4]) if piece.strip()})
+    problems += [f"search {query!r}" for query in queries
+                 if Reader(left).search(query) != Reader(right).search(query)]
+    return problems
