@@ -10,18 +10,17 @@ bodies made. A missing or damaged cache only means every feed is rendered.
 """
 
 import hashlib
-import json
 import logging
 import os
 import pickle
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
 from siterules import files
+from siterules.cachekeys import cache_key
 
 from .links import FeedGroup, FeedLink
 from .model import FeedItem
@@ -96,14 +95,10 @@ class FeedRecord:
 
 def settings_digest(settings: dict[str, Any]) -> str:
     """The settings, plugin code and library versions every feed depends on."""
-    keys = sorted(key for key in settings if key.startswith("CHANNELS_") or key in FEED_SETTINGS)
-    text = json.dumps({key: settings[key] for key in keys}, sort_keys=True, default=repr, ensure_ascii=False)
-    digest = hashlib.sha256(text.encode("utf-8"))
-    for library in LIBRARIES:
-        digest.update(f"\0{library}={version(library)}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    chosen = {
+        key: value for key, value in settings.items() if key.startswith("CHANNELS_") or key in FEED_SETTINGS
+    }
+    return cache_key(chosen, Path(__file__).parent.glob("*.py"), LIBRARIES, length=64)
 
 
 def file_stat(path: Path) -> FileStat:

@@ -10,34 +10,18 @@ which is always correct; the per-file records below them only track their own in
 import hashlib
 import sys
 from collections.abc import Iterable, Mapping
-from importlib import import_module, metadata
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from siterules.cachekeys import cache_key
 
 # Libraries whose version changes what a build writes.
 LIBRARIES = (
     "pelican", "Markdown", "Jinja2", "feedgen", "beautifulsoup4", "lxml", "nh3", "pillow", "numpy",
     "pyahocorasick",
 )
-
-
-def stable_repr(value: Any) -> str:
-    """A repr that is the same in every process and every run: no memory addresses."""
-    if isinstance(value, Mapping):
-        items = sorted((str(key), stable_repr(item)) for key, item in value.items())
-        return "{" + ", ".join(f"{key}: {item}" for key, item in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(stable_repr(item) for item in value) + "]"
-    if isinstance(value, set | frozenset):
-        return "{" + ", ".join(sorted(stable_repr(item) for item in value)) + "}"
-    if value is None or isinstance(value, str | int | float | bool | bytes):
-        return repr(value)
-    # An object such as a Jinja global or a reader class: its type is what the settings chose.
-    kind = type(value)
-    if isinstance(value, type):
-        return f"<class {value.__module__}.{value.__qualname__}>"
-    return f"<{kind.__module__}.{kind.__qualname__}>"
 
 
 def folder_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -48,15 +32,6 @@ def folder_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[
         file for file in sorted(folder.rglob("*"))
         if file.is_file() and "__pycache__" not in file.parts and (not suffixes or file.suffix in suffixes)
     ]
-
-
-def files_digest(files: Iterable[Path]) -> str:
-    """One digest of the files' bytes and names (with their folder's: not where the checkout is)."""
-    digest = hashlib.sha256()
-    for file in sorted(set(files)):
-        digest.update("/".join(file.parts[-2:]).encode() + b"\0")
-        digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def _module_files(module: ModuleType) -> list[Path]:
@@ -84,25 +59,12 @@ def plugin_code(settings: Mapping[str, Any]) -> list[Path]:
     return sorted({file.resolve() for file in files})
 
 
-def library_versions() -> str:
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} absent")
-    return ";".join(versions)
-
-
 def reading_key(settings: Mapping[str, Any], ignored_settings: Iterable[str] = ()) -> str:
     """What a story read from its source depends on: the settings, the plugins' code (readers and
     their hooks) and the library versions. A short hex digest."""
     left_out = set(ignored_settings)
-    digest = hashlib.sha256()
-    digest.update(stable_repr({k: v for k, v in settings.items() if k not in left_out}).encode())
-    digest.update(files_digest(plugin_code(settings)).encode())
-    digest.update(library_versions().encode())
-    return digest.hexdigest()[:16]
+    chosen = {key: value for key, value in settings.items() if key not in left_out}
+    return cache_key(chosen, plugin_code(settings), LIBRARIES)
 
 
 def rendering_key(reading: str, settings: Mapping[str, Any]) -> str:

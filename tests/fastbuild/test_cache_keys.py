@@ -4,6 +4,7 @@ command-line tool beside the plugins) keeps every cache warm; editing a plugin i
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from fastbuild.setup import use_reader_cache
@@ -81,3 +82,31 @@ def test_a_reader_cache_of_unknown_key_is_not_trusted(tmp_path):
     (tmp_path / "PagesGenerator-Readers").write_bytes(b"made by a build without fastbuild's key")
     use_reader_cache(tmp_path, tmp_path / "fastbuild", "html")
     assert not (tmp_path / "PagesGenerator-Readers").exists()
+
+
+def test_the_feed_cache_is_keyed_by_its_own_inputs_only(tmp_path):
+    """The feeds' cache: feed settings, channels' code, feedgen/lxml/pillow; not other plugins or tools."""
+    checkout = repository_copy(tmp_path)
+    script = (
+        "from pelican.settings import read_settings; from channels.feedcache import settings_digest; "
+        "print(settings_digest(read_settings('pelicanconf.py')))"
+    )
+
+    def feed_key() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=checkout, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONPATH": "plugins:tools"},
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    key = feed_key()
+    append(checkout / "tools" / "mailbox_import" / "fetch.py", "# an edit to a command-line tool\n")
+    append(checkout / "plugins" / "taxonomy" / "__init__.py", "# an edit to another plugin\n")
+    assert feed_key() == key
+    append(checkout / "pelicanconf.py", "DEFAULT_PAGINATION = 3\n")  # pages only, not the feeds
+    assert feed_key() == key
+    append(checkout / "pelicanconf.py", "SITESUBTITLE = '另一个副标题'\n")
+    assert feed_key() != key
+    key = feed_key()
+    append(checkout / "plugins" / "channels" / "wechat.py", "# an edit to channels\n")
+    assert feed_key() != key

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
@@ -9,11 +11,12 @@ from PIL import Image
 from sanitizer.fields import plain_text
 
 PUBLIC = ("jsmzshzz@163.com",)
+CHINA = ZoneInfo("Asia/Shanghai")
 STORY = "南京市测试志愿者协会组织志愿者开展社区防疫宣传，累计服务居民三百余人次，发放宣传资料两千份。"
 
 
 def story_of(raw: bytes):
-    return convert(raw, "images/submissions", PUBLIC)
+    return convert(raw, "images/submissions", PUBLIC, zone=CHINA)
 
 
 def rendered(raw: bytes) -> str:
@@ -334,7 +337,8 @@ def test_subject_sender_and_file_name_follow_the_sites_rule_for_text_fields():
     story = story_of(raw)
     assert story.title == plain_text(f"{hostile}志愿服务") == "＜img src=x onerror=alert(1)＞志愿服务"
     assert not set("<>") & set(story.org)  # an organization's name is only ever name characters
-    dropped = convert(message(f"{STORY}。"), "images/submissions", PUBLIC, dropped_file=f"{hostile}稿件.docx")
+    dropped_file = f"{hostile}稿件.docx"
+    dropped = convert(message(f"{STORY}。"), "images/submissions", PUBLIC, dropped_file, zone=CHINA)
     assert dropped.title == plain_text(f"{hostile}稿件")
 
 

@@ -213,10 +213,10 @@ def test_a_message_that_kills_its_worker_does_not_stop_the_run(export, settings,
 
     real_convert = pipeline.convert
 
-    def convert_or_die(data, *args):
+    def convert_or_die(data, *args, **kwargs):
         if b"KILLS-THE-WORKER" in data:
             os._exit(1)  # what the kernel's out-of-memory killer does to a worker
-        return real_convert(data, *args)
+        return real_convert(data, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "convert", convert_or_die)  # workers are forked: they see it too
     write(export / "已采用" / "0-killer.eml", message(STORY + "KILLS-THE-WORKER", subject="致命稿件"))

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edit_times.edits import DEFAULT_CONTENT_DIR
+from siterules.clock import site_timezone
 from siterules.folders import SUBMITTED_IMAGES_FOLDER
 
 from .approval import is_discarded
@@ -26,6 +28,7 @@ class ImportSettings:
     images_dir: Path
     images_path: str  # the images folder relative to the content folder, as stories link to it
     public_emails: tuple[str, ...]
+    timezone: ZoneInfo  # the site's (TIMEZONE): stories are dated in it, as Pelican reads their dates
     inbox_dir: Path = Path("inbox")  # the drop folder for files from the work groups
     inbox_label: str = "inbox"  # how reports name it: the setting as written
     convert_timeout: float = 120.0  # seconds one conversion may take before it is stopped
@@ -72,10 +75,22 @@ def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) 
         images_dir=images_dir,
         images_path=images_path,
         public_emails=(merged["SITE_CONTACT_EMAIL"],) if merged["SITE_CONTACT_EMAIL"] else (),
+        timezone=_timezone(values),
         inbox_dir=(project_dir / merged["MAILBOX_INBOX_DIR"]).resolve(),
         inbox_label=str(merged["MAILBOX_INBOX_DIR"]).strip("/"),
         convert_timeout=_seconds(merged["MAILBOX_CONVERT_TIMEOUT"]),
     )
+
+
+def _timezone(values: dict[str, Any]) -> ZoneInfo:
+    try:
+        return site_timezone(values)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise SystemExit(
+            f'error: TIMEZONE must name a time zone such as "Asia/Shanghai", not {values.get("TIMEZONE")!r}; '
+            "change it in pelicanconf.py.\n"
+            '错误：TIMEZONE 应为时区名称（如 "Asia/Shanghai"）；请在 pelicanconf.py 中修改。'
+        ) from None
 
 
 def _seconds(value: Any) -> float:

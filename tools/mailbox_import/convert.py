@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.message import Message
 
 import mammoth
@@ -149,11 +149,17 @@ def _docx_html(data: bytes, images: _Images, label: str) -> str:
 
 
 def convert(
-    data: bytes, images_path: str, public_emails: Collection[str] = (), dropped_file: str = ""
+    data: bytes,
+    images_path: str,
+    public_emails: Collection[str] = (),
+    dropped_file: str = "",
+    *,
+    zone: tzinfo,
 ) -> Story:
     """Turn the raw bytes of an approved message into a Story, or raise BadMessage saying why.
 
-    images_path is the images folder relative to the content folder ("images/submissions"). dropped_file
+    images_path is the images folder relative to the content folder ("images/submissions"); zone is the
+    site's time zone (TIMEZONE), in which the story is dated. dropped_file
     names the drop-folder file the message wraps (dropfolder.py): its title is its first line when that
     is a heading, else its file name."""
     message = parse(data)
@@ -206,6 +212,7 @@ def convert(
         public_emails,
         notes,
         dropped_file,
+        zone,
     )
     for field_name in ("title", "summary", "org", "body"):  # whatever else carried one (a &#1; in HTML)
         value, found = clean_text(getattr(story, field_name), " " if field_name != "body" else "\n")
@@ -272,7 +279,8 @@ def _build_story(
     images: _Images,
     public_emails: Collection[str],
     notes: list[str],
-    dropped_file: str = "",
+    dropped_file: str,
+    zone: tzinfo,
 ) -> Story:
     soup = clean_story_html(story_html)
     if cut_note := cut_quoted_html(soup):
@@ -310,7 +318,7 @@ def _build_story(
         notes.append("邮件没有主题：标题取自正文第一行，请编辑确认")
     story = Story(
         title=title,
-        date=message_date(message),
+        date=message_date(message, zone),
         summary=_markdown_escaped(shortened(_single_line(lead_paragraph(soup), public_emails, maskings))),
         body=body,
         org=_single_line(org, public_emails, maskings),

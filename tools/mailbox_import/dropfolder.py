@@ -12,7 +12,7 @@ import mimetypes
 import os
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from .convert import DOCX_TYPE
 from .decode import UndecodableText, decode_bytes
 from .export import IGNORED_FILES, SYMLINK, ExportEntry
-from .mailparts import SITE_TIMEZONE, BadMessage
+from .mailparts import BadMessage
 
 TEXT_SUFFIXES = (".txt", ".text")
 # Pictures a Markdown story shows (`![说明](photo.jpg)`, beside it): read with it, not stories themselves.
@@ -79,10 +79,11 @@ def iter_dropped(folder: Path, label: str) -> Iterator[ExportEntry]:
 
 def message_for_file(folder: Path, location: str, data: bytes, modified: float) -> bytes:
     """The file at `location` in the drop folder wrapped as a message with no subject, sender or approval
-    of its own; dated by the file's modification time (when it was saved from the work group). A Markdown
-    file's pictures in the drop folder travel with it as the message's inline images."""
+    of its own; dated by the file's modification time (when it was saved from the work group), an instant
+    that convert() puts in the site's time zone like any Date header. A Markdown file's pictures in the
+    drop folder travel with it as the message's inline images."""
     message = EmailMessage()
-    when = datetime.fromtimestamp(modified, SITE_TIMEZONE)
+    when = datetime.fromtimestamp(modified, UTC)
     message["Date"] = email.utils.format_datetime(when)
     message["MIME-Version"] = "1.0"
     lower = location.lower()

@@ -13,15 +13,13 @@ import email.utils
 import html
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.message import Message
-from zoneinfo import ZoneInfo
 
 from controlchars.characters import clean_text
 
 from .decode import UndecodableText, attachment_name, decode_bytes, decode_header_text, raw_header
 
-SITE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 RESEND = "；请来稿单位重新发送"
 # Parser defects that mean the message is damaged: reported, not guessed at. (A missing closing
 # boundary is salvaged when only an attachment at the end is cut: see cut_attachment.)
@@ -224,7 +222,8 @@ def body_html(part: Message, characters: Counter[str]) -> list[str]:
     return [text_to_html(text)]
 
 
-def message_date(message: Message) -> datetime:
+def message_date(message: Message, zone: tzinfo) -> datetime:
+    """When the message was sent, in the site's time zone (a date without a zone is taken as one there)."""
     for value in (header_text(message, "date", Counter()), *_received_dates(message)):
         if not value:
             continue
@@ -233,8 +232,8 @@ def message_date(message: Message) -> datetime:
         except (TypeError, ValueError, IndexError):
             continue
         if when.tzinfo is None:
-            when = when.replace(tzinfo=SITE_TIMEZONE)
-        return when.astimezone(SITE_TIMEZONE)
+            when = when.replace(tzinfo=zone)
+        return when.astimezone(zone)
     raise BadMessage("邮件没有可用的发信日期（Date 或 Received 头已缺失或损坏），无法确定稿件日期" + RESEND)
 
 

@@ -21,7 +21,7 @@ from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExec
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import chain
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -35,7 +35,7 @@ from .convert import Story, convert, fingerprint
 from .decode import decode_header_text, raw_header
 from .dropfolder import iter_dropped, message_for_file
 from .export import ExportEntry, deleted_reason, is_sample_export, iter_export
-from .mailparts import SITE_TIMEZONE, BadMessage
+from .mailparts import BadMessage
 from .report import Report
 from .store import Store, recorded_keys
 
@@ -54,16 +54,18 @@ def _convert_job(
     data: bytes,
     images_path: str,
     public_emails: tuple[str, ...],
+    zone: tzinfo,
     dropped: tuple[Path, str, float] | None = None,
 ) -> Story | str:
-    """Runs in a worker: a Story, or the reason the message cannot be one. `dropped`: the data is a file
-    from the drop folder (the folder, the file's path in it, its modification time), wrapped here."""
+    """Runs in a worker: a Story, or the reason the message cannot be one. `zone`: the site's time zone
+    (a ZoneInfo pickles as its name). `dropped`: the data is a file from the drop folder (the folder, the
+    file's path in it, its modification time), wrapped here."""
     try:
         if dropped:
             folder, location, modified = dropped
             data = message_for_file(folder, location, data, modified)
-            return convert(data, images_path, public_emails, dropped_file=PurePosixPath(location).name)
-        return convert(data, images_path, public_emails)
+            return convert(data, images_path, public_emails, PurePosixPath(location).name, zone=zone)
+        return convert(data, images_path, public_emails, zone=zone)
     except BadMessage as error:
         return str(error)
     except Exception as error:  # one odd message must never stop the run
@@ -179,10 +181,11 @@ class _Converter:
         self.executor = self._new_executor()
 
     def _job_args(self, entry: ExportEntry) -> tuple:
+        settings = self.settings
         dropped = None
         if entry.dropped_at is not None:
-            dropped = (self.settings.inbox_dir, entry.location, entry.dropped_at)
-        return entry.data, self.settings.images_path, self.settings.public_emails, dropped
+            dropped = (settings.inbox_dir, entry.location, entry.dropped_at)
+        return entry.data, settings.images_path, settings.public_emails, settings.timezone, dropped
 
     def shutdown(self, now: bool = False) -> None:
         """Let the pool go once its running jobs end; `now`: end them, their results are not wanted."""
@@ -242,7 +245,7 @@ def run_import(
             while in_flight and not stop:
                 _store_result(*in_flight.popleft(), converter, store, report, sample, stop)
             if not stop:
-                report.edited = store.record_edits(datetime.now(SITE_TIMEZONE))
+                report.edited = store.record_edits(datetime.now(settings.timezone))
         finally:
             converter.shutdown(now=bool(stop))
             store.save()
