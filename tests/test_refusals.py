@@ -135,6 +135,102 @@ def test_a_missing_setting_or_step_is_one_chinese_reason(repo, arguments, env, s
     assert out.splitlines()[0].startswith(("错误", "检查未通过", "==> ")), out
 
 
+@pytest.fixture
+def settings_edit(repo):
+    """Edits a settings file of the copy (pelicanconf.py unless named), put back afterwards."""
+    originals = {}
+
+    def edit(change, name: str = "pelicanconf.py") -> list[str]:
+        path = repo / name
+        originals.setdefault(path, path.read_text(encoding="utf-8"))
+        lines = change(path.read_text(encoding="utf-8").splitlines())
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return lines
+
+    yield edit
+    for path, text in originals.items():
+        path.write_text(text, encoding="utf-8")
+
+
+def line_of(lines: list[str], start: str) -> int:
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def without_line(start: str):
+    return lambda lines: [line for line in lines if not line.startswith(start)]
+
+
+PELICAN = ("python", "-m", "buildlog", "content", "-s", "pelicanconf.py", "-o", "output")
+# Every command that reads pelicanconf.py, as make runs it; make html imports first, so Pelican's own
+# reading is run as make html's build step runs it.
+READ_SETTINGS = [
+    ["import"], ["review"], ["fetch"], ["new", "TITLE=测试稿件"], ["html"], PELICAN,
+    pytest.param(["check"], marks=needs_validator()),
+    pytest.param(["publish"], marks=needs_validator()),
+]  # fmt: skip
+
+
+def run(repo, command) -> subprocess.CompletedProcess:
+    if command[0] != "python":
+        return make(repo, *command, IMAP_PASSWORD="")
+    return subprocess.run(
+        [str(repo / ".venv/bin/python"), *command[1:]], cwd=repo, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": "tools:plugins"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", READ_SETTINGS)
+def test_a_deleted_setting_a_later_line_uses_names_the_file_and_line_in_chinese(repo, settings_edit, command):
+    lines = settings_edit(without_line("PUBLIC_SITEURL ="))
+    used = line_of(lines, "SITE_DOMAIN = urlsplit(PUBLIC_SITEURL)")
+    out = refused(
+        run(repo, command),
+        f"错误：设置文件 pelicanconf.py 第 {used} 行：用到了没有定义的名字 PUBLIC_SITEURL",
+        "改回上一版本",
+        "README 的 Settings 一节",
+    )
+    assert out.splitlines()[0].startswith(("错误", "==> ")), out
+    assert BUG not in out
+
+
+@pytest.mark.parametrize("command", READ_SETTINGS)
+def test_a_settings_syntax_error_names_the_file_and_line_in_chinese(repo, settings_edit, command):
+    def open_quote(lines):
+        number = line_of(lines, "SITENAME = ")
+        lines[number - 1] = lines[number - 1].rstrip('"')
+        return lines
+
+    number = line_of(settings_edit(open_quote), "SITENAME = ")
+    refused(run(repo, command), f"错误：设置文件 pelicanconf.py 第 {number} 行：写法不对", "改回上一版本")
+
+
+@pytest.mark.parametrize("command", [["import"], ["review"], ["html"]])
+def test_an_import_setting_of_the_wrong_kind_names_its_line(repo, settings_edit, command):
+    def as_string(lines):
+        setting = "MAILBOX_APPROVED_FOLDERS ="
+        return [f'{setting} "已采用"' if line.startswith(setting) else line for line in lines]
+
+    number = line_of(settings_edit(as_string), "MAILBOX_APPROVED_FOLDERS =")
+    out = refused(
+        run(repo, command),
+        f"错误：设置文件 pelicanconf.py 第 {number} 行：MAILBOX_APPROVED_FOLDERS 应写成文件夹名的列表",
+        '例如 ["已采用"]',
+    )
+    assert out.splitlines()[0].startswith("错误"), out
+
+
+@needs_validator()
+def test_a_broken_publishconf_stops_make_publish_naming_its_line(repo, settings_edit):
+    lines = settings_edit(lambda lines: [*lines, "RELATIVE_URLS = NO_SUCH_SETTING"], "publishconf.py")
+    out = refused(
+        make(repo, "publish"),
+        f"错误：设置文件 publishconf.py 第 {len(lines)} 行：用到了没有定义的名字 NO_SUCH_SETTING",
+        "发布已停止",
+        "什么都没有发布",
+    )
+    assert not (repo / "public").exists(), out
+
+
 def record(level: int, error: BaseException) -> logging.LogRecord:
     try:
         raise error
