@@ -128,6 +128,8 @@ def test_a_failed_check_says_in_chinese_what_to_do(repo, site, tmp_path):
         (["upload"], {"UPLOAD_TO": ""}, "错误：没有设置 UPLOAD_TO"),
         (["upload", "UPLOAD_TO=somewhere"], {}, "错误：public/ 里还没有发布好的网站，请先运行 make publish"),
         (["check", "DIR=no-such-folder"], {}, "没有这个文件夹，请先生成网站（make html）"),
+        (["upload", "UPLOAD_TO=s3://bucket/site", "PUBLISH_DIR=theme/templates"],  # a folder with index.html
+         {"S3_ENDPOINT_URL": "not an address"}, "错误：S3_ENDPOINT_URL=not an address 不是有效的地址"),
     ],
 )
 def test_a_missing_setting_or_step_is_one_chinese_reason(repo, arguments, env, said):
@@ -257,3 +259,9 @@ def test_a_tools_real_bug_prints_its_traceback_then_how_to_report_it():
     assert crash.returncode == 1
     assert "Traceback" in crash.stderr and "KeyError" in crash.stderr
     assert crash.stderr.strip().splitlines()[-1] == BUG
+
+
+@pytest.mark.parametrize("tool", sorted(path.parent.name for path in (REPO / "tools").glob("*/__main__.py")))
+def test_every_command_line_tool_ends_a_real_bug_with_how_to_report_it(tool):
+    main = (REPO / "tools" / tool / "__main__.py").read_text(encoding="utf-8")
+    assert 'if __name__ == "__main__":\n    report_bugs()\n' in main
