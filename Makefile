@@ -10,7 +10,8 @@ TEST_INSTALLED := $(VENV)/.installed-test
 VALIDATOR_DIR := $(VENV)/vnu
 VALIDATOR := $(VALIDATOR_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 OUTPUT := output
-PELICAN := $(BIN)/pelican
+# Pelican through plugins/buildlog, which says what is wrong with a broken settings file, and where.
+PELICAN := PYTHONPATH=tools:plugins $(BIN)/python -m buildlog
 PORT ?= 8000
 # The mail client's export of the submissions mailbox; the default is the bundled sample.
 MAILBOX_EXPORT ?= tools/mailbox_import/sample_export

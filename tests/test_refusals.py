@@ -128,11 +128,109 @@ def test_a_failed_check_says_in_chinese_what_to_do(repo, site, tmp_path):
         (["upload"], {"UPLOAD_TO": ""}, "错误：没有设置 UPLOAD_TO"),
         (["upload", "UPLOAD_TO=somewhere"], {}, "错误：public/ 里还没有发布好的网站，请先运行 make publish"),
         (["check", "DIR=no-such-folder"], {}, "没有这个文件夹，请先生成网站（make html）"),
+        (["upload", "UPLOAD_TO=s3://bucket/site", "PUBLISH_DIR=theme/templates"],  # a folder with index.html
+         {"S3_ENDPOINT_URL": "not an address"}, "错误：S3_ENDPOINT_URL=not an address 不是有效的地址"),
     ],
 )
 def test_a_missing_setting_or_step_is_one_chinese_reason(repo, arguments, env, said):
     out = refused(make(repo, *arguments, IMAP_PASSWORD="", **env), said)
     assert out.splitlines()[0].startswith(("错误", "检查未通过", "==> ")), out
+
+
+@pytest.fixture
+def settings_edit(repo):
+    """Edits a settings file of the copy (pelicanconf.py unless named), put back afterwards."""
+    originals = {}
+
+    def edit(change, name: str = "pelicanconf.py") -> list[str]:
+        path = repo / name
+        originals.setdefault(path, path.read_text(encoding="utf-8"))
+        lines = change(path.read_text(encoding="utf-8").splitlines())
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return lines
+
+    yield edit
+    for path, text in originals.items():
+        path.write_text(text, encoding="utf-8")
+
+
+def line_of(lines: list[str], start: str) -> int:
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def without_line(start: str):
+    return lambda lines: [line for line in lines if not line.startswith(start)]
+
+
+PELICAN = ("python", "-m", "buildlog", "content", "-s", "pelicanconf.py", "-o", "output")
+# Every command that reads pelicanconf.py, as make runs it; make html imports first, so Pelican's own
+# reading is run as make html's build step runs it.
+READ_SETTINGS = [
+    ["import"], ["review"], ["fetch"], ["new", "TITLE=测试稿件"], ["html"], PELICAN,
+    pytest.param(["check"], marks=needs_validator()),
+    pytest.param(["publish"], marks=needs_validator()),
+]  # fmt: skip
+
+
+def run(repo, command) -> subprocess.CompletedProcess:
+    if command[0] != "python":
+        return make(repo, *command, IMAP_PASSWORD="")
+    return subprocess.run(
+        [str(repo / ".venv/bin/python"), *command[1:]], cwd=repo, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": "tools:plugins"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", READ_SETTINGS)
+def test_a_deleted_setting_a_later_line_uses_names_the_file_and_line_in_chinese(repo, settings_edit, command):
+    lines = settings_edit(without_line("PUBLIC_SITEURL ="))
+    used = line_of(lines, "SITE_DOMAIN = urlsplit(PUBLIC_SITEURL)")
+    out = refused(
+        run(repo, command),
+        f"错误：设置文件 pelicanconf.py 第 {used} 行：用到了没有定义的名字 PUBLIC_SITEURL",
+        "改回上一版本",
+        "README 的 Settings 一节",
+    )
+    assert out.splitlines()[0].startswith(("错误", "==> ")), out
+    assert BUG not in out
+
+
+@pytest.mark.parametrize("command", READ_SETTINGS)
+def test_a_settings_syntax_error_names_the_file_and_line_in_chinese(repo, settings_edit, command):
+    def open_quote(lines):
+        number = line_of(lines, "SITENAME = ")
+        lines[number - 1] = lines[number - 1].rstrip('"')
+        return lines
+
+    number = line_of(settings_edit(open_quote), "SITENAME = ")
+    refused(run(repo, command), f"错误：设置文件 pelicanconf.py 第 {number} 行：写法不对", "改回上一版本")
+
+
+@pytest.mark.parametrize("command", [["import"], ["review"], ["html"]])
+def test_an_import_setting_of_the_wrong_kind_names_its_line(repo, settings_edit, command):
+    def as_string(lines):
+        setting = "MAILBOX_APPROVED_FOLDERS ="
+        return [f'{setting} "已采用"' if line.startswith(setting) else line for line in lines]
+
+    number = line_of(settings_edit(as_string), "MAILBOX_APPROVED_FOLDERS =")
+    out = refused(
+        run(repo, command),
+        f"错误：设置文件 pelicanconf.py 第 {number} 行：MAILBOX_APPROVED_FOLDERS 应写成文件夹名的列表",
+        '例如 ["已采用"]',
+    )
+    assert out.splitlines()[0].startswith("错误"), out
+
+
+@needs_validator()
+def test_a_broken_publishconf_stops_make_publish_naming_its_line(repo, settings_edit):
+    lines = settings_edit(lambda lines: [*lines, "RELATIVE_URLS = NO_SUCH_SETTING"], "publishconf.py")
+    out = refused(
+        make(repo, "publish"),
+        f"错误：设置文件 publishconf.py 第 {len(lines)} 行：用到了没有定义的名字 NO_SUCH_SETTING",
+        "发布已停止",
+        "什么都没有发布",
+    )
+    assert not (repo / "public").exists(), out
 
 
 def record(level: int, error: BaseException) -> logging.LogRecord:
@@ -161,3 +259,9 @@ def test_a_tools_real_bug_prints_its_traceback_then_how_to_report_it():
     assert crash.returncode == 1
     assert "Traceback" in crash.stderr and "KeyError" in crash.stderr
     assert crash.stderr.strip().splitlines()[-1] == BUG
+
+
+@pytest.mark.parametrize("tool", sorted(path.parent.name for path in (REPO / "tools").glob("*/__main__.py")))
+def test_every_command_line_tool_ends_a_real_bug_with_how_to_report_it(tool):
+    main = (REPO / "tools" / tool / "__main__.py").read_text(encoding="utf-8")
+    assert 'if __name__ == "__main__":\n    report_bugs()\n' in main

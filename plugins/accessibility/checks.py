@@ -21,4 +21,7 @@ def images_without_alt(html: str) -> list[str]:
 
 
 # One format string for every image, so the build log counts them as one kind (plugins/buildlog).
-MISSING_ALT = "%s: image %r has no alt text; describe it in ![说明文字](…) so screen readers can read it"
+MISSING_ALT = (
+    "稿件 %s 的图片 %s 没有说明文字：请写在 ![说明文字](…) 的方括号里，读屏软件才能读给看不见的读者。"
+    "(image has no alt text)"
+)

@@ -2,12 +2,11 @@
 Pelican's own refusals said plainly, in Chinese first, without a traceback (refusals.py)."""
 
 import logging
-import os
 from pathlib import Path
 
 from pelican import Pelican, signals
 
-from .refusals import PlainRefusals
+from .refusals import PlainRefusals, relative_path
 from .repeats import RepeatedWarnings
 
 DEFAULT_SETTINGS = {
@@ -36,8 +35,7 @@ def _install(pelican: Pelican) -> None:
 def _summarize(pelican: Pelican) -> None:
     path = _filter.list_file
     _filter.write_list(path)
-    relative = os.path.relpath(path)
-    for level, line in list(_filter.summaries(str(path) if relative.startswith("..") else relative)):
+    for level, line in list(_filter.summaries(relative_path(str(path)))):
         logger.log(level, line, extra={"buildlog_shown": True})
     _filter.reset()
 

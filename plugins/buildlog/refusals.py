@@ -46,7 +46,7 @@ class PlainRefusals(logging.Filter):
         if record.msg == "Skipping %s: could not find information about '%s'" and len(record.args) == 2:
             source, field = record.args
             name, example = FIELDS.get(field, (field, f"{field.capitalize()}: …"))
-            record.msg, record.args = MISSING_FIELD, (_relative(str(source)), name, example, field)
+            record.msg, record.args = MISSING_FIELD, (relative_path(str(source)), name, example, field)
         elif record.msg == "Could not process %s" and is_pelican_stop(sys.exc_info()[1]):
             record.msg = NOT_BUILT
         elif record.levelno >= logging.CRITICAL and record.exc_info:
@@ -60,7 +60,8 @@ class PlainRefusals(logging.Filter):
         return True
 
 
-def _relative(path: str) -> str:
+def relative_path(path: str) -> str:
+    """`path` relative to the current folder when it lies inside it, as the editor would type it."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
 

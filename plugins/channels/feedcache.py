@@ -60,7 +60,12 @@ def save_entries(file: Path, settings: str, entries: dict[str, Any]) -> None:
             pickle.dump(saved, opened, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, file)
     except OSError as error:
-        log.warning("channels: the cache %s could not be written: %s", file, error)
+        log.warning(
+            "订阅源的缓存 %s 写不进去（%s）：这次生成不受影响，下次会慢一些；请检查磁盘空间和文件夹权限。"
+            "(the cache could not be written)",
+            file,
+            error,
+        )
 
 
 class StoredResults:

@@ -277,7 +277,11 @@ def image_ref(url: str, base_url: str, content_dir: Path) -> ImageRef:
             width, height = picture.size
             mime = Image.MIME.get(picture.format or "", mime)
     except (UnidentifiedImageError, OSError):
-        log.warning("channels: %s is not a readable image; feeds list it without a size", file)
+        log.warning(
+            "图片 %s 无法读取，订阅源里列出它但不写大小：请换成 JPEG 或 PNG 图片。"
+            "(not a readable image; feeds list it without a size)",
+            file,
+        )
         return ImageRef(path, url, None, None, mime, file.stat().st_size)
     return ImageRef(path, url, width, height, mime, file.stat().st_size)
 
@@ -401,7 +405,9 @@ class BodyMaker:
         lead = next((image for image in images if image.url == cover_url), images[0] if images else None)
         if cover_url and lead is not None and lead.path and lead.length is None:
             log.warning(
-                "channels: %s: Cover %s is not a file under content/; feeds carry it without a size",
+                "稿件 %s 的封面 Cover %s 不是 content/ 里的文件，订阅源里不写它的大小："
+                "请把图片放进 content/images/ 并改正 Cover 一行。"
+                "(Cover is not a file under content/; feeds carry it without a size)",
                 source_path,
                 lead.path,
             )
@@ -419,7 +425,11 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
     published = in_zone(article.date, zone)
     updated = in_zone(getattr(article, "modified", None) or article.date, zone)
     if updated < published:
-        log.warning("channels: %s: Modified is before Date; using Date as the updated time", source_path)
+        log.warning(
+            "稿件 %s 的修改时间 Modified 早于日期 Date，已按 Date 作为更新时间：请改正或删掉 Modified 一行。"
+            "(Modified is before Date; using Date)",
+            source_path,
+        )
         updated = published
 
     tags = tuple(getattr(article, "tags", None) or ())
@@ -481,13 +491,18 @@ def build_items(
             continue
         if item.published > now:
             log.warning(
-                "channels: %s is dated %s, in the future; it stays out of every feed until then",
+                "稿件 %s 的日期是 %s，在将来：到那时才会进入订阅源；写错了就改正 Date 一行。"
+                "(dated in the future; it stays out of every feed until then)",
                 item.source_path,
                 item.published.isoformat(),
             )
             continue
         if item.updated > now:
-            log.warning("channels: %s: Modified is in the future; using Date instead", item.source_path)
+            log.warning(
+                "稿件 %s 的修改时间 Modified 在将来，已按 Date 作为更新时间：请改正 Modified 一行。"
+                "(Modified is in the future; using Date)",
+                item.source_path,
+            )
             item = replace(item, updated=item.published)
         if item.id in seen:
             raise FeedModelError(

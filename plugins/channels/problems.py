@@ -30,4 +30,4 @@ def report(problems: Iterable[Problem], strict: bool, error: type[Exception]) ->
     if strict and problems:
         raise error("\n".join(problems))
     for problem in problems:
-        log.warning("channels: " + problem.template, *problem.values)
+        log.warning(problem.template, *problem.values)

@@ -90,7 +90,8 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Pro
     if len(item.title) > TITLE_LIMIT:
         problems.append(
             Problem(
-                "%s: WeChat title has %s characters, over the limit of %s; shorten the Title",
+                "稿件 %s 的标题有 %s 个字，超过公众号标题 %s 字的上限：请缩短 Title。"
+                "(WeChat title over the limit; shorten the Title)",
                 name,
                 len(item.title),
                 TITLE_LIMIT,
@@ -100,8 +101,8 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Pro
     if len(author) > AUTHOR_LIMIT:
         problems.append(
             Problem(
-                "%s: WeChat author “%s” has %s characters, over the limit of %s; add a short name of the "
-                "organization to the front matter as Wechat_author",
+                "稿件 %s 的公众号作者“%s”有 %s 个字，超过 %s 字的上限：请在文件开头加一行 "
+                "Wechat_author: 单位简称。(WeChat author over the limit; add Wechat_author)",
                 name,
                 author,
                 len(author),
@@ -112,7 +113,8 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Pro
     if len(digest) > DIGEST_LIMIT:
         problems.append(
             Problem(
-                "%s: WeChat digest (Wechat_digest) has %s characters, over the limit of %s; shorten it",
+                "稿件 %s 的公众号摘要 Wechat_digest 有 %s 个字，超过 %s 字的上限：请缩短它。"
+                "(WeChat digest over the limit; shorten it)",
                 name,
                 len(digest),
                 DIGEST_LIMIT,
@@ -121,8 +123,8 @@ def check_wechat_limits(item: FeedItem, fragment: str | None = None) -> list[Pro
     if len(fragment) >= CONTENT_LIMIT:
         problems.append(
             Problem(
-                "%s: WeChat content is %s characters with markup; the limit is under %s; "
-                "split the article into two posts or shorten it",
+                "稿件 %s 转成公众号正文（含排版代码）有 %s 个字符，公众号的上限是不到 %s：请分成两篇发，"
+                "或缩短它。(WeChat content over the limit; split it into two posts or shorten it)",
                 name,
                 len(fragment),
                 CONTENT_LIMIT,
@@ -191,8 +193,8 @@ def _write_item_covers(item: FeedItem, photos: PhotoStore, folder: Path) -> tupl
         )
     if blurred := [f"{cover.width}x{cover.height}" for cover in covers if cover.upscaled]:
         log.warning(
-            "channels: %s: the image %s is too small for the WeChat cover %s and will look blurred; "
-            "set a larger picture as Cover",
+            "稿件 %s 的图片 %s 太小，做公众号封面（%s）会模糊：请用一张大一些的图片作 Cover。"
+            "(too small for the WeChat cover)",
             item.source_path,
             item.image.path,
             ", ".join(blurred),

@@ -105,8 +105,9 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
         if length > limit:
             problems.append(
                 Problem(
-                    "%s: Weibo_text counts %s of the %s characters Weibo allows (Chinese 1, ASCII ½, "
-                    "each link %s); shorten it in the front matter",
+                    "稿件 %s 的 Weibo_text 按微博的算法有 %s 字，超过 %s 字的上限"
+                    "（汉字算 1，英文字母和数字算半个，每个链接算 %s）：请在文件开头缩短它。"
+                    "(Weibo_text over Weibo's limit; shorten it)",
                     name,
                     length,
                     limit,
@@ -124,7 +125,8 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
     if dropped:
         problems.append(
             Problem(
-                "%s: Weibo message too long for its topics; dropped %s to stay within %s characters",
+                "稿件 %s 的微博加上话题太长，已去掉话题 %s，以保持在 %s 字以内。"
+                "(Weibo message too long for its topics; topics dropped)",
                 name,
                 " ".join(dropped),
                 limit,
@@ -134,8 +136,8 @@ def weibo_post(item: FeedItem, limit: int = WEIBO_LIMIT) -> WeiboPost:
     if bare_length > limit:
         problems.append(
             Problem(
-                "%s: Weibo headline and link alone count %s of the %s characters Weibo allows; "
-                "shorten the Title or give a Weibo_text in the front matter",
+                "稿件 %s 的微博只有标题和链接就有 %s 字，超过 %s 字的上限：请缩短 Title，"
+                "或在文件开头写一行 Weibo_text。(Weibo headline and link alone over the limit)",
                 name,
                 bare_length,
                 limit,

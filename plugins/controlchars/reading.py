@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 FOUND_KEY = "controlchars_found"  # metadata: ((line number, {label: count}), ...)
 # One format string for every file, so plugins/buildlog counts them as one kind.
 WARNING = (
-    "%s, line %s: characters a page or feed cannot hold (%s) were left out of the site "
-    "(Word's manual line break U+000B became a line break); delete them in the file"
+    "稿件 %s 第 %s 行有网页和订阅源容纳不了的看不见的字符（%s），多是从 Word 粘贴带来的，已去掉"
+    "（Word 的手动换行改成了换行）：请在文件里把这几行重新输入。"
+    "(characters a page or feed cannot hold were left out; delete them in the file)"
 )
 LINES_NAMED = 5
 MARKDOWN_HARD_BREAK = "  \n"

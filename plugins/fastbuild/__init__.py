@@ -98,10 +98,12 @@ def _refuse(pelican: Pelican) -> None:
     settings.setdefault("FASTBUILD", DEFAULT_SETTINGS["FASTBUILD"])
     if is_on(settings):
         logger.error(
-            "fastbuild: written for Pelican %s.x, but this is Pelican %s; this build runs without it "
-            "(slower, same pages). Install the Pelican of requirements.txt (make install), or, to "
-            "upgrade, run .venv/bin/pytest tests/fastbuild, fix what fails and set PELICAN_SERIES in "
-            "plugins/fastbuild/__init__.py. FASTBUILD = False in pelicanconf.py silences this.",
+            "快速生成 fastbuild 是为 Pelican %s.x 写的，现在是 Pelican %s，"
+            "这次生成不用它（慢一些，页面一样）："
+            "请技术维护人员安装 requirements.txt 里的 Pelican（make venv）；要升级 Pelican，运行 "
+            ".venv/bin/pytest tests/fastbuild，改正失败的地方，再改 plugins/fastbuild/__init__.py 的 "
+            "PELICAN_SERIES。在 pelicanconf.py 里设 FASTBUILD = False 就不再提示。"
+            "(fastbuild: written for another Pelican series; this build runs without it)",
             PELICAN_SERIES, pelican_version,
         )  # fmt: skip
 

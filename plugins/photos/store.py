@@ -30,8 +30,14 @@ log = logging.getLogger(__name__)
 OUTPUT_FOLDER = PHOTOS_FOLDER  # derived pictures in the output folder: photos/<xx>/<name>.<ext>
 STAMPS_FILE = "photos-sources.json"  # under CACHE_PATH: (size, mtime) -> sha256 of each source
 # One format string per kind of problem, so the build log can count repeats (plugins/buildlog).
-UNREADABLE = "photos: %s: %s cannot be read as a picture (%s); the page shows it as it is, in one size"
-OVER_LIMIT = "photos: %s: the %s made from %s stays over %d bytes even at the lowest JPEG quality"
+UNREADABLE = (
+    "稿件 %s 的图片 %s 无法读取（%s），网页上按原样只显示一种尺寸：请换成 JPEG 或 PNG 图片。"
+    "(cannot be read as a picture)"
+)
+OVER_LIMIT = (
+    "稿件 %s：%s（由 %s 做成）即使用最低的 JPEG 质量也超过 %d 字节：请换一张尺寸小一些的图片。"
+    "(over the byte limit even at the lowest JPEG quality)"
+)
 
 
 @dataclass(frozen=True)

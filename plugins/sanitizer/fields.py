@@ -31,8 +31,8 @@ NOT_TEXT = frozenset({
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&#?[A-Za-z0-9]+;")
 # One format string for every file, so plugins/buildlog counts them as one kind.
 WARNING = (
-    "%s: %s held markup, shown as text with full-width ＜ ＞ so that no page or feed reader runs it: "
-    "write these fields as plain text in the file"
+    "稿件 %s 的 %s 含有网页代码，已改成全角＜＞当作文字显示（网页和订阅源都不会执行它）："
+    "请在文件里把这几项改成纯文字。(held markup, shown as text; write these fields as plain text)"
 )
 
 

@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 REMOVED_KEY = "sanitizer_removed"  # metadata: a Counter of labels ("<script>": 1, "javascript: link": 1)
 # One format string for every file, so plugins/buildlog counts them as one kind.
 WARNING = (
-    "%s: markup a story may not carry was removed from the site (%s); only ordinary text, links, "
-    "images of this site, lists, tables, code and footnotes are published: delete it in the file"
+    "稿件 %s 含有网页上不允许的代码（%s），已从网站去掉；稿件只发布普通文字、链接、本站图片、列表、表格、"
+    "代码和脚注：请在文件里删掉它。(markup a story may not carry was removed; delete it in the file)"
 )
 _STORY_CLEANER = STORY.cleaner()
 # An image whose address was removed shows nothing and is invalid HTML: it goes whole. nh3's output

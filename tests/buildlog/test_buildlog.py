@@ -34,20 +34,21 @@ def test_a_build_with_many_future_stories_shows_three_and_summarizes_the_rest(tm
     )
     assert build.returncode == 0, build.log
     log = " ".join(build.log.split())
-    shown = re.findall(r"stories/future-(\d+)\.md is dated", log)
+    shown = re.findall(r"稿件 stories/future-(\d+)\.md 的日期是", log)
     assert len(shown) == 4, "three records and the example in the summary"
     full_list = cache / "build-warnings.txt"
-    assert f"{FUTURE} warnings like “channels: stories/future-30.md is dated" in log
+    assert f"{FUTURE} warnings like “稿件 stories/future-30.md 的日期是 2099" in log
     assert f"(3 shown, {FUTURE - 3} more hidden). First: stories/future-30.md, stories/future-29.md," in log
     assert f"All of them: {full_list}" in log
     mentioned = {int(n) for n in re.findall(r"future-(\d+)\.md", log)}
     assert mentioned == {30, 29, 28}
     listed = full_list.read_text(encoding="utf-8").splitlines()
-    future = [line for line in listed if "is dated 2099" in line]
+    future = [line for line in listed if "的日期是 2099" in line]
     assert len(future) == FUTURE
     numbers = {int(n) for line in future for n in re.findall(r"future-(\d+)\.md", line)}
     assert numbers == set(range(1, FUTURE + 1))
-    assert all(line.startswith("WARNING channels.model: channels: stories/future-") for line in future)
+    assert all(line.startswith("WARNING channels.model: 稿件 stories/future-") for line in future)
+    assert all("在将来：到那时才会进入订阅源；写错了就改正 Date 一行" in line for line in future)
     assert log.index("more hidden") < log.index("Done: Processed"), "the summary ends the build"
 
 

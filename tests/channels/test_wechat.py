@@ -24,7 +24,7 @@ from channels.wechat import (
 from photos.store import PhotoStore
 from PIL import Image
 from site_build import PUBLIC_URL, Site, make_site
-from sitebuild import build_site, content_with
+from sitebuild import ONE_LINE_EACH, build_site, content_with
 
 SITE = "https://shzz.example.gov.cn"
 STORY = f"""
@@ -186,8 +186,10 @@ def test_within_limits_no_problems() -> None:
 )
 def test_each_limit_is_named_with_the_file(changes: dict, limit_text: str) -> None:
     (problem,) = check_wechat_limits(make_item(**changes))
-    assert problem.startswith("stories/2020-02-18-nanjing-logistics.md: ")
-    assert f"limit of {limit_text}" in problem or f"under {limit_text}" in problem
+    assert problem.startswith("稿件 stories/2020-02-18-nanjing-logistics.md ")
+    assert f"超过公众号标题 {limit_text} 字" in problem or f"超过 {limit_text} 字" in problem or (
+        f"上限是不到 {limit_text}" in problem
+    )
 
 
 def test_limits_at_the_boundary() -> None:
@@ -216,8 +218,8 @@ def test_problems_are_warnings_unless_strict(caplog: pytest.LogCaptureFixture) -
     with caplog.at_level(logging.WARNING):
         articles = wechat_articles(items, strict=False)
     assert articles[items[0].id].problems
-    assert "stories/2020-02-18-nanjing-logistics.md" in caplog.text and "limit of 32" in caplog.text
-    with pytest.raises(WechatLimitError, match=r"nanjing-logistics\.md: WeChat title.*32"):
+    assert "nanjing-logistics.md 的标题有 33 个字，超过公众号标题 32 字" in caplog.text
+    with pytest.raises(WechatLimitError, match=r"nanjing-logistics\.md 的标题有 33 个字.*32"):
         wechat_articles(items, strict=True)
 
 
@@ -381,16 +383,17 @@ def test_strict_setting_stops_a_real_build_naming_the_file_and_limit(tmp_path: P
             ),
         },
     )
-    relaxed = build_site(tmp_path / "relaxed", content=content)
+    relaxed = build_site(tmp_path / "relaxed", content=content, env=ONE_LINE_EACH)
     assert relaxed.returncode == 0, relaxed.log
-    log = "".join(relaxed.log.split())  # the log wraps long lines
-    assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
+    log = "".join(relaxed.log.split())
+    assert "稿件stories/too-long.md的公众号作者" in log and "超过8字的上限" in log
 
-    strict = build_site(tmp_path / "strict", content=content, extra_settings={"CHANNELS_WECHAT_STRICT": True})
+    strict = build_site(tmp_path / "strict", content=content, extra_settings={"CHANNELS_WECHAT_STRICT": True},
+                        env=ONE_LINE_EACH)
     assert strict.returncode != 0
     log = "".join(strict.log.split())
-    assert "stories/too-long.md:WeChatauthor" in log and "limitof8" in log
-    assert "stories/too-long.md:WeChattitle" in log and "limitof32" in log
+    assert "稿件stories/too-long.md的公众号作者" in log and "超过8字的上限" in log
+    assert "稿件stories/too-long.md的标题有" in log and "超过公众号标题32字的上限" in log
 
 
 def test_only_the_newest_stories_get_wechat_and_weibo_outputs(tmp_path: Path) -> None:
@@ -439,6 +442,6 @@ def test_one_kind_of_problem_logs_one_template(caplog: pytest.LogCaptureFixture)
         wechat_articles(items, strict=False)
     first, second = caplog.records
     assert first.msg == second.msg and first.args != second.args
-    assert second.getMessage() == "channels: b.md: WeChat title has 40 characters, over the limit of 32; " + (
-        "shorten the Title"
+    assert second.getMessage() == "稿件 b.md 的标题有 40 个字，超过公众号标题 32 字的上限：请缩短 Title。" + (
+        "(WeChat title over the limit; shorten the Title)"
     )

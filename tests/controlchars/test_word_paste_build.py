@@ -3,7 +3,7 @@
 import re
 
 import feedparser
-from sitebuild import build_site, content_with
+from sitebuild import ONE_LINE_EACH, build_site, content_with
 
 STORY = (
     "Title: 控制字符\x0b测试\x01稿件\n"
@@ -27,16 +27,13 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#(?:0*1|x0*[bB]);")
 
 def test_story_with_control_characters_builds_warns_and_every_output_is_clean(tmp_path):
     content = content_with(tmp_path, {"word-paste.md": STORY, "web-page.html": HTML_STORY})
-    build = build_site(tmp_path / "out", content=content)
+    build = build_site(tmp_path / "out", content=content, env=ONE_LINE_EACH)
     assert build.returncode == 0, build.log
     log = " ".join(build.log.split())
-    warning = (
-        "stories/word-paste.md, line 1, 2, 3, 5, 6, …: "
-        "characters a page or feed cannot hold (U+0001 ×7, U+000B ×3)"
-    )
-    assert warning in log
-    html_warning = "stories/web-page.html, line 1, 2: characters a page or feed cannot hold"
-    assert f"{html_warning} (U+0001 ×2, U+0002, U+000B)" in log
+    warning = "稿件 stories/word-paste.md 第 1, 2, 3, 5, 6, … 行有网页和订阅源容纳不了的看不见的字符"
+    assert f"{warning}（U+0001 ×7, U+000B ×3）" in log and "请在文件里把这几行重新输入" in log
+    html_warning = "稿件 stories/web-page.html 第 1, 2 行有网页和订阅源容纳不了的看不见的字符"
+    assert f"{html_warning}（U+0001 ×2, U+0002, U+000B）" in log
     page = (build.output / "stories/2020/control-characters/index.html").read_text(encoding="utf-8")
     assert "控制字符 测试稿件" in page and "第一段<br>" in page and "手动换行之后的文字。" in page
     web_page = (build.output / "stories/2020/html-story/index.html").read_text(encoding="utf-8")
@@ -57,5 +54,5 @@ def test_story_with_control_characters_builds_warns_and_every_output_is_clean(tm
     # the story from fastbuild's reader cache, which must still warn.
     story = content / "stories" / "word-paste.md"
     story.write_bytes(story.read_bytes())
-    rebuild = build_site(tmp_path / "out", content=content)
+    rebuild = build_site(tmp_path / "out", content=content, env=ONE_LINE_EACH)
     assert rebuild.returncode == 0 and warning in " ".join(rebuild.log.split()), rebuild.log

@@ -26,13 +26,15 @@ def settings_with(tmp_path: Path, approved: object):
     ],
 )
 def test_approval_setting_that_is_not_a_list_of_folder_names_stops_with_a_clear_error(tmp_path, approved):
-    with pytest.raises(SystemExit, match=r"MAILBOX_APPROVED_FOLDERS.*pelicanconf\.py"):
+    refused = r"^错误：设置文件 .*pelicanconf\.py：MAILBOX_APPROVED_FOLDERS 应写成"
+    with pytest.raises(SystemExit, match=refused):
         settings_with(tmp_path, approved)
 
 
 @pytest.mark.parametrize("approved", [["Trash/已采用"], ["已采用", "已删除"]])
 def test_approval_setting_naming_deleted_or_junk_mail_stops_with_a_clear_error(tmp_path, approved):
-    with pytest.raises(SystemExit, match=r"MAILBOX_APPROVED_FOLDERS.*deleted or junk.*pelicanconf\.py"):
+    refused = r"pelicanconf\.py：MAILBOX_APPROVED_FOLDERS 中的 .* 是已删除/垃圾邮件"
+    with pytest.raises(SystemExit, match=refused):
         settings_with(tmp_path, approved)
 
 

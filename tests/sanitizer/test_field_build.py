@@ -11,7 +11,7 @@ from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Tag
 from sanitizer.fields import has_markup, make_fields_plain, plain_text
-from sitebuild import build_site, content_with
+from sitebuild import ONE_LINE_EACH, build_site, content_with
 
 import pelicanconf
 
@@ -20,13 +20,14 @@ CHANNEL_TITLE = "渠道字段测试＆lt;iframe src=javascript:alert(10)＆gt;"
 
 
 def test_markup_in_text_fields_reaches_no_feed_or_page_as_markup(tmp_path):
-    build = build_site(tmp_path / "out", content=content_with(tmp_path, STORIES))
+    build = build_site(tmp_path / "out", content=content_with(tmp_path, STORIES), env=ONE_LINE_EACH)
     assert build.returncode == 0, build.log
     assert unsafe_places(build.output) == []
 
     log = " ".join(build.log.split())
-    assert f"stories/{STORY_FILE}: Title, Tags, Org, Wechat_author held markup" in log
-    assert f"stories/{CHANNEL_FILE}: Title, Wechat_digest, Weibo_text held markup" in log
+    assert f"稿件 stories/{STORY_FILE} 的 Title, Tags, Org, Wechat_author 含有网页代码" in log
+    assert f"稿件 stories/{CHANNEL_FILE} 的 Title, Wechat_digest, Weibo_text 含有网页代码" in log
+    assert "请在文件里把这几项改成纯文字" in log
     # The text is all there, neutralized, in every output.
     output = build.output
     entry = next(e for e in feedparser.parse(output / "feeds/all.rss.xml").entries if e.title == TITLE)

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from buildlog.refusals import report_bugs
+from buildlog.settings import read_settings_file
 
-from .config import load_settings, read_settings_file
+from .config import load_settings
 from .fetch import (
     FetchError,
     check_target,

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from buildlog.settings import read_settings_file, wrong_setting
 from edit_times.edits import DEFAULT_CONTENT_DIR
 from siterules.clock import site_timezone
 from siterules.folders import SUBMITTED_IMAGES_FOLDER
@@ -34,7 +35,7 @@ class ImportSettings:
     convert_timeout: float = 120.0  # seconds one conversion may take before it is stopped
 
 
-def _approved_folders(value: Any) -> tuple[str, ...]:
+def _approved_folders(value: Any, settings_file: Path) -> tuple[str, ...]:
     """The approval setting checked: a string here would be read as one folder per character."""
 
     def is_folder_path(name: object) -> bool:  # "已采用", "收件箱/已采用"; no empty part ("/", "a//b")
@@ -43,75 +44,71 @@ def _approved_folders(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple) and all(is_folder_path(name) for name in value):
         for name in value:
             if is_discarded(name):
-                raise SystemExit(
-                    f"error: MAILBOX_APPROVED_FOLDERS names {name!r}, which lies in deleted or junk mail, "
-                    "where nothing is ever approved; change it in pelicanconf.py.\n"
-                    f"错误：MAILBOX_APPROVED_FOLDERS 中的 {name!r} 是已删除/垃圾邮件文件夹，"
-                    "放在那里的邮件不会被采用；请在 pelicanconf.py 中修改。"
-                )
+                raise wrong_setting(
+                    settings_file, "MAILBOX_APPROVED_FOLDERS",
+                    f"中的 {name!r} 是已删除/垃圾邮件文件夹，放在那里的邮件不会被采用",
+                    f"MAILBOX_APPROVED_FOLDERS names {name!r}, which lies in deleted or junk mail, "
+                    "where nothing is ever approved",
+                )  # fmt: skip
         return tuple(value)
-    raise SystemExit(
-        f'error: MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as ["已采用"] or '
-        f'["收件箱/已采用"], not {value!r}; change it in pelicanconf.py.\n'
-        "错误：MAILBOX_APPROVED_FOLDERS 应写成文件夹名的列表（方括号、引号），"
-        '例如 ["已采用"]；请在 pelicanconf.py 中修改。'
-    )
+    raise wrong_setting(
+        settings_file, "MAILBOX_APPROVED_FOLDERS",
+        '应写成文件夹名的列表（方括号、引号），例如 ["已采用"] 或 ["收件箱/已采用"]',
+        f'MAILBOX_APPROVED_FOLDERS must be a list of folder names, such as ["已采用"], not {value!r}',
+    )  # fmt: skip
 
 
-def settings_from(values: dict[str, Any], project_dir: Path, content_dir: Path) -> ImportSettings:
-    """Build the settings from a mapping of Pelican-style settings; folders relative to project_dir."""
+def settings_from(
+    values: dict[str, Any], project_dir: Path, content_dir: Path, settings_file: Path | None = None
+) -> ImportSettings:
+    """Build the settings from a mapping of Pelican-style settings; folders relative to project_dir.
+    A wrong value is refused naming its line in settings_file (project_dir/pelicanconf.py)."""
+    settings_file = settings_file or project_dir / "pelicanconf.py"
     merged = {**DEFAULTS, **{key: value for key, value in values.items() if key in DEFAULTS}}
     images_dir = (project_dir / merged["MAILBOX_IMAGES_DIR"]).resolve()
     try:
         images_path = images_dir.relative_to(content_dir.resolve()).as_posix()
     except ValueError:
-        raise SystemExit(
-            f"error: MAILBOX_IMAGES_DIR ({images_dir}) must lie inside the content folder ({content_dir}) "
-            "so that Pelican publishes the images; change it in pelicanconf.py."
-        ) from None
+        raise wrong_setting(
+            settings_file, "MAILBOX_IMAGES_DIR",
+            f"（{images_dir}）应在内容文件夹 {content_dir} 之内，网站才会发布这些图片",
+            f"MAILBOX_IMAGES_DIR ({images_dir}) must lie inside the content folder ({content_dir}) "
+            "so that Pelican publishes the images",
+        ) from None  # fmt: skip
     return ImportSettings(
-        approved_folders=_approved_folders(merged["MAILBOX_APPROVED_FOLDERS"]),
+        approved_folders=_approved_folders(merged["MAILBOX_APPROVED_FOLDERS"], settings_file),
         stories_dir=(project_dir / merged["MAILBOX_CONTENT_DIR"]).resolve(),
         images_dir=images_dir,
         images_path=images_path,
         public_emails=(merged["SITE_CONTACT_EMAIL"],) if merged["SITE_CONTACT_EMAIL"] else (),
-        timezone=_timezone(values),
+        timezone=_timezone(values, settings_file),
         inbox_dir=(project_dir / merged["MAILBOX_INBOX_DIR"]).resolve(),
         inbox_label=str(merged["MAILBOX_INBOX_DIR"]).strip("/"),
-        convert_timeout=_seconds(merged["MAILBOX_CONVERT_TIMEOUT"]),
+        convert_timeout=_seconds(merged["MAILBOX_CONVERT_TIMEOUT"], settings_file),
     )
 
 
-def _timezone(values: dict[str, Any]) -> ZoneInfo:
+def _timezone(values: dict[str, Any], settings_file: Path) -> ZoneInfo:
     try:
         return site_timezone(values)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise SystemExit(
-            f'error: TIMEZONE must name a time zone such as "Asia/Shanghai", not {values.get("TIMEZONE")!r}; '
-            "change it in pelicanconf.py.\n"
-            '错误：TIMEZONE 应为时区名称（如 "Asia/Shanghai"）；请在 pelicanconf.py 中修改。'
-        ) from None
+        raise wrong_setting(
+            settings_file, "TIMEZONE", '应为时区名称，例如 "Asia/Shanghai"',
+            f'TIMEZONE must name a time zone such as "Asia/Shanghai", not {values.get("TIMEZONE")!r}',
+        ) from None  # fmt: skip
 
 
-def _seconds(value: Any) -> float:
+def _seconds(value: Any, settings_file: Path) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
         return float(value)
-    raise SystemExit(
-        f"error: MAILBOX_CONVERT_TIMEOUT must be a number of seconds such as 120, not {value!r}; "
-        "change it in pelicanconf.py.\n"
-        "错误：MAILBOX_CONVERT_TIMEOUT 应为秒数（如 120）；请在 pelicanconf.py 中修改。"
-    )
-
-
-def read_settings_file(settings_file: Path) -> dict[str, Any]:
-    """pelicanconf.py's values, read as Pelican does, without checking or rendering anything else."""
-    from pelican.settings import get_settings_from_file
-
-    return get_settings_from_file(str(Path(settings_file).resolve()))
+    raise wrong_setting(
+        settings_file, "MAILBOX_CONVERT_TIMEOUT", "应为秒数，例如 120",
+        f"MAILBOX_CONVERT_TIMEOUT must be a number of seconds such as 120, not {value!r}",
+    )  # fmt: skip
 
 
 def load_settings(settings_file: Path) -> ImportSettings:
     settings_file = Path(settings_file).resolve()
     values = read_settings_file(settings_file)
     project_dir = settings_file.parent
-    return settings_from(values, project_dir, project_dir / values.get("PATH", "content"))
+    return settings_from(values, project_dir, project_dir / values.get("PATH", "content"), settings_file)

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from buildlog.refusals import report_bugs
-from pelican.settings import get_settings_from_file
+from buildlog.settings import read_settings_file
 from siterules.clock import site_timezone
 
 from . import NewStoryError, new_story
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         "--settings", type=Path, default=Path("pelicanconf.py"), help="其中的 TIMEZONE 是稿件日期的时区"
     )
     arguments = parser.parse_args(argv)
-    settings = get_settings_from_file(str(arguments.settings)) if arguments.settings.is_file() else {}
+    settings = read_settings_file(arguments.settings) if arguments.settings.is_file() else {}
     try:
         path = new_story(
             arguments.title, arguments.content, slug=arguments.slug or None, zone=site_timezone(settings)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from buildlog.refusals import report_bugs
-from pelican.settings import get_settings_from_file
+from buildlog.settings import read_settings_file
 from sitecheck.__main__ import main as check
 
 from .folders import (
@@ -53,16 +53,16 @@ def publish(folders: PublishFolders, siteurl: str | None) -> int:
     if siteurl:
         os.environ["SITEURL"] = siteurl  # publishconf.py reads it
     # What publishconf.py keeps from pelicanconf.py: the public address, content and theme folders.
-    settings = get_settings_from_file(LOCAL_SETTINGS)
+    settings = read_settings_file(LOCAL_SETTINGS)
     print(f"==> Public build for {siteurl or settings['PUBLIC_SITEURL']} into {folders.new}/")
     page_record = Path(settings["CACHE_PATH"]) / PAGE_RECORD_CACHE
     if not start_new(folders, page_record) and folders.live.is_dir():
         print(f"==> {folders.live}/ keeps no record of its pages (published before this version): "
               f"every page is built afresh once")  # fmt: skip
-    pelican = Path(sys.executable).with_name("pelican")
     record_setting = f"FASTBUILD_PAGE_RECORD={json.dumps(str(page_record))}"
-    build = subprocess.run([str(pelican), settings["PATH"], "-s", SETTINGS, "-o", str(folders.new),
-                            "--fatal", "errors", "-e", record_setting])  # fmt: skip
+    # Pelican through buildlog (plugins/, on PYTHONPATH as make runs this), as make html runs it.
+    build = subprocess.run([sys.executable, "-m", "buildlog", settings["PATH"], "-s", SETTINGS,
+                            "-o", str(folders.new), "--fatal", "errors", "-e", record_setting])  # fmt: skip
     if build.returncode != 0:
         print(f"发布已停止：生成时出错（见上面的 ERROR），{kept}。改正后再运行 make publish。\n"
               f"publish: the build stopped at an error (above); {untouched}", file=sys.stderr)  # fmt: skip

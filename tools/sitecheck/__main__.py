@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from buildlog.refusals import report_bugs
-from pelican.settings import get_settings_from_file
+from buildlog.settings import read_settings_file
 from siterules.address import public_siteurl
 
 from .check import check_site
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    settings = get_settings_from_file(args.settings)
+    settings = read_settings_file(args.settings)
     addresses = tuple(url.rstrip("/") for url in [public_siteurl(settings), *args.site_url] if url)
     settings_folder = Path(args.settings).resolve().parent
     templates = settings_folder / settings.get("THEME", "theme") / "templates"

@@ -6,6 +6,8 @@ import signal
 import sys
 from pathlib import Path
 
+from buildlog.refusals import report_bugs
+
 from . import UploadError, upload
 
 
@@ -42,4 +44,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    report_bugs()
     sys.exit(main())

@@ -61,7 +61,14 @@ def s3_client() -> BaseClient:
         read_timeout=60,
     )
     region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "us-east-1"
-    return boto3.session.Session().client("s3", endpoint_url=endpoint, region_name=region, config=config)
+    try:
+        return boto3.session.Session().client("s3", endpoint_url=endpoint, region_name=region, config=config)
+    except ValueError as error:  # botocore's "Invalid endpoint"
+        raise UploadError(
+            f"S3_ENDPOINT_URL={endpoint} 不是有效的地址：应以 https:// 开头，例如 "
+            "https://oss-cn-shanghai.aliyuncs.com，请核对（问技术维护人员要）。"
+            f"S3_ENDPOINT_URL={endpoint}: {error}"
+        ) from None
 
 
 def s3_upload(
