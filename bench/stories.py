@@ -8,7 +8,8 @@ three tags from a vocabulary of a few hundred, about 1,500 Chinese characters of
 with paragraphs, a bulleted and a numbered list, a link, and for most stories one or two photos; three in
 five have a Cover. Every story's photos are its own (distinct bytes, as submissions are), 1600x1200 JPEGs
 drawn from one of PHOTO_BACKGROUNDS backgrounds with shapes of their own; the story an editor adds
-(`added_story`) carries six 4032x3024 photos as a phone sends them (`phone_photo`).
+(`added_story`) carries six 4032x3024 photos as a phone sends them (`phone_photo`). Issue 18's story of
+six phone photos on the sample site (`write_phone_story`) is shared by its tests and bench/lighthouse.py.
 
 This module imports nothing else from bench/, so tests can import it as `bench.stories`.
 """
@@ -382,3 +383,37 @@ def write_stories(content: Path, count: int) -> list[Story]:
     for each in written:
         (folder / each.filename).write_text(pelican_markdown(each), encoding="utf-8")
     return written
+
+
+PHONE_STORY_SLUG = "six-phone-photos"
+PHONE_STORY_PATH = f"stories/2020/{PHONE_STORY_SLUG}/"
+PHONE_STORY = """Title: 六张手机照片的稿件
+Date: 2020-03-01 10:00
+Category: 工作动态
+Slug: six-phone-photos
+Summary: 志愿者服务队开展社区服务，随稿附手机拍摄的现场照片六张。
+Org: 测试志愿者协会
+Region: 南京市
+
+志愿者服务队开展社区服务，协助社区做好出入登记、物资配送和困难群众走访工作。
+
+服务队共组织志愿者一百二十人次，分三班轮流值守，确保每个卡口全天有人。
+
+{photos}
+"""
+
+
+def write_phone_story(content: Path) -> None:
+    """Issue 18's story into a copy of the content folder: six phone photos, each with a caption; it is
+    published at PHONE_STORY_PATH."""
+    photos = content / "images" / "phone"
+    photos.mkdir(parents=True)
+    parts = []
+    for number in range(1, PHONE_PHOTOS + 1):
+        (photos / f"photo-{number}.jpg").write_bytes(phone_photo(number))
+        parts.append(
+            f"![现场照片第{number}张]({{static}}/images/phone/photo-{number}.jpg)\n\n第{number}张照片的说明文字。"
+        )
+    (content / "stories" / "2020-03-01-six-phone-photos.md").write_text(
+        PHONE_STORY.format(photos="\n\n".join(parts)), encoding="utf-8"
+    )

@@ -10,30 +10,13 @@ from browsing import needs_chromium, served
 from PIL import Image
 from sitebuild import REPO, build_site
 
-from bench.stories import phone_photo
+from bench.stories import PHONE_STORY_PATH, PHONE_STORY_SLUG, write_phone_story
 
 pytestmark = needs_chromium
-SLUG = "six-phone-photos"
-STORY_PATH = f"stories/2020/{SLUG}/"
+SLUG, STORY_PATH = PHONE_STORY_SLUG, PHONE_STORY_PATH
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 KB = 1024
-
-
-STORY = """Title: 六张手机照片的稿件
-Date: 2020-03-01 10:00
-Category: 工作动态
-Slug: six-phone-photos
-Summary: 志愿者服务队开展社区服务，随稿附手机拍摄的现场照片六张。
-Org: 测试志愿者协会
-Region: 南京市
-
-志愿者服务队开展社区服务，协助社区做好出入登记、物资配送和困难群众走访工作。
-
-服务队共组织志愿者一百二十人次，分三班轮流值守，确保每个卡口全天有人。
-
-{photos}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +24,7 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("phone")
     content = folder / "content"
     shutil.copytree(REPO / "content", content)
-    photos = content / "images" / "phone"
-    photos.mkdir()
-    parts = []
-    for number in range(1, 7):
-        (photos / f"photo-{number}.jpg").write_bytes(phone_photo(number))
-        parts.append(
-            f"![现场照片第{number}张]({{static}}/images/phone/photo-{number}.jpg)\n\n第{number}张照片的说明文字。"
-        )
-    (content / "stories" / "2020-03-01-six-phone-photos.md").write_text(
-        STORY.format(photos="\n\n".join(parts)), encoding="utf-8"
-    )
+    write_phone_story(content)
     build = build_site(folder / "output", content=content)
     assert build.returncode == 0, build.log
     return build.output
@@ -132,6 +105,8 @@ def test_the_home_page_leads_with_photo_news_and_stays_light_on_a_phone(browser,
         image = item.find("img")
         assert image.has_attr("alt") and image["width"] and image["height"] and "240w" in image["srcset"]
         assert item.find("a").get_text(strip=True), "each photo is linked with its story's title"
+        title = item.find(class_="photo-news__title").get_text(strip=True)
+        assert image["alt"] != title, "a screen reader does not read the link's title twice"
     # In the list of stories a story with a photo has a thumbnail, one without photos looks as before.
     listed = {item.find("a")["href"]: item for item in home.select("#latest-heading ~ .story-list > li")}
     assert listed[f"./{STORY_PATH}"].find("img", class_="story-list__thumbnail")
@@ -143,3 +118,36 @@ def test_the_home_page_leads_with_photo_news_and_stays_light_on_a_phone(browser,
     print(f"home page at 375 px: {transferred / KB:.0f} KB")
     assert sum(url.endswith(".webp") for url in urls) >= len(items)
     assert transferred <= 300 * KB, urls
+
+
+# Every layout shift Chromium records while the page loads and is scrolled (the Layout Instability API
+# that Lighthouse's Cumulative Layout Shift adds up), with the elements that moved. Like Lighthouse, it
+# ignores hadRecentInput: under mobile emulation Chromium sets it on shifts no input caused.
+LAYOUT_SHIFTS = """async () => {
+  const shifts = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const moved = entry.sources.map((source) => source.node && source.node.className);
+      shifts.push({value: entry.value, moved: moved});
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  for (let top = 0; top < document.documentElement.scrollHeight + 800; top += 400) {
+    window.scrollTo(0, top);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return shifts;
+}"""
+
+
+@pytest.mark.parametrize("path", [STORY_PATH, ""], ids=["story", "home"])
+def test_nothing_moves_while_a_phone_loads_the_page_and_its_photos(browser, phone_site: Path, path) -> None:
+    """Sized photos and a header laid out once: Lighthouse's CLS is 0 on the story and the home page,
+    also when the browser draws the top of the page before the rest has arrived."""
+    with served(phone_site, slow_pages=True) as root:
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(root + path)
+        shifts = page.evaluate(LAYOUT_SHIFTS)
+        context.close()
+    assert shifts == []

@@ -2,7 +2,9 @@
 // decoration. The mode is the attribute data-elder-mode on <html>, styled by the rules at the end
 // of main.css, and the choice is kept in this browser (localStorage), so it holds on every page and
 // visit. This script is loaded in <head>, before the page is drawn, so a reader who chose the mode
-// never sees the page flash at the ordinary size. Without JavaScript the header button stays hidden.
+// never sees the page flash at the ordinary size. It also marks <html> with data-elder-switch, which
+// shows the header button (main.css) in the page's first layout: shown later, it would push the page
+// down on a phone. Without JavaScript the button stays hidden.
 (function () {
   "use strict";
   var ATTRIBUTE = "data-elder-mode";
@@ -32,6 +34,7 @@
   }
 
   apply(stored());
+  root.setAttribute("data-elder-switch", "");
 
   function connect() {
     var button = document.getElementById("elder-mode-toggle");
@@ -57,7 +60,6 @@
       if (event.key === KEY || event.key === null) follow();
     });
     show();
-    button.hidden = false;
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
