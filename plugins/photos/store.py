@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from siterules.files import remove_files, write_if_changed
+from siterules.files import link_or_copy, remove_files
 from siterules.folders import PHOTOS_FOLDER
 
 from .recipes import ENCODER, Recipe, encode, scale_needed, upright
@@ -272,13 +272,11 @@ class PhotoStore:
         return {v.path for photo in self._photos.values() for v in photo.variants.values()}
 
     def copy_to(self, output_dir: Path) -> None:
-        """Put this build's derived pictures into the output folder (a name never changes its bytes,
-        so one already there is left alone) and remove the ones it no longer uses."""
+        """Put this build's derived pictures into the output folder, linked to the store's (a name never
+        changes its bytes, so one already there is left alone), and remove the ones it no longer uses."""
         used = self.used()
         for path in sorted(used):
-            target = output_dir / path
-            if not target.exists():
-                write_if_changed(target, (self.folder / path.removeprefix(f"{OUTPUT_FOLDER}/")).read_bytes())
+            link_or_copy(self.folder / path.removeprefix(f"{OUTPUT_FOLDER}/"), output_dir / path)
         _remove_unused(output_dir / OUTPUT_FOLDER, {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in used})
 
     def prune(self) -> None:

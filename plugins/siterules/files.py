@@ -25,6 +25,22 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Give `target` the bytes of `source`, a file that never changes its bytes (a store named by
+    digest): a hard link, so a cold build spends neither time nor disk on a copy; a copy where the
+    two folders lie on different file systems. A `target` already there is left alone."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.link(source, temporary)
+    except OSError:
+        write_if_changed(target, source.read_bytes())
+        return
+    os.replace(temporary, target)
+
+
 def remove_files(root: Path, names: Iterable[str]) -> list[str]:
     """Delete the files `names` (relative to `root`; those already gone are skipped), then each folder
     they leave empty up to `root`; returns the names deleted, sorted."""

@@ -1,8 +1,11 @@
 """Output files written only when their bytes change, whole; files a build no longer makes removed."""
 
+import errno
 import os
 
-from siterules.files import remove_files, write_if_changed
+import pytest
+from siterules import files
+from siterules.files import link_or_copy, remove_files, write_if_changed
 
 
 def test_an_unchanged_file_is_not_touched_and_a_changed_one_replaced_whole(tmp_path):
@@ -27,3 +30,29 @@ def test_removed_files_take_their_emptied_folders_with_them(tmp_path):
     assert removed == ["feeds/tag/x.rss.xml", "wechat/a/cover.jpg"]
     remaining = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*"))
     assert remaining == ["index.html", "wechat", "wechat/b", "wechat/b/cover.jpg"]
+
+
+def test_a_stored_file_is_linked_into_the_output_and_one_already_there_left_alone(tmp_path):
+    stored = tmp_path / "store" / "ab" / "abc.webp"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"webp bytes")
+    target = tmp_path / "output" / "photos" / "ab" / "abc.webp"
+    link_or_copy(stored, target)
+    assert target.read_bytes() == b"webp bytes" and os.path.samefile(stored, target)
+    assert not [path for path in target.parent.iterdir() if path.name.startswith(".")]
+    other = tmp_path / "other.webp"
+    other.write_bytes(b"other")
+    link_or_copy(other, target)
+    assert target.read_bytes() == b"webp bytes"
+
+
+def test_across_file_systems_the_stored_file_is_copied(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    def cross_device(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(files.os, "link", cross_device)
+    stored = tmp_path / "abc.webp"
+    stored.write_bytes(b"webp bytes")
+    target = tmp_path / "output" / "abc.webp"
+    link_or_copy(stored, target)
+    assert target.read_bytes() == b"webp bytes" and not os.path.samefile(stored, target)
