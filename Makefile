@@ -120,7 +120,7 @@ test: lint ## 运行全部测试（以 root 运行时先安装所需的 Debian �
 	$(BIN)/pytest
 
 # make bench N=500 (one size) or BENCH_SIZES=200,1000; BENCH_RUNS=1; BENCH_README=1 puts the table in README.md.
-bench: $(INSTALLED) ## 规模测试：与原版 Pelican、Hugo 比较 1,000 和 10,000 篇稿件的生成（需几分钟） | Scale benchmark: our build vs bare Pelican and Hugo (minutes)
+bench: $(INSTALLED) ## 规模测试：与原版 Pelican、Hugo 比较 1,000 和 10,000 篇稿件的生成（约需一小时以上） | Scale benchmark: our build vs bare Pelican and Hugo (an hour or more)
 	$(BIN)/python bench/scale.py $(if $(N),--sizes $(N)) $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) \
 		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme)
 
