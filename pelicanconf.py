@@ -42,6 +42,10 @@ PATH = "content"
 ARTICLE_PATHS = ["guidance", "stories", "submissions"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
+# The originals (查看原图) are copied into output/ only when new or newer than the copy: at 10,000
+# stories Pelican would otherwise copy every photo, 6 GB, on every build. A photo put back with an
+# older time than its copy needs `make clean` (the derived sizes are named by their bytes, never stale).
+STATIC_CHECK_IF_MODIFIED = True
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "工作动态"
 # Stories get their own slug in front matter; the fallback uses the file name, never the title,

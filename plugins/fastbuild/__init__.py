@@ -2,13 +2,14 @@
 and a build with nothing to do skipped whole. `FASTBUILD = False` turns all of it off."""
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pelican import Pelican, signals
 from pelican import __version__ as pelican_version
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, Generator
 from siterules.clock import site_timezone
 
 from .reading import SourceStamps, read_in_parallel, uncached_sources
@@ -127,8 +128,40 @@ def _record(pelican: Pelican) -> None:
         record_build(record, state, next_change)
 
 
-# Where the stamps of the story sources are kept, in fastbuild's cache folder.
-SOURCE_STAMPS_FILE = "source-stamps.pickle"
+# Where each generator's source stamps are kept, in fastbuild's cache folder. The static files
+# matter as much as the stories: Pelican hashes every picture under content/ on every build.
+SOURCE_STAMPS_FILES = {
+    "articles": "source-stamps.pickle",
+    "pages": "page-stamps.pickle",
+    "static": "static-stamps.pickle",
+}
+
+
+def _remember_stamps(generator: Generator, kind: str) -> None:
+    """Let `generator`'s reader cache know unchanged sources by size and modification time."""
+    readers = generator.readers
+    if readers._filestamp_func is None:  # Pelican's reader cache is off
+        return
+    stamps = SourceStamps(
+        fastbuild_folder(generator.settings) / SOURCE_STAMPS_FILES[kind], readers._filestamp_func
+    )
+    readers._filestamp_func = stamps
+    if hasattr(generator, "_filestamp_func"):  # its own cache (off) asks for every stamp too
+        generator._filestamp_func = stamps
+
+
+def _save_stamps(generator: Generator) -> None:
+    stamps = generator.readers._filestamp_func
+    if isinstance(stamps, SourceStamps):
+        stamps.save()
+
+
+def _stamps_for(kind: str) -> Callable[[Generator], None]:
+    def remember(generator: Generator) -> None:
+        if is_on(generator.settings):
+            _remember_stamps(generator, kind)
+
+    return remember
 
 
 def _read_sources(generator: ArticlesGenerator) -> None:
@@ -136,13 +169,7 @@ def _read_sources(generator: ArticlesGenerator) -> None:
     if not is_on(settings):
         return
     make_grouping_fast(generator)
-    readers = generator.readers
-    if readers._filestamp_func is not None:  # None when Pelican's reader cache is off
-        # The generator asks for every source's stamp too (for its own cache, which is off): the
-        # same remembered stamps answer it.
-        readers._filestamp_func = generator._filestamp_func = SourceStamps(
-            fastbuild_folder(settings) / SOURCE_STAMPS_FILE, readers._filestamp_func
-        )
+    _remember_stamps(generator, "articles")
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = uncached_sources(generator.readers, generator.path, files)
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
@@ -151,9 +178,7 @@ def _read_sources(generator: ArticlesGenerator) -> None:
 def _finish_reading(generator: ArticlesGenerator) -> None:
     if not is_on(generator.settings):
         return
-    stamps = generator.readers._filestamp_func
-    if isinstance(stamps, SourceStamps):
-        stamps.save()
+    _save_stamps(generator)
     make_membership_fast(generator)
     keep_urls([*generator.articles, *generator.translations, *generator.hidden_articles,
                *generator.hidden_translations, *generator.drafts, *generator.drafts_translations])
@@ -182,6 +207,10 @@ def register() -> None:
     signals.initialized.connect(_configure)
     signals.article_generator_init.connect(_read_sources)
     signals.article_generator_finalized.connect(_finish_reading)
+    signals.page_generator_init.connect(_stamps_for("pages"), weak=False)
+    signals.page_generator_finalized.connect(_save_stamps)
+    signals.static_generator_init.connect(_stamps_for("static"), weak=False)
+    signals.static_generator_finalized.connect(_save_stamps)
     signals.article_generator_finalized.connect(_note_next_change)
     signals.get_generators.connect(_flusher)
     signals.finalized.connect(_record)

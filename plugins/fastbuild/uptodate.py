@@ -10,27 +10,29 @@ from datetime import datetime
 from pathlib import Path
 
 
-def _file_lines(folder: str, prefix: str, lines: list[str]) -> None:
+def _hash_files(folder: str, prefix: str, digest: "hashlib._Hash") -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _file_lines(entry.path, f"{prefix}{entry.name}/", lines)
+            _hash_files(entry.path, f"{prefix}{entry.name}/", digest)
             continue
         try:
             stat = entry.stat()
         except FileNotFoundError:
             continue
-        lines.append(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        line = f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
 
 
 def tree_digest(folder: Path) -> str:
-    """A digest of every file's path, size and modification time under `folder` (no file is read)."""
-    lines: list[str] = []
-    _file_lines(str(folder), "", lines)
-    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    """A digest of every file's path, size and modification time under `folder` (no file is read),
+    taken as the folders are walked: at 10,000 stories the output holds 120,000 files."""
+    digest = hashlib.blake2b(digest_size=16)
+    _hash_files(str(folder), "", digest)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

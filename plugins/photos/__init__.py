@@ -2,6 +2,7 @@
 Weibo all take their pictures from, made before the pages are rendered (README.md)."""
 
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,11 @@ def _size_photos(generators: list[Generator]) -> None:
     store = store_for(settings)
     content_dir = Path(settings["PATH"])
     by_url = {static.url: static.relative_source_path for static in statics.staticfiles}
+    static_files = set(by_url.values())
+
+    def is_file(path: str) -> bool:  # Pelican has listed the static files: a stat only for others
+        return path in static_files or (content_dir / path).is_file()
+
     stories = _shown_content(generators)
     sources: dict[int, dict[str, str]] = {}  # per story: src as written -> file under content/
     for story in stories:
@@ -59,13 +65,13 @@ def _size_photos(generators: list[Generator]) -> None:
 
         def resolve(src: str, story: Any = story, page_dir: str = page_dir, found: dict = found) -> None:
             path = source_path(src, story.relative_dir, page_dir, by_url)
-            if path and (content_dir / path).is_file():
+            if path and is_file(path):
                 found[src] = path
 
         size_photos(story._content, resolve, "")
         for path in found.values():
             store.ask(path, PAGE_RECIPES, story.relative_source_path)
-        lead = _cover(story, content_dir) or next(iter(found.values()), None)
+        lead = _cover(story, is_file) or next(iter(found.values()), None)
         if lead:  # a Cover outside the text too: feeds, Weibo and the app feed show it
             store.ask(lead, (*PAGE_RECIPES, *LEAD_RECIPES), story.relative_source_path)
     store.make(settings["PHOTOS_WORKERS"])
@@ -78,20 +84,20 @@ def _size_photos(generators: list[Generator]) -> None:
         )
         story._content = content
         story.photos = tuple(photo for photo, _ in shown)
-        cover = _cover(story, content_dir)
+        cover = _cover(story, is_file)
         # Every picture has its alt text (WCAG 1.1.1): the photo's own, else the story's title.
         lead, alt = (cover, "") if cover else (shown[0][0].source, shown[0][1]) if shown else (None, "")
         alt = alt or next((text for photo, text in shown if photo.source == lead and text), str(story.title))
         story.thumbnail = thumbnail(store.photo(lead), alt) if lead else None
 
 
-def _cover(story: Any, content_dir: Path) -> str | None:
-    """The story's `Cover:` when it names a picture under content/ (as the feeds read it)."""
+def _cover(story: Any, is_file: Callable[[str], bool]) -> str | None:
+    """The story's `Cover:` when it names a file under content/ (as the feeds read it)."""
     text = str(story.metadata.get("cover") or "").strip()
     for prefix in ("{static}", "{attach}", "{filename}"):
         text = text.removeprefix(prefix)
     text = text.lstrip("/")
-    return text if text and (content_dir / text).is_file() else None
+    return text if text and is_file(text) else None
 
 
 def _site_root(save_as: str, settings: dict[str, Any]) -> str:

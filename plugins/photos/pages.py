@@ -27,7 +27,7 @@ _PLACEHOLDER = re.compile(r"^[{|](static|attach|filename)[|}](.*)$")
 Resolve = Callable[[str], Photo | None]  # an img's src as written -> its photo, or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thumbnail:
     """A story's lead photo as listings and 图片新闻 show it: small WebP widths and the alt text."""
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from siterules.files import link_or_copy, remove_files
+from siterules.files import files_under, link_or_copy, remove_files
 from siterules.folders import PHOTOS_FOLDER
 
 from .recipes import ENCODER, Recipe, encode, scale_needed, upright
@@ -40,7 +40,7 @@ OVER_LIMIT = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per derived picture: 100,000 at 10,000 stories
 class Variant:
     """One derived picture as consumers link it."""
 
@@ -51,7 +51,7 @@ class Variant:
     mime: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Photo:
     """A source picture under content/ and its derived pictures (none when it is animated or
     cannot be read: consumers then use the source as it is)."""
@@ -87,7 +87,8 @@ def _replace_file(path: Path, data: bytes) -> None:
 
 def _probe_and_make(task: tuple[str, str, str, tuple[Recipe, ...]]) -> tuple[str, dict, list[str]]:
     """In a worker: read the source once and make the recipes missing from the store. Returns the
-    digest, the source's description and the recipes that broke their byte limit."""
+    digest, the source's description (with the bytes of each picture it made, under "lengths") and
+    the recipes that broke their byte limit."""
     source, digest, store, recipes = task
     try:
         with Image.open(source) as opened:
@@ -99,6 +100,7 @@ def _probe_and_make(task: tuple[str, str, str, tuple[Recipe, ...]]) -> tuple[str
                 "width": width,
                 "height": height,
                 "animated": bool(getattr(opened, "is_animated", False)),
+                "lengths": {},
             }
             if info["animated"]:
                 return digest, info, []  # a still frame would lose the animation: pages show the file
@@ -117,7 +119,9 @@ def _probe_and_make(task: tuple[str, str, str, tuple[Recipe, ...]]) -> tuple[str
                 data = encode(picture, recipe, recipe.size_for(width, height))
                 if recipe.max_bytes and len(data) >= recipe.max_bytes:
                     over.append(recipe.name)
-                _replace_file(Path(store) / variant_name(digest, recipe, width, height), data)
+                name = variant_name(digest, recipe, width, height)
+                _replace_file(Path(store) / name, data)
+                info["lengths"][name] = len(data)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         return digest, {"error": str(error) or type(error).__name__}, []
     return digest, info, over
@@ -135,11 +139,17 @@ class PhotoStore:
         self._stories: dict[str, str] = {}  # source -> first story that asked, for warnings
         self._photos: dict[str, Photo] = {}
         self._by_variant: dict[str, Photo] = {}
-        self._described: dict[str, set[str]] = {}  # source -> the recipes its Photo describes
+        self._undescribed: set[str] = set()  # sources asked for something new since the last make
+        self._digest_of: dict[str, str] = {}  # source -> sha256 of its bytes
         self._stamps: dict | None = None  # the sources' stamps the last build noted
+        self._listing: set[str] | None = None  # the store's files, relative to its folder
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
-        self._asked.setdefault(source, set()).update(recipes)
+        asked = self._asked.setdefault(source, set())
+        new = set(recipes) - asked
+        if new or source not in self._photos:
+            asked |= new
+            self._undescribed.add(source)
         self._stories.setdefault(source, story)
 
     def photo(self, source: str) -> Photo | None:
@@ -181,24 +191,36 @@ class PhotoStore:
                 _replace_file(self.stamps_file, json.dumps(self._noted, sort_keys=True).encode())
         return digests
 
-    def _info_path(self, digest: str) -> Path:
-        return self.folder / digest[:2] / f"{digest}.json"
+    def _info_name(self, digest: str) -> str:
+        return f"{digest[:2]}/{digest}.json"
 
     def _read_info(self, digest: str) -> dict | None:
         try:
-            info = json.loads(self._info_path(digest).read_text(encoding="utf-8"))
+            info = json.loads((self.folder / self._info_name(digest)).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return info if isinstance(info, dict) and info.get("encoder") == ENCODER else None
+        valid = isinstance(info, dict) and info.get("encoder") == ENCODER
+        return {"lengths": {}, **info} if valid else None
+
+    def _write_info(self, digest: str, info: dict) -> None:
+        data = json.dumps({**info, "encoder": ENCODER}, sort_keys=True).encode()
+        _replace_file(self.folder / self._info_name(digest), data)
+        self._files().add(self._info_name(digest))
+
+    def _files(self) -> set[str]:
+        """The store's files, listed once per build (a listing, not a stat per picture) and kept
+        current as pictures are made."""
+        if self._listing is None:
+            self._listing = files_under(self.folder)
+        return self._listing
 
     def make(self, workers: int = 0) -> None:
         """Make every asked recipe missing from the store, one source per task on `workers` processes
         (0: every core), then describe the photos asked for since the last call."""
-        pending = sorted(
-            source for source, recipes in self._asked.items()
-            if source not in self._photos or not {r.name for r in recipes} <= self._described[source]
-        )  # fmt: skip
+        pending, self._undescribed = sorted(self._undescribed), set()
         digests = self._digests(pending)
+        self._digest_of.update(digests)
+        stored = self._files()
         infos: dict[str, dict] = {}
         wanted: dict[str, tuple[str, set[Recipe]]] = {}  # digest -> a source with it, every recipe asked
         for source in pending:
@@ -210,10 +232,7 @@ class PhotoStore:
             info = self._read_info(digest)
             if info is not None and (
                 info["animated"]
-                or all(
-                    (self.folder / variant_name(digest, r, info["width"], info["height"])).exists()
-                    for r in recipes
-                )
+                or all(variant_name(digest, r, info["width"], info["height"]) in stored for r in recipes)
             ):
                 infos[digest] = info
                 continue
@@ -221,13 +240,27 @@ class PhotoStore:
             tasks.append((str(self.content_dir / source), digest, str(self.folder), ordered))
         over_limit: dict[str, list[str]] = {}
         for digest, info, over in self._run(tasks, workers):
-            if "error" not in info:
-                _replace_file(self._info_path(digest), json.dumps({**info, "encoder": ENCODER}).encode())
+            stored.update(info.get("lengths", ()))
             infos[digest] = info
             over_limit[digest] = over
+        made = {task[1] for task in tasks}  # (source, digest, store, recipes)
+        for digest, (_, recipes) in wanted.items():
+            info = infos[digest]
+            if "error" in info:
+                continue
+            # A picture's bytes, for feeds' enclosures, kept with its source's description: a
+            # rebuild reads one small file per photo instead of a stat per derived picture.
+            lengths = info["lengths"]
+            unnoted = {
+                name for r in recipes if not info["animated"]
+                and (name := variant_name(digest, r, info["width"], info["height"])) not in lengths
+            }  # fmt: skip
+            for name in unnoted:
+                lengths[name] = (self.folder / name).stat().st_size
+            if unnoted or digest in made:
+                self._write_info(digest, info)
         for source in pending:
             self._describe(source, digests.get(source), infos, over_limit)
-            self._described[source] = {r.name for r in self._asked[source]}
 
     def _run(self, tasks: list, workers: int) -> Iterable[tuple[str, dict, list[str]]]:
         workers = min(workers or os.cpu_count() or 1, len(tasks))
@@ -251,12 +284,11 @@ class PhotoStore:
         width, height = info["width"], info["height"]
         variants = {}
         if not info["animated"]:
-            for recipe in self._asked[source]:
+            for recipe in sorted(self._asked[source], key=lambda r: r.name):  # one order in every build
                 name = variant_name(digest, recipe, width, height)
                 size = recipe.size_for(width, height)
-                stored = self.folder / name
                 variants[recipe.name] = Variant(
-                    f"{OUTPUT_FOLDER}/{name}", size[0], size[1], stored.stat().st_size, recipe.mime
+                    f"{OUTPUT_FOLDER}/{name}", size[0], size[1], info["lengths"][name], recipe.mime
                 )
         photo = Photo(source, width, height, info["mime"], length, variants)
         self._photos[source] = photo
@@ -271,26 +303,23 @@ class PhotoStore:
         """Site-relative paths of every derived picture this build uses."""
         return {v.path for photo in self._photos.values() for v in photo.variants.values()}
 
+    def _used_names(self) -> set[str]:
+        return {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in self.used()}
+
     def copy_to(self, output_dir: Path) -> None:
         """Put this build's derived pictures into the output folder, linked to the store's (a name never
         changes its bytes, so one already there is left alone), and remove the ones it no longer uses."""
-        used = self.used()
-        for path in sorted(used):
-            link_or_copy(self.folder / path.removeprefix(f"{OUTPUT_FOLDER}/"), output_dir / path)
-        _remove_unused(output_dir / OUTPUT_FOLDER, {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in used})
+        folder = output_dir / OUTPUT_FOLDER
+        used, present = self._used_names(), files_under(folder)
+        for name in sorted(used - present):
+            link_or_copy(self.folder / name, folder / name)
+        remove_files(folder, present - used)
 
     def prune(self) -> None:
         """Remove from the store what this build did not use (a replaced or deleted photo, an old
         recipe or encoder), keeping the descriptions of the sources it did."""
-        keep = {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in self.used()}
-        keep |= {
-            self._info_path(d).relative_to(self.folder).as_posix()
-            for d in self._digests(self._asked).values()
-        }
-        _remove_unused(self.folder, keep)
-
-
-def _remove_unused(folder: Path, keep: set[str]) -> None:
-    if folder.is_dir():
-        files = (path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
-        remove_files(folder, set(files) - keep)
+        unmade = [source for source in self._asked if source not in self._digest_of]
+        digests = [*self._digest_of.values(), *self._digests(unmade).values()]
+        keep = self._used_names() | {self._info_name(digest) for digest in digests}
+        remove_files(self.folder, self._files() - keep)
+        self._listing = None

@@ -41,6 +41,17 @@ def link_or_copy(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
+def files_under(root: Path) -> set[str]:
+    """Every file under `root` as a relative POSIX path (none when `root` does not exist), from the
+    folders' listings alone: no file is stat'ed, which matters for 100,000 derived photos."""
+    found: set[str] = set()
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
 def remove_files(root: Path, names: Iterable[str]) -> list[str]:
     """Delete the files `names` (relative to `root`; those already gone are skipped), then each folder
     they leave empty up to `root`; returns the names deleted, sorted."""

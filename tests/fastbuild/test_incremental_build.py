@@ -1,5 +1,6 @@
 """Cached, parallel builds write exactly what plain Pelican (fastbuild off) writes from the same content."""
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,24 @@ def test_a_build_with_errors_runs_again_and_shows_them_again(tmp_path):
     assert "broken.md" in first.log
     again = build_site(output, content=content)
     assert "nothing changed" not in again.log and "broken.md" in again.log
+
+
+def test_a_rebuild_neither_hashes_nor_copies_the_unchanged_pictures_again(content, tmp_path):
+    output = tmp_path / "site"
+    cached_build(content, output)
+    pictures = sorted((output / "images").rglob("*.jpg"))
+    assert pictures
+    stamps = pickle.loads((Path(f"{output}-cache") / "fastbuild" / "static-stamps.pickle").read_bytes())
+    assert {str(content / picture.relative_to(output)) for picture in pictures} <= stamps.keys()
+    copied = {picture: picture.stat().st_mtime_ns for picture in pictures}
+
+    story = content / "stories" / "incremental-3.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    replaced = content / pictures[0].relative_to(output)
+    replaced.write_bytes((content / pictures[1].relative_to(output)).read_bytes())
+    cached_build(content, output)
+    again = {picture: picture.stat().st_mtime_ns for picture in pictures}
+    assert {p for p in pictures if again[p] != copied[p]} == {pictures[0]}  # the replaced one only
+    assert pictures[0].read_bytes() == replaced.read_bytes()
+    cold_serial_build(content, tmp_path / "cold")
+    assert differences(output, tmp_path / "cold") == []

@@ -1,6 +1,7 @@
 """The store of derived photos, without Pelican: sizes, formats, the awkward pictures, made once."""
 
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -130,6 +131,15 @@ def test_made_once_for_two_stories_and_kept_for_the_next_build(content: Path, tm
     second = _made(content, store_dir, {source: STORY})  # a cold build: nothing made again
     assert {path: path.stat().st_mtime_ns for path in files} == times
     assert second.photo(source) == first.photo(source)
+    for variant in second.photo(source).variants.values():  # the bytes noted are the files' own
+        assert variant.length == (store_dir / variant.path.removeprefix("photos/")).stat().st_size
+
+    # A description without the pictures' bytes (written before they were noted there) gets them.
+    (description,) = store_dir.rglob("*.json")
+    noted = json.loads(description.read_text(encoding="utf-8"))
+    description.write_text(json.dumps({**noted, "lengths": {}}), encoding="utf-8")
+    assert _made(content, store_dir, {source: STORY}).photo(source) == first.photo(source)
+    assert json.loads(description.read_text(encoding="utf-8")) == noted
 
     Image.new("RGB", (2000, 1500), "orange").save(content / source, "JPEG")  # a changed photo
     third = _made(content, store_dir, {source: STORY})

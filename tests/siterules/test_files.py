@@ -5,7 +5,7 @@ import os
 
 import pytest
 from siterules import files
-from siterules.files import link_or_copy, remove_files, write_if_changed
+from siterules.files import files_under, link_or_copy, remove_files, write_if_changed
 
 
 def test_an_unchanged_file_is_not_touched_and_a_changed_one_replaced_whole(tmp_path):
@@ -56,3 +56,14 @@ def test_across_file_systems_the_stored_file_is_copied(tmp_path, monkeypatch: py
     target = tmp_path / "output" / "abc.webp"
     link_or_copy(stored, target)
     assert target.read_bytes() == b"webp bytes" and not os.path.samefile(stored, target)
+
+
+def test_files_under_lists_every_file_by_its_relative_path(tmp_path):
+    names = {"photos/ab/one.webp", "photos/ab/two.jpg", "photos/cd/three.webp", "top.json"}
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    (tmp_path / "empty").mkdir()
+    assert files_under(tmp_path) == names
+    assert files_under(tmp_path / "photos") == {"ab/one.webp", "ab/two.jpg", "cd/three.webp"}
+    assert files_under(tmp_path / "missing") == set()
