@@ -69,6 +69,8 @@ def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     write_weibo_feed(catalogue, settings, output_dir)
     produced = [link.path for group in catalogue.groups for link in group.links] + [catalogue.opml.path]
     remove_stale(output_dir, [*produced, *covers], owned_files(output_dir, settings, COVER_FILES))
+    for item in generator.context[ITEMS_KEY]:
+        item.forget_body()
 
 
 def register() -> None:

@@ -12,7 +12,7 @@ from pelican import __version__ as pelican_version
 from pelican.generators import ArticlesGenerator, Generator
 from siterules.clock import site_timezone
 
-from .reading import SourceStamps, read_in_parallel, uncached_sources
+from .reading import SourceStamps, read_in_parallel, release_saved_cache, uncached_sources
 from .setup import DEFAULT_SETTINGS, FastbuildWriter, build_record_path, configure_build, fastbuild_folder
 from .speedups import (
     collect_garbage_rarely,
@@ -179,6 +179,7 @@ def _finish_reading(generator: ArticlesGenerator) -> None:
     if not is_on(generator.settings):
         return
     _save_stamps(generator)
+    release_saved_cache(generator.readers)
     make_membership_fast(generator)
     keep_urls([*generator.articles, *generator.translations, *generator.hidden_articles,
                *generator.hidden_translations, *generator.drafts, *generator.drafts_translations])

@@ -9,12 +9,10 @@ records instead of rendering and a file opener that queues instead of writing.
 
 import io
 import logging
-import multiprocessing
 import os
 import pickle
 import time
 from collections import ChainMap
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from pagination import StablePaginationWriter
 from pelican.writers import FileOverwriteFailedError
 from siterules.files import write_if_changed
+from siterules.processes import run_shares
 
 from .contentmemo import forget_contents
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
@@ -137,36 +136,6 @@ def _build_page(
         inputs_digest(describer, page.localcontext, read_names),
         _file_stat(output / page.name) or (0, 0),
     )
-
-
-def _send_result(work: Callable[[Any], Any], share: Any, connection: Any) -> None:
-    try:
-        connection.send(work(share))
-    except BaseException as error:
-        connection.send(error)
-    finally:
-        connection.close()
-
-
-def run_shares(work: Callable[[Any], Any], shares: list[Any]) -> list[Any]:
-    """`work(share)` for every share: the first in this process, each other one in a forked child
-    that shares this process's memory (nothing is pickled on the way in)."""
-    context = multiprocessing.get_context("fork")
-    children = []
-    for share in shares[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_send_result, args=(work, share, sender))
-        process.start()
-        sender.close()
-        children.append((process, receiver))
-    results = [work(shares[0])]
-    for process, receiver in children:
-        result = receiver.recv()
-        process.join()
-        if isinstance(result, BaseException):
-            raise result
-        results.append(result)
-    return results
 
 
 def describe_in_parallel(describer: Describer, values: list[Any], workers: int) -> None:

@@ -135,20 +135,23 @@ class PhotoStore:
         self.folder = folder
         self.content_dir = content_dir
         self.stamps_file = stamps_file
-        self._asked: dict[str, set[Recipe]] = {}
+        # Most sources are asked for one of a few sets of recipes: one frozenset of each is kept.
+        self._asked: dict[str, frozenset[Recipe]] = {}
+        self._recipe_sets: dict[frozenset[Recipe], frozenset[Recipe]] = {}
         self._stories: dict[str, str] = {}  # source -> first story that asked, for warnings
         self._photos: dict[str, Photo] = {}
         self._by_variant: dict[str, Photo] = {}
         self._undescribed: set[str] = set()  # sources asked for something new since the last make
         self._digest_of: dict[str, str] = {}  # source -> sha256 of its bytes
         self._stamps: dict | None = None  # the sources' stamps the last build noted
-        self._listing: set[str] | None = None  # the store's files, relative to its folder
+        self._listing: set[str] | None = None  # the store's files while making, relative to its folder
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
-        asked = self._asked.setdefault(source, set())
-        new = set(recipes) - asked
-        if new or source not in self._photos:
-            asked |= new
+        asked = self._asked.get(source, frozenset())
+        wanted = asked.union(recipes)
+        if wanted != asked:
+            self._asked[source] = self._recipe_sets.setdefault(wanted, wanted)
+        if wanted != asked or source not in self._photos:
             self._undescribed.add(source)
         self._stories.setdefault(source, story)
 
@@ -208,8 +211,8 @@ class PhotoStore:
         self._files().add(self._info_name(digest))
 
     def _files(self) -> set[str]:
-        """The store's files, listed once per build (a listing, not a stat per picture) and kept
-        current as pictures are made."""
+        """The store's files, listed once per `make` (a listing, not a stat per picture) and kept
+        current as pictures are made; let go afterwards (at 10,000 stories, 8 MB of names)."""
         if self._listing is None:
             self._listing = files_under(self.folder)
         return self._listing
@@ -218,6 +221,8 @@ class PhotoStore:
         """Make every asked recipe missing from the store, one source per task on `workers` processes
         (0: every core), then describe the photos asked for since the last call."""
         pending, self._undescribed = sorted(self._undescribed), set()
+        if not pending:
+            return
         digests = self._digests(pending)
         self._digest_of.update(digests)
         stored = self._files()
@@ -261,6 +266,7 @@ class PhotoStore:
                 self._write_info(digest, info)
         for source in pending:
             self._describe(source, digests.get(source), infos, over_limit)
+        self._listing = None
 
     def _run(self, tasks: list, workers: int) -> Iterable[tuple[str, dict, list[str]]]:
         workers = min(workers or os.cpu_count() or 1, len(tasks))
@@ -321,5 +327,4 @@ class PhotoStore:
         unmade = [source for source in self._asked if source not in self._digest_of]
         digests = [*self._digest_of.values(), *self._digests(unmade).values()]
         keep = self._used_names() | {self._info_name(digest) for digest in digests}
-        remove_files(self.folder, self._files() - keep)
-        self._listing = None
+        remove_files(self.folder, files_under(self.folder) - keep)

@@ -7,6 +7,7 @@ import pytest
 from channels.model import (
     CHANNELS,
     FeedModelError,
+    ItemBody,
     absolutize_html,
     build_items,
     html_to_text,
@@ -175,6 +176,26 @@ def test_an_items_body_is_made_only_when_read_and_once() -> None:
     assert items[0].content_html == items[0].content_html
     assert items[0].summary_text == "摘要"
     assert made == ["a"]
+
+
+def test_a_forgotten_body_is_let_go_and_made_again_the_same_when_read() -> None:
+    made = []
+
+    class CountingArticle(FakeArticle):
+        def get_content(self, siteurl: str) -> str:
+            made.append(self.title)
+            return super().get_content(siteurl)
+
+    (item,) = build_items([CountingArticle("a", NOW - timedelta(days=1))], SETTINGS, now=NOW)
+    digest, first = item.inputs_digest(), item.made_body()
+    made.clear()
+    item.forget_body()
+    assert not isinstance(item.body, ItemBody) and made == []
+    assert item.made_body() == first and made == ["a"]
+    assert item.inputs_digest() == digest
+    item.forget_body()
+    item.forget_body()  # twice, or before any body was made: nothing to let go
+    assert item.content_html == first.content_html
 
 
 def test_a_value_outside_the_vocabulary_is_reported_in_taxonomys_words() -> None:

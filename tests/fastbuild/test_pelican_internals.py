@@ -91,3 +91,12 @@ def test_a_refused_fastbuild_is_silent_when_turned_off(monkeypatch, caplog):
     monkeypatch.setattr("fastbuild.pelican_version", "5.0.0")
     _refuse(SimpleNamespace(settings={"FASTBUILD": False}))
     assert caplog.records == []
+
+
+def test_the_articles_generator_has_saved_its_reader_cache_when_it_says_it_has_finished():
+    # fastbuild lets go of the cache at article_generator_finalized (reading.release_saved_cache).
+    source = inspect.getsource(ArticlesGenerator.generate_context)
+    saved = source.index("self.readers.save_cache()")
+    assert saved < source.index("signals.article_generator_finalized.send(self)")
+    cacher = FileStampDataCacher({**DEFAULT_CONFIG}, "probe", True, False)
+    assert cacher._cache == {} and cacher._cache_data_policy is True

@@ -1,7 +1,10 @@
 import hashlib
 import os
+from pathlib import Path
 
-from fastbuild.reading import SourceStamps
+from fastbuild.reading import SourceStamps, release_saved_cache
+from pelican.readers import Readers
+from pelican.settings import DEFAULT_CONFIG
 
 
 def test_a_source_is_hashed_again_only_when_its_size_or_time_changed(tmp_path):
@@ -30,3 +33,23 @@ def test_a_source_is_hashed_again_only_when_its_size_or_time_changed(tmp_path):
     assert next_build(str(source)) != first and len(hashed) == 2
     next_build.save()
     assert SourceStamps(cache_file, sha1)(str(source)) == hashlib.sha1(source.read_bytes()).digest()
+
+
+def test_the_saved_reader_cache_is_let_go_and_not_saved_again_empty(tmp_path):
+    cache = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    settings = {**DEFAULT_CONFIG, **cache}
+    readers = Readers(settings, cache_name="ArticlesGenerator")
+    story = tmp_path / "story.md"
+    story.write_text("Title: 甲\n\n正文", encoding="utf-8")
+    readers.cache_data(str(story), ("<p>正文</p>", {"title": "甲"}))
+    readers.save_cache()
+    saved = Path(readers._cache_path).read_bytes()
+
+    release_saved_cache(readers)
+    assert readers.get_cached_data(str(story)) is None  # nothing kept in memory
+    readers.cache_data(str(story), ("<p>又一次</p>", {}))
+    readers.save_cache()
+    assert Path(readers._cache_path).read_bytes() == saved, "the next build still finds every story"
+    assert Readers(settings, cache_name="ArticlesGenerator").get_cached_data(str(story)) == (
+        "<p>正文</p>", {"title": "甲"},
+    )

@@ -1,0 +1,51 @@
+"""Work in forked processes: a child shares the build's memory as it is when it starts (nothing is
+pickled on the way in), runs beside the build, and gives back to the system whatever it allocated
+when it ends. Only its result comes back, pickled."""
+
+import multiprocessing
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+
+def _send_result(work: Callable[[], Any], connection: Any) -> None:
+    try:
+        connection.send(work())
+    except BaseException as error:
+        connection.send(error)
+    finally:
+        connection.close()
+
+
+class Forked:
+    """`work()` running in a forked child; `result()` waits for it and returns what it returned, or
+    raises what it raised."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(work, sender))
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Any:
+        try:
+            value = self._receiver.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                f"a forked process of the build ended without a result (exit code {self._process.exitcode}); "
+                "see the messages above"
+            ) from None
+        finally:
+            self._receiver.close()
+        self._process.join()
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+
+def run_shares(work: Callable[[Any], Any], shares: list[Any]) -> list[Any]:
+    """`work(share)` for every share: the first in this process, each other one in a forked child."""
+    children = [Forked(partial(work, share)) for share in shares[1:]]
+    return [work(shares[0]), *(child.result() for child in children)]
