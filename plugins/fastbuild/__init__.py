@@ -12,7 +12,7 @@ from pelican import __version__ as pelican_version
 from pelican.generators import ArticlesGenerator, Generator
 from siterules.clock import site_timezone
 
-from .reading import SourceStamps, read_in_parallel, release_saved_cache, uncached_sources
+from .reading import ForkedCacheSave, SourceStamps, read_in_parallel, uncached_sources
 from .setup import DEFAULT_SETTINGS, FastbuildWriter, build_record_path, configure_build, fastbuild_folder
 from .speedups import (
     collect_garbage_rarely,
@@ -31,6 +31,8 @@ PELICAN_SERIES = "4.12"
 
 # The first date of a future-dated story, per build (keyed by its settings dict).
 _next_change: dict[int, datetime | None] = {}
+# The articles' reader cache being saved, per build (keyed by its settings dict).
+_cache_saves: dict[int, ForkedCacheSave] = {}
 # What each build started from (keyed by its settings dict), recorded once it has finished.
 _started_from: dict[int, BuildState] = {}
 
@@ -121,6 +123,9 @@ def _note_next_change(generator: ArticlesGenerator) -> None:
 
 
 def _record(pelican: Pelican) -> None:
+    saving = _cache_saves.pop(id(pelican.settings), None)
+    if saving is not None:
+        saving.wait()
     next_change = _next_change.pop(id(pelican.settings), None)
     state = _started_from.pop(id(pelican.settings), None)
     if _errors.errors == 0 and state is not None:
@@ -170,6 +175,7 @@ def _read_sources(generator: ArticlesGenerator) -> None:
         return
     make_grouping_fast(generator)
     _remember_stamps(generator, "articles")
+    _cache_saves[id(settings)] = ForkedCacheSave(generator.readers)
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     paths = uncached_sources(generator.readers, generator.path, files)
     read_in_parallel(generator.readers, paths, settings["FASTBUILD_WORKERS"])
@@ -179,7 +185,6 @@ def _finish_reading(generator: ArticlesGenerator) -> None:
     if not is_on(generator.settings):
         return
     _save_stamps(generator)
-    release_saved_cache(generator.readers)
     make_membership_fast(generator)
     keep_urls([*generator.articles, *generator.translations, *generator.hidden_articles,
                *generator.hidden_translations, *generator.drafts, *generator.drafts_translations])

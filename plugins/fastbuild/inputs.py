@@ -6,6 +6,7 @@ included templates and macros imported with context), so a template that reads `
 first page only makes only that page depend on the whole list.
 """
 
+import dataclasses
 import hashlib
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
@@ -137,6 +138,8 @@ class Describer:
                 self._wrappers[key] = _hash(label, value.name, value.slug, value.url)
             return self._wrappers[key]
         attributes = getattr(value, "__dict__", None)
+        if attributes is None and dataclasses.is_dataclass(value):  # one with __slots__
+            attributes = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
         if attributes is None:
             return _hash(label, str(value))
         parts = [label]

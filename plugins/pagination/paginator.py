@@ -47,9 +47,16 @@ class StablePaginator:
         self.archive_pages = archive_count(self.count, per_page or 0)
         self.num_pages = self.archive_pages + 1
         self.page_range = list(range(1, self.num_pages + 1))
+        # Each page is asked for up to three times (itself, its neighbours' previous and next): made once.
+        self._pages: dict[int, StablePage] = {}
 
     def page(self, number: int) -> "StablePage":
         """The page at `number` from the newest: 1 is the first page, `num_pages` the oldest."""
+        if number not in self._pages:
+            self._pages[number] = self._make_page(number)
+        return self._pages[number]
+
+    def _make_page(self, number: int) -> "StablePage":
         if not 1 <= number <= self.num_pages:
             raise IndexError(f"page {number} of a listing with {self.num_pages} pages")
         if number == 1:

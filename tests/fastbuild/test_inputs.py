@@ -1,9 +1,16 @@
 """What a page was rendered from: recorded template variables and stable digests of their values."""
 
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
 from fastbuild.inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
 from jinja2 import DictLoader, Environment
 from pelican.urlwrappers import Tag
 
+REPO = Path(__file__).resolve().parents[2]
 SETTINGS = {"TAG_URL": "tag/{slug}/", "TAG_SAVE_AS": "tag/{slug}/index.html"}
 
 
@@ -50,6 +57,32 @@ def test_a_tag_has_the_same_digest_before_and_after_its_url_is_formatted():
     assert tag.url  # formats the URL, which adds "name" and "slug" to the tag's __dict__
     assert Describer().describe(tag) == before
     assert Describer().describe(Tag("志愿服务", SETTINGS)) != before
+
+
+@dataclass(frozen=True, slots=True)
+class Slotted:
+    names: frozenset[str]
+    title: str
+
+
+def test_a_dataclass_with_slots_is_described_by_its_fields_in_every_process():
+    # Its repr lists a set in the process's string-hash order, which changes from build to build.
+    names = [f"频道{n}" for n in range(20)]
+    code = (
+        "import sys; sys.path[:0] = ['plugins', 'tests/fastbuild']; from fastbuild.inputs import Describer; "
+        f"from test_inputs import Slotted; print(Describer().describe(Slotted(frozenset({names!r}), '甲')))"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True, cwd=REPO,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+    assert Describer().describe(Slotted(frozenset(names), "乙")) != Describer().describe(
+        Slotted(frozenset(names), "甲")
+    )
 
 
 def test_a_recorded_build_is_current_until_a_source_changes_or_a_story_date_comes(tmp_path):

@@ -94,7 +94,7 @@ def test_a_refused_fastbuild_is_silent_when_turned_off(monkeypatch, caplog):
 
 
 def test_the_articles_generator_has_saved_its_reader_cache_when_it_says_it_has_finished():
-    # fastbuild lets go of the cache at article_generator_finalized (reading.release_saved_cache).
+    # fastbuild saves it in a child when Pelican calls save_cache, then lets go (reading.ForkedCacheSave).
     source = inspect.getsource(ArticlesGenerator.generate_context)
     saved = source.index("self.readers.save_cache()")
     assert saved < source.index("signals.article_generator_finalized.send(self)")

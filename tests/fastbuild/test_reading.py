@@ -2,7 +2,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from fastbuild.reading import SourceStamps, release_saved_cache
+import pytest
+from fastbuild.reading import ForkedCacheSave, SourceStamps
 from pelican.readers import Readers
 from pelican.settings import DEFAULT_CONFIG
 
@@ -35,21 +36,36 @@ def test_a_source_is_hashed_again_only_when_its_size_or_time_changed(tmp_path):
     assert SourceStamps(cache_file, sha1)(str(source)) == hashlib.sha1(source.read_bytes()).digest()
 
 
-def test_the_saved_reader_cache_is_let_go_and_not_saved_again_empty(tmp_path):
+def test_the_reader_cache_is_saved_by_a_child_and_let_go_here(tmp_path):
     cache = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     settings = {**DEFAULT_CONFIG, **cache}
     readers = Readers(settings, cache_name="ArticlesGenerator")
+    saving = ForkedCacheSave(readers)
     story = tmp_path / "story.md"
     story.write_text("Title: 甲\n\n正文", encoding="utf-8")
     readers.cache_data(str(story), ("<p>正文</p>", {"title": "甲"}))
-    readers.save_cache()
+    readers.save_cache()  # as Pelican calls it at the end of generate_context
+    assert readers.get_cached_data(str(story)) is None  # nothing kept in memory
+    saving.wait()
     saved = Path(readers._cache_path).read_bytes()
 
-    release_saved_cache(readers)
-    assert readers.get_cached_data(str(story)) is None  # nothing kept in memory
     readers.cache_data(str(story), ("<p>又一次</p>", {}))
     readers.save_cache()
-    assert Path(readers._cache_path).read_bytes() == saved, "the next build still finds every story"
+    saving.wait()
+    assert Path(readers._cache_path).read_bytes() == saved, "saved once, never again empty"
     assert Readers(settings, cache_name="ArticlesGenerator").get_cached_data(str(story)) == (
         "<p>正文</p>", {"title": "甲"},
     )
+
+
+def test_a_failed_save_is_raised_when_the_build_waits_for_it(tmp_path):
+    readers = Readers({**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path)}, cache_name="ArticlesGenerator")
+
+    def broken() -> None:
+        raise OSError("磁盘已满")
+
+    readers.save_cache = broken
+    saving = ForkedCacheSave(readers)
+    readers.save_cache()
+    with pytest.raises(OSError, match="磁盘已满"):
+        saving.wait()

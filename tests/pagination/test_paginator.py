@@ -64,6 +64,9 @@ def test_newer_and_older_pages_follow_pelicans_variables():
     assert oldest["articles_previous_page"].url == "category/x/"
     assert oldest["articles_next_page"] is None
     assert oldest["articles_page"].archive_number == 1 and oldest["articles_page"].number == 2
+    # One page object each, shared by the page and its neighbours' links (memory at 10,000 stories).
+    assert first["articles_next_page"] is oldest["articles_page"]
+    assert oldest["articles_previous_page"] is first["articles_page"]
 
 
 def test_unpaginated_templates_are_written_once():
