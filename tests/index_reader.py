@@ -6,9 +6,11 @@ from a cold build's while every search finds the same)."""
 import gzip
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sitebuild import REPO
 from siterules.folders import SEARCH_FOLDER
@@ -57,36 +59,51 @@ def read_chunk(data: bytes) -> dict[int, tuple[list[int], list[int]]]:
     return {code: (body[n], titles[n]) for n, code in enumerate(codes)}
 
 
+def gzip_json(data: bytes) -> Any:
+    return json.loads(gzip.decompress(data))
+
+
 @dataclass
 class Reader:
     folder: Path
     fetched: list[str] = field(default_factory=list)
+    # Decoded files kept for the next search when given (comparing two indexes runs hundreds).
+    memo: dict[str, object] | None = None
 
     def read(self, relative: str) -> bytes:
         self.fetched.append(relative)
         return (self.folder / relative).read_bytes()
 
+    def decoded(self, relative: str, decode: Callable[[bytes], object]) -> Any:
+        if self.memo is None:
+            return decode(self.read(relative))
+        if relative not in self.memo:
+            self.memo[relative] = decode(self.read(relative))
+        else:
+            self.fetched.append(relative)
+        return self.memo[relative]
+
     def search(self, query: str) -> list[str]:
         """The addresses found for `query`: every document holding all its terms, those holding each
         word whole first (in the title before the body), newest first within each."""
-        entry = json.loads(self.read("index.json"))
+        entry = self.decoded("index.json", json.loads)
         words = [fold(word) for word in query.split()]
         codes = [code for word in words for code in query_terms(word)]
         found = []
         for number, segment in enumerate(entry["segments"]):
             gone = set(entry["gone"]) if number == 0 else set()
-            table = json.loads(gzip.decompress(self.read(segment["path"] + "docs.gz")))
+            table = self.decoded(segment["path"] + "docs.gz", gzip_json)
             chunks = chunk_of(np.array(codes, dtype=np.uint64), segment["chunks"])
             holders, titled = None, None
             for code, chunk in zip(codes, chunks, strict=True):
-                postings = read_chunk(self.read(f"{segment['path']}p/{chunk}.gz")).get(code, ([], []))
+                postings = self.decoded(f"{segment['path']}p/{chunk}.gz", read_chunk).get(code, ([], []))
                 body, title = set(postings[0]), set(postings[1])
                 holders = body if holders is None else holders & body
                 titled = title if titled is None else titled & title
             for doc in sorted(holders - gone):
                 store = (f"{entry['store']}{table['keys'][doc]}.gz" if segment.get("keyed")
                          else f"{segment['path']}s/{doc}.gz")
-                url, title, date, _, text = json.loads(gzip.decompress(self.read(store)))
+                url, title, date, _, text = self.decoded(store, gzip_json)
                 whole_title = all(word in fold(title) for word in words)
                 whole = whole_title or all(word in fold(f"{title}\n{text}") for word in words)
                 rank = 0 if whole_title else 1 if whole else 2
@@ -126,6 +143,7 @@ def search_differences(left_output: Path, right_output: Path) -> list[str]:
                  if documents[url] != others[url]]
     queries = sorted({piece for _, title, _, _, text in documents.values()
                       for piece in (title, text.strip()[:4]) if piece.strip()})
+    readers = Reader(left, memo={}), Reader(right, memo={})
     problems += [f"search {query!r}" for query in queries
-                 if Reader(left).search(query) != Reader(right).search(query)]
+                 if readers[0].search(query) != readers[1].search(query)]
     return problems

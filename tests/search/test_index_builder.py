@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from index_reader import Reader, read_chunk
+from index_reader import Reader, read_chunk, search_differences
 from search.documents import Document, html_text
 from search.site_index import SearchIndexError, index_site, state_path
 from search.terms import chunk_of, query_terms
@@ -213,3 +213,17 @@ def test_two_documents_with_one_address_are_an_error_naming_it(tmp_path):
     twice = [story("stories/2020/a/", "一", "一"), story("stories/2020/a/", "二", "二")]
     with pytest.raises(SearchIndexError, match="stories/2020/a/"):
         index_site(tmp_path / "output", twice, tmp_path / "cache")
+
+
+def test_indexes_are_compared_by_what_searches_find_not_by_their_bytes(tmp_path):
+    documents = stories(40)
+    index_site(tmp_path / "cached", documents[:-1], tmp_path / "cache")
+    index_site(tmp_path / "cached", documents, tmp_path / "cache")  # the last one in a recent segment
+    index_site(tmp_path / "cold", documents, tmp_path / "cold-cache")
+    assert tree(tmp_path / "cached" / "search-index") != tree(tmp_path / "cold" / "search-index")
+    assert search_differences(tmp_path / "cached", tmp_path / "cold") == []
+
+    edited = [*documents[:-1], Document(**{**vars(documents[-1]), "text": "改写后的正文，提到鸭嘴兽。"})]
+    index_site(tmp_path / "other", edited, tmp_path / "other-cache")
+    found = search_differences(tmp_path / "other", tmp_path / "cold")
+    assert f"record of {documents[-1].url}" in found and any(p.startswith("search ") for p in found)
