@@ -192,8 +192,8 @@ def save_state(path: Path, state: dict) -> None:
 
 
 def index_generated_site(generators: list[Any]) -> Forked | None:
-    """Pelican's all_generators_finalized handler: start indexing the build's stories and pages (their
-    text is known once every generator has read its content; the index does not wait for the pages).
+    """Start indexing the build's stories and pages, at all_generators_finalized (their text is known
+    once every generator has read its content; the index does not wait for the pages).
 
     The index is made in a forked process: it runs beside the build's own writing, which uses one
     core until the pages are rendered, and its working memory (about 90 MB at 10,000 stories) goes
