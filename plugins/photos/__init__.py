@@ -1,6 +1,7 @@
 """Photos sized for phones: one store of derived pictures that pages, listings, feeds, WeChat and
 Weibo all take their pictures from, made before the pages are rendered (README.md)."""
 
+import functools
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from pelican.generators import ArticlesGenerator, Generator, PagesGenerator, Sta
 
 from .pages import size_photos, source_path, thumbnail
 from .recipes import LEAD_RECIPES, PAGE_RECIPES
-from .store import STAMPS_FILE, PhotoStore
+from .store import PhotoStore
 
 DEFAULT_SETTINGS = {
     # The store of derived pictures, relative to the folder the build runs in; kept by `make clean`.
@@ -32,7 +33,7 @@ def _open_store(pelican: Pelican) -> None:
     for key, default in DEFAULT_SETTINGS.items():
         settings.setdefault(key, default)
     _stores[id(settings)] = PhotoStore(
-        Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"]) / STAMPS_FILE
+        Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"])
     )
 
 
@@ -46,25 +47,43 @@ def _shown_content(generators: list[Generator]) -> list[Any]:
     return found
 
 
+class _StaticFiles:
+    """The files Pelican listed as static, by path under content/ and by address on the site."""
+
+    def __init__(self, statics: StaticGenerator) -> None:
+        self._content_dir = Path(statics.settings["PATH"])
+        self._statics = statics.staticfiles
+        self._paths = {static.relative_source_path for static in self._statics}
+
+    def is_file(self, path: str) -> bool:  # a stat only for a file Pelican did not list
+        return path in self._paths or (self._content_dir / path).is_file()
+
+    @functools.cached_property
+    def _by_address(self) -> dict[str, str]:
+        # On first need only: Pelican makes each static file's url from settings (0.5 s at 10,000 stories).
+        return {static.url: static.relative_source_path for static in self._statics}
+
+    def at_address(self, address: str, page: Any) -> str | None:
+        """The static file that `address`, read by the browser on `page`, loads."""
+        if not address.startswith("/"):
+            address = "/" + posixpath.normpath(posixpath.join(posixpath.dirname(page.save_as), address))
+        return self._by_address.get(address[1:])
+
+
 def _size_photos(generators: list[Generator]) -> None:
     statics = next(g for g in generators if isinstance(g, StaticGenerator))
     settings = statics.settings
     store = store_for(settings)
-    content_dir = Path(settings["PATH"])
-    by_url = {static.url: static.relative_source_path for static in statics.staticfiles}
-    static_files = set(by_url.values())
-
-    def is_file(path: str) -> bool:  # Pelican has listed the static files: a stat only for others
-        return path in static_files or (content_dir / path).is_file()
+    files = _StaticFiles(statics)
+    is_file = files.is_file
 
     stories = _shown_content(generators)
     sources: dict[int, dict[str, str]] = {}  # per story: src as written -> file under content/
     for story in stories:
-        page_dir = posixpath.dirname(story.save_as)
         found = sources[id(story)] = {}
 
-        def resolve(src: str, story: Any = story, page_dir: str = page_dir, found: dict = found) -> None:
-            path = source_path(src, story.relative_dir, page_dir, by_url)
+        def resolve(src: str, story: Any = story, found: dict = found) -> None:
+            path = source_path(src, story.relative_dir, lambda address: files.at_address(address, story))
             if path and is_file(path):
                 found[src] = path
 
@@ -78,7 +97,7 @@ def _size_photos(generators: list[Generator]) -> None:
     store.copy_to(Path(statics.output_path))
     for story in stories:
         found = sources[id(story)]
-        root = _site_root(story.save_as, settings)
+        root = _site_root(story, settings)
         content, shown = size_photos(
             story._content, lambda src, found=found: store.photo(found[src]) if src in found else None, root
         )
@@ -100,10 +119,10 @@ def _cover(story: Any, is_file: Callable[[str], bool]) -> str | None:
     return text if text and is_file(text) else None
 
 
-def _site_root(save_as: str, settings: dict[str, Any]) -> str:
-    """The site root as seen from the page written to `save_as`, ending in "/"."""
+def _site_root(page: Any, settings: dict[str, Any]) -> str:
+    """The site root as seen from `page`, ending in "/"."""
     if settings.get("RELATIVE_URLS"):
-        return "../" * save_as.count("/")
+        return "../" * page.save_as.count("/")
     return settings["SITEURL"].rstrip("/") + "/" if settings.get("SITEURL") else "/"
 
 

@@ -49,12 +49,12 @@ def thumbnail(photo: Photo | None, alt: str) -> Thumbnail | None:
     return Thumbnail(tuple(photo.widths((THUMBNAIL, RESPONSIVE[0]))), alt)
 
 
-def source_path(src: str, content_dir: str, page_dir: str, by_url: dict[str, str]) -> str | None:
+def source_path(src: str, content_dir: str, at_address: Callable[[str], str | None]) -> str | None:
     """The file under content/ that an img's `src` shows, or None when it is not a file of the site.
 
     `{static}` and `{attach}` paths are read as Pelican reads them (from content/ when they start with
-    "/", else from the story's own folder `content_dir`); a plain address is read as the browser would,
-    from the page's folder `page_dir`, and looked up among the static files' addresses `by_url`.
+    "/", else from the story's own folder `content_dir`); a plain address on this site is handed to
+    `at_address`, which finds the static file the browser would load from the page.
     """
     placeholder = _PLACEHOLDER.match(src)
     if placeholder:
@@ -63,9 +63,7 @@ def source_path(src: str, content_dir: str, page_dir: str, by_url: dict[str, str
     parts = urlsplit(html.unescape(src))
     if parts.scheme or parts.netloc or not parts.path or src.startswith(("//", "\\")):
         return None
-    path = unquote(parts.path)
-    path = path[1:] if path.startswith("/") else posixpath.normpath(posixpath.join(page_dir, path))
-    return by_url.get(path)
+    return at_address(unquote(parts.path))
 
 
 def _attributes(tag: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,10 @@ from .recipes import ENCODER, Recipe, encode, scale_needed, upright
 log = logging.getLogger(__name__)
 
 OUTPUT_FOLDER = PHOTOS_FOLDER  # derived pictures in the output folder: photos/<xx>/<name>.<ext>
-STAMPS_FILE = "photos-sources.json"  # under CACHE_PATH: (size, mtime) -> sha256 of each source
+# Under CACHE_PATH: (size, mtime) -> sha256 of each source; and the last builds' Photo records, so
+# that a rebuild reads no description and hashes no name for a photo it has described before.
+STAMPS_FILE = "photos-sources.json"
+DESCRIBED_FILE = "photos-described.pickle"
 # One format string per kind of problem, so the build log can count repeats (plugins/buildlog).
 UNREADABLE = (
     "稿件 %s 的图片 %s 无法读取（%s），网页上按原样只显示一种尺寸：请换成 JPEG 或 PNG 图片。"
@@ -131,10 +135,11 @@ class PhotoStore:
     """Derived photos for one build. Consumers `ask` for a source and recipes (naming the story, for
     warnings), then `make` makes what is missing on every core, then `photo` answers."""
 
-    def __init__(self, folder: Path, content_dir: Path, stamps_file: Path | None = None) -> None:
+    def __init__(self, folder: Path, content_dir: Path, cache_dir: Path | None = None) -> None:
         self.folder = folder
         self.content_dir = content_dir
-        self.stamps_file = stamps_file
+        self.stamps_file = cache_dir / STAMPS_FILE if cache_dir else None
+        self.described_file = cache_dir / DESCRIBED_FILE if cache_dir else None
         # Most sources are asked for one of a few sets of recipes: one frozenset of each is kept.
         self._asked: dict[str, frozenset[Recipe]] = {}
         self._recipe_sets: dict[frozenset[Recipe], frozenset[Recipe]] = {}
@@ -145,6 +150,10 @@ class PhotoStore:
         self._digest_of: dict[str, str] = {}  # source -> sha256 of its bytes
         self._stamps: dict | None = None  # the sources' stamps the last build noted
         self._listing: set[str] | None = None  # the store's files while making, relative to its folder
+        # (source, recipes asked) -> (the source's digest, its Photo), from the last build and this one
+        self._described_before: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] | None = None
+        self._described: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] = {}
+        self._described_anew = False
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
         asked = self._asked.get(source, frozenset())
@@ -228,8 +237,13 @@ class PhotoStore:
         stored = self._files()
         infos: dict[str, dict] = {}
         wanted: dict[str, tuple[str, set[Recipe]]] = {}  # digest -> a source with it, every recipe asked
+        recalled = {}
         for source in pending:
-            if source in digests:
+            if source not in digests:
+                continue
+            if photo := self._recalled(source, digests[source], stored):
+                recalled[source] = photo
+            else:
                 recipes = wanted.setdefault(digests[source], (source, set()))[1]
                 recipes |= self._asked[source]
         tasks = []
@@ -264,9 +278,45 @@ class PhotoStore:
                 lengths[name] = (self.folder / name).stat().st_size
             if unnoted or digest in made:
                 self._write_info(digest, info)
-        for source in pending:
-            self._describe(source, digests.get(source), infos, over_limit)
+        for source in pending:  # in one order in every build: sources with the same bytes share pictures
+            if source in recalled:
+                self._keep(recalled[source], digests[source])
+            else:
+                self._describe(source, digests.get(source), infos, over_limit)
+        # Saved again by a later make of the same build, so the file holds what every make described.
+        self._described_anew = self._described_anew or len(recalled) < len(pending)
+        if self._described_anew and self.described_file:
+            with contextlib.suppress(OSError):  # only a speed-up
+                _replace_file(self.described_file, pickle.dumps((ENCODER, self._described), protocol=5))
         self._listing = None
+
+    def _recalled(self, source: str, digest: str, stored: set[str]) -> Photo | None:
+        """The Photo a build described for the same bytes and recipes, if its pictures are still in
+        the store: no description to read, no name to hash (at 10,000 stories, a second a rebuild)."""
+        if self._described_before is None:
+            self._described_before = self._load_described()
+        key = (source, self._asked[source])
+        digest_then, photo = self._described_before.get(key, ("", None))
+        if photo is None or digest_then != digest:
+            return None
+        prefix = len(OUTPUT_FOLDER) + 1
+        return photo if all(variant.path[prefix:] in stored for variant in photo.variants.values()) else None
+
+    def _load_described(self) -> dict:
+        if not self.described_file:
+            return {}
+        try:
+            with self.described_file.open("rb") as file:
+                encoder, described = pickle.load(file)
+        except (OSError, EOFError, ImportError, AttributeError, TypeError, ValueError, pickle.PickleError):
+            return {}  # none yet, or written by other code: every photo is described again
+        return described if encoder == ENCODER else {}
+
+    def _keep(self, photo: Photo, digest: str) -> None:
+        self._photos[photo.source] = photo
+        self._described[(photo.source, self._asked[photo.source])] = (digest, photo)
+        for variant in photo.variants.values():
+            self._by_variant[variant.path] = photo
 
     def _run(self, tasks: list, workers: int) -> Iterable[tuple[str, dict, list[str]]]:
         workers = min(workers or os.cpu_count() or 1, len(tasks))
@@ -278,9 +328,8 @@ class PhotoStore:
 
     def _describe(self, source: str, digest: str | None, infos: dict, over_limit: dict) -> None:
         story = self._stories[source]
-        file = self.content_dir / source
         info = infos.get(digest or "", {"error": "no such file"})
-        length = file.stat().st_size if digest else 0
+        length = int(self._noted[source][0].split()[0]) if digest else 0  # the stamp's size
         if "error" in info:
             log.warning(UNREADABLE, story, source, info["error"])
             self._photos[source] = Photo(source, 0, 0, "", length)
@@ -296,10 +345,7 @@ class PhotoStore:
                 variants[recipe.name] = Variant(
                     f"{OUTPUT_FOLDER}/{name}", size[0], size[1], info["lengths"][name], recipe.mime
                 )
-        photo = Photo(source, width, height, info["mime"], length, variants)
-        self._photos[source] = photo
-        for variant in variants.values():
-            self._by_variant[variant.path] = photo
+        self._keep(Photo(source, width, height, info["mime"], length, variants), digest)
 
     def data(self, variant: Variant) -> bytes:
         """The bytes of a derived picture of this build."""

@@ -26,9 +26,9 @@ def _derived(store: PhotoStore, source: str, recipe) -> Image.Image:
 
 
 def _made(
-    content: Path, store_dir: Path, sources: dict[str, str], recipes=PAGE_RECIPES, workers=1
+    content: Path, store_dir: Path, sources: dict[str, str], recipes=PAGE_RECIPES, workers=1, cache=None
 ) -> PhotoStore:
-    store = PhotoStore(store_dir, content)
+    store = PhotoStore(store_dir, content, cache)
     for source, story in sources.items():
         store.ask(source, recipes, story)
     store.make(workers)
@@ -146,6 +146,38 @@ def test_made_once_for_two_stories_and_kept_for_the_next_build(content: Path, tm
     assert third.photo(source).variant(LARGE).path != first.photo(source).variant(LARGE).path
     third.prune()  # what this build did not use goes; copy.jpg's files go with the old photo's
     assert not any(store_dir.rglob(Path(first.photo(source).variant(LARGE).path).name))
+
+
+def test_a_rebuild_recalls_what_the_last_build_described(content: Path, tmp_path: Path) -> None:
+    source = _save(content, "kept.jpg", Image.new("RGB", (2000, 1500), "navy"), format="JPEG")
+    store_dir, cache = tmp_path / "store", tmp_path / "cache"
+    first = _made(content, store_dir, {source: STORY}, cache=cache)
+    # A description the rebuild would have to read is spoiled: the photo is recalled without it.
+    (description,) = store_dir.rglob("*.json")
+    description.write_text("spoiled", encoding="utf-8")
+    recalled = _made(content, store_dir, {source: STORY}, cache=cache)
+    assert recalled.photo(source) == first.photo(source)
+    assert description.read_text(encoding="utf-8") == "spoiled"
+    # Asked for more recipes, the photo is described again, and its description mended.
+    more = _made(content, store_dir, {source: STORY}, (*PAGE_RECIPES, WECHAT_BANNER), cache=cache)
+    assert more.photo(source).variant(WECHAT_BANNER) is not None
+    assert json.loads(description.read_text(encoding="utf-8"))["width"] == 2000
+
+    # A derived picture gone from the store is made again, not recalled.
+    large = store_dir / first.photo(source).variant(LARGE).path.removeprefix("photos/")
+    large.unlink()
+    assert _made(content, store_dir, {source: STORY}, cache=cache).photo(source) == first.photo(source)
+    assert large.is_file()
+
+    # A changed photo under the same name gets a new description, not the one recalled.
+    Image.new("RGB", (1500, 2000), "navy").save(content / source, "JPEG")
+    changed = _made(content, store_dir, {source: STORY}, cache=cache).photo(source)
+    assert (changed.width, changed.height) == (1500, 2000)
+    assert changed.length == (content / source).stat().st_size
+
+    # A cache written by other code is not trusted: every photo is described from the store.
+    (cache / "photos-described.pickle").write_bytes(b"not a pickle")
+    assert _made(content, store_dir, {source: STORY}, cache=cache).photo(source) == changed
 
 
 def test_derived_bytes_are_the_same_on_every_run(content: Path, tmp_path: Path) -> None:
