@@ -54,6 +54,10 @@ class Variant:
     length: int  # bytes
     mime: str
 
+    def cache_key(self) -> str:
+        """What a page can show of it, for plugins/fastbuild's digests: the name stands for the bytes."""
+        return self.path
+
 
 @dataclass(frozen=True, slots=True)
 class Photo:
@@ -66,6 +70,11 @@ class Photo:
     mime: str
     length: int  # the source's bytes (查看原图, feeds' media:content)
     variants: dict[str, Variant] = field(default_factory=dict)  # by recipe name
+
+    def cache_key(self) -> str:
+        """What a page can show of it, for plugins/fastbuild's digests (one string, not 40 fields)."""
+        shown = " ".join(f"{name}={variant.path}" for name, variant in self.variants.items())
+        return f"{self.source} {self.width}x{self.height} {self.mime} {self.length} {shown}"
 
     def variant(self, recipe: Recipe) -> Variant | None:
         return self.variants.get(recipe.name)

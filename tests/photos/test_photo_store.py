@@ -3,11 +3,13 @@
 import io
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastbuild.inputs import Describer
 from photos.recipes import FALLBACK, LARGE, PAGE_RECIPES, RESPONSIVE, WECHAT_BANNER
-from photos.store import PhotoStore
+from photos.store import Photo, PhotoStore, Variant
 from PIL import Image
 
 STORY = "stories/2020-02-18-test.md"
@@ -200,3 +202,24 @@ def test_output_folder_gets_the_used_pictures_only(content: Path, tmp_path: Path
     written = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
     assert written == store.used()
     assert io.BytesIO((output / store.photo(source).variant(LARGE).path).read_bytes()).getbuffer().nbytes > 0
+
+
+def test_a_page_sees_a_new_digest_whenever_a_photo_it_shows_changes() -> None:
+    def photo(**changes) -> Photo:
+        large = Variant("photos/ab/ab12.jpg", 1440, 1080, 250_000, "image/jpeg")
+        return replace(
+            Photo("images/a.jpg", 4032, 3024, "image/jpeg", 3_200_000, {"jpeg-1440": large}), **changes
+        )
+
+    digest = Describer().describe(photo())
+    assert Describer().describe(photo()) == digest  # built again, the same record
+    other = Variant("photos/cd/cd34.jpg", 1440, 1080, 250_000, "image/jpeg")
+    for changed in (
+        {"source": "images/b.jpg"},
+        {"width": 3024},
+        {"length": 3_100_000},
+        {"variants": {}},
+        {"variants": {"jpeg-1440": other}},
+        {"variants": {"jpeg-720": photo().variants["jpeg-1440"]}},
+    ):
+        assert Describer().describe(photo(**changed)) != digest, changed
