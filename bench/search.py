@@ -10,10 +10,11 @@ For each size:
 - queries that occur in exactly one story (checked against every story's text), by kind: a word,
   the front of a longer word, a 3-4 character piece of a sentence, a person's name and part of it, a
   piece of the title, a number, two words separated by a space; each searched in a fresh Chromium
-  context (Debian's chromium) on the search page of the sample site built by Pelican, with this
-  index in place of its own: is that story first, in the first 10; every request of the page and
-  its bytes (page, styles, scripts and index files); the time to the first results under Lighthouse's
-  mobile throttling (150 ms round trip, 1.6 Mbps down).
+  context (Debian's chromium) on the search page of the sample site built by Pelican, served by
+  Debian's nginx with deploy/nginx.conf, with this index in place of its own: is that story first,
+  in the first 10; every request of the page and its bytes (page, styles, scripts and index
+  files); the time to the first results under Lighthouse's mobile throttling (150 ms round trip,
+  1.6 Mbps down).
 Prints a Markdown table (README.md, "Search"). No targets are asserted.
 """
 
@@ -36,12 +37,13 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "deploy")]
 
+from nginx_local import nginx_serving  # noqa: E402
 from search.documents import Document  # noqa: E402
 from search.site_index import index_site  # noqa: E402
 
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, served  # noqa: E402
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.sitebuild import build_site  # noqa: E402
 
 SEED = 19
@@ -258,7 +260,7 @@ def run_size(count: int, per_kind: int, site: Path, work: Path, browser: Any, th
     shutil.copytree(output / "search-index", site / "search-index")
     queries = unique_queries(stories, per_kind)
     results = []
-    with served(site) as url:
+    with nginx_serving(site) as url:  # as deployed: keep-alive, deploy/nginx.conf's headers
         for kind, query, address in queries:
             found = search_in_browser(browser, url, query, False)
             timed = search_in_browser(browser, url, query, True)["seconds"] if throttle else float("nan")
