@@ -2,7 +2,7 @@
 stories whose text draws on a real Chinese word-frequency list (jieba's dict.txt, 349,046 words with
 their frequencies; pinned in requirements-test.txt, read from the installed package, no network).
 
-    .venv/bin/python bench/search.py [--sizes 1000,10000] [--per-kind 10] [--no-throttle]
+    .venv/bin/python bench/search.py [--sizes 1000,10000] [--per-kind 10] [--no-throttle] [--chunk-bytes N]
 
 For each size:
 - the index, cold, in a fresh process (processor seconds, wall seconds, peak RSS of that process,
@@ -10,10 +10,11 @@ For each size:
 - queries that occur in exactly one story (checked against every story's text), by kind: a word,
   the front of a longer word, a 3-4 character piece of a sentence, a person's name and part of it, a
   piece of the title, a number, two words separated by a space; each searched in a fresh Chromium
-  context (Debian's chromium) on the search page of the sample site built by Pelican, with this
-  index in place of its own: is that story first, in the first 10; every request of the page and
-  its bytes (page, styles, scripts and index files); the time to the first results under Lighthouse's
-  mobile throttling (150 ms round trip, 1.6 Mbps down).
+  context (Debian's chromium) on the search page of the sample site built by Pelican, served by
+  Debian's nginx with deploy/nginx.conf, with this index in place of its own: is that story first,
+  in the first 10; every request of the page and its bytes (page, styles, scripts and index
+  files); the time to the first results under Lighthouse's mobile throttling (150 ms round trip,
+  1.6 Mbps down).
 Prints a Markdown table (README.md, "Search"). No targets are asserted.
 """
 
@@ -36,12 +37,14 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "deploy")]
 
+from nginx_local import nginx_serving  # noqa: E402
 from search.documents import Document  # noqa: E402
+from search.layout import DEFAULTS  # noqa: E402
 from search.site_index import index_site  # noqa: E402
 
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, served  # noqa: E402
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.sitebuild import build_site  # noqa: E402
 
 SEED = 19
@@ -177,13 +180,13 @@ def known_words(text: str, known: set[str]) -> list[str]:
 
 
 def index_in_fresh_process(
-    stories_file: Path, output: Path, cache: Path, queue: multiprocessing.Queue
+    stories_file: Path, output: Path, cache: Path, chunk_bytes: int, queue: multiprocessing.Queue
 ) -> None:
     with stories_file.open("rb") as file:
         stories = pickle.load(file)
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    report = index_site(output, stories, cache)
+    report = index_site(output, stories, cache, chunk_bytes=chunk_bytes)
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     queue.put((cpu, time.perf_counter() - started, peak_mib(), report.files_written))
@@ -199,13 +202,16 @@ def peak_mib() -> float:
 Figures = tuple[float, float, float, int]
 
 
-def measured(stories: list[Document], output: Path, cache: Path, scratch: Path) -> Figures:
+def measured(
+    stories: list[Document], output: Path, cache: Path, scratch: Path, chunk_bytes: int
+) -> Figures:
     """Processor seconds, wall seconds, peak MiB and files written of index_site in a fresh process."""
     stories_file = scratch / "stories.pickle"
     stories_file.write_bytes(pickle.dumps(stories))
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=index_in_fresh_process, args=(stories_file, output, cache, queue))
+    arguments = (stories_file, output, cache, chunk_bytes, queue)
+    process = context.Process(target=index_in_fresh_process, args=arguments)
     process.start()
     figures = queue.get()
     process.join()
@@ -213,7 +219,8 @@ def measured(stories: list[Document], output: Path, cache: Path, scratch: Path) 
 
 
 def search_in_browser(browser: Any, url: str, query: str, throttle: bool) -> dict:
-    context = browser.new_context(viewport={"width": 375, "height": 800})
+    # deploy/nginx.conf's CSP forbids eval, which Playwright's waiting uses; nothing else changes.
+    context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
     page = context.new_page()
     if throttle:
         session = context.new_cdp_session(page)
@@ -239,26 +246,28 @@ def search_in_browser(browser: Any, url: str, query: str, throttle: bool) -> dic
             "bytes": sum(sizes.values()), "seconds": seconds}
 
 
-def run_size(count: int, per_kind: int, site: Path, work: Path, browser: Any, throttle: bool) -> dict:
+def run_size(
+    count: int, per_kind: int, site: Path, work: Path, browser: Any, throttle: bool, chunk_bytes: int
+) -> dict:
     stories = corpus(count)
     output, cache = work / f"index-{count}", work / f"cache-{count}"
-    cold = measured(stories, output, cache, work)
+    cold = measured(stories, output, cache, work, chunk_bytes)
     added = Document("stories/bench/added/", "新增的稿件", "一篇新稿件，提到鸭嘴兽保护。",
                      "2024-01-01T09:00:00+08:00", "某社会组织", stories[0].filters)
-    add = measured([*stories, added], output, cache, work)
+    add = measured([*stories, added], output, cache, work, chunk_bytes)
     edited = replace(stories[5], text=stories[5].text + "补充一句。")
-    edit = measured([*stories[:5], edited, *stories[6:], added], output, cache, work)
+    edit = measured([*stories[:5], edited, *stories[6:], added], output, cache, work, chunk_bytes)
     index_files = [path for path in (output / "search-index").rglob("*") if path.is_file()]
     index_bytes = sum(path.stat().st_size for path in index_files)
     # The cold index, as a reader's browser meets it.
     shutil.rmtree(output)
     shutil.rmtree(cache)
-    index_site(output, stories, cache)
+    index_site(output, stories, cache, chunk_bytes=chunk_bytes)
     shutil.rmtree(site / "search-index")
     shutil.copytree(output / "search-index", site / "search-index")
     queries = unique_queries(stories, per_kind)
     results = []
-    with served(site) as url:
+    with nginx_serving(site) as url:  # as deployed: keep-alive, deploy/nginx.conf's headers
         for kind, query, address in queries:
             found = search_in_browser(browser, url, query, False)
             timed = search_in_browser(browser, url, query, True)["seconds"] if throttle else float("nan")
@@ -314,6 +323,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--per-kind", type=int, default=10)
     parser.add_argument("--no-throttle", action="store_true")
+    parser.add_argument("--chunk-bytes", type=int, default=DEFAULTS["SEARCH_CHUNK_BYTES"],
+                        help="postings per chunk before compression (SEARCH_CHUNK_BYTES)")
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -326,7 +337,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for count in (int(size) for size in options.sizes.split(",")):
                 throttle = not options.no_throttle
-                report(run_size(count, options.per_kind, work / "site", work, browser, throttle))
+                report(run_size(count, options.per_kind, work / "site", work, browser, throttle,
+                                options.chunk_bytes))
                 sys.stdout.flush()
             browser.close()
 

@@ -71,7 +71,17 @@ def term_codes(text: str) -> np.ndarray:
     paired = han[:-1] & han[1:]
     pairs = (points[:-1][paired].astype(np.uint64) << np.uint64(21)) | points[1:][paired]
     words = np.array([latin_code(word) for word in set(LATIN_WORD.findall(folded))], dtype=np.uint64)
-    return np.unique(np.concatenate([singles, pairs, words]))
+    return distinct_sorted(np.concatenate([singles, pairs, words]))
+
+
+def distinct_sorted(codes: np.ndarray) -> np.ndarray:
+    """np.unique's answer for a story's few thousand codes in about half its time: numpy 2 finds
+    the distinct values by hashing and sorts them after, where one sort and a comparison suffice."""
+    codes = np.sort(codes)
+    keep = np.empty(codes.shape, dtype=bool)
+    keep[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
 
 
 def chunk_of(codes: np.ndarray, chunks: int) -> np.ndarray:

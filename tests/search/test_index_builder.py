@@ -10,7 +10,7 @@ import pytest
 from index_reader import Reader, read_chunk, search_differences
 from search.documents import Document, html_text
 from search.site_index import SearchIndexError, index_site, state_path
-from search.terms import chunk_of, query_terms
+from search.terms import chunk_of, distinct_sorted, query_terms
 
 # Common characters of Chinese news text: random stories share most of their pairs.
 COMMON = (
@@ -227,3 +227,12 @@ def test_indexes_are_compared_by_what_searches_find_not_by_their_bytes(tmp_path)
     index_site(tmp_path / "other", edited, tmp_path / "other-cache")
     found = search_differences(tmp_path / "other", tmp_path / "cold")
     assert f"record of {documents[-1].url}" in found and any(p.startswith("search ") for p in found)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3000])
+def test_distinct_sorted_gives_what_numpy_unique_gives(size):
+    rng = np.random.default_rng(size)
+    codes = rng.integers(0, 1 << 42, size=size, dtype=np.uint64)
+    codes = np.concatenate([codes, codes[: size // 3]])  # repeats, as a story's pairs have
+    assert np.array_equal(distinct_sorted(codes), np.unique(codes))
+    assert distinct_sorted(codes).dtype == np.uint64

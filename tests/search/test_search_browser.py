@@ -208,6 +208,23 @@ def test_opened_from_disk_the_page_says_search_is_unavailable(open_page, site):
     assert not page.get_by_label("搜索稿件").is_visible()
 
 
+def test_the_entry_file_is_asked_for_by_the_page_itself_and_fetched_once(browser, site_url):
+    """The page preloads the index's entry file beside the script (one round trip less on a phone)
+    and the script takes the preloaded response instead of asking again."""
+    context = browser.new_context()
+    page = context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    initiators: list[tuple[str, str]] = []
+    session.on("Network.requestWillBeSent",
+               lambda event: initiators.append((event["request"]["url"], event["initiator"]["type"])))
+    page.goto(site_url + f"search/?q={STORY_TERM}")
+    assert "找到" in wait_for_results(page)
+    context.close()
+    entry = [initiator for url, initiator in initiators if url.endswith("/search-index/index.json")]
+    assert entry == ["parser"], initiators  # by the <link rel="preload">, not by the script
+
+
 def test_a_search_fetches_only_the_index_files_its_query_needs(browser, site_url, site):
     """Counted in the browser: every file of a search (the page, its styles and scripts too)."""
     context = browser.new_context()

@@ -146,10 +146,26 @@
     return chunks.get(path);
   }
 
+  // The entry file: the segments (where, how many chunks) and the stories gone from them. The page
+  // asks for it early (<link rel="preload"> in templates/search.html) and it is read once.
+  const entryReady =
+    typeof DecompressionStream === "undefined"
+      ? Promise.reject(new Error("search: no DecompressionStream"))
+      : fetchJson("index.json", false);
+  entryReady.catch(() => {}); // its failure is reported by the search that needs it
+
+  // The chunks holding the query's terms, asked for as soon as the entry file is read, beside the
+  // documents' tables: a search then waits for one round trip less.
+  async function prefetchChunks(codes) {
+    const entry = await entryReady;
+    for (const segment of entry.segments) {
+      for (const code of codes) chunk(segment, chunkOf(code, segment.chunks)).catch(() => {});
+    }
+  }
+
   // The whole index's documents: per document its date (minutes), filter values and store file.
   async function loadIndex() {
-    if (typeof DecompressionStream === "undefined") throw new Error("search: no DecompressionStream");
-    const entry = await fetchJson("index.json", false);
+    const entry = await entryReady;
     const gone = new Set(entry.gone);
     let first = 0;
     const segments = await Promise.all(
@@ -451,6 +467,7 @@
       return;
     }
     status.textContent = "正在搜索……";
+    prefetchChunks(search.words.flatMap(termsOf)).catch(() => {});
     try {
       const found = await results(await indexReady, search);
       if (search !== latestSearch) return;
