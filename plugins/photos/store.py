@@ -90,6 +90,20 @@ def variant_name(digest: str, recipe: Recipe, width: int, height: int) -> str:
     return f"{key[:2]}/{key}{recipe.extension}"
 
 
+def _store_name(path: str) -> str:
+    """A derived picture's name in the store, from its site-relative path."""
+    return path.removeprefix(f"{OUTPUT_FOLDER}/")
+
+
+def _stamp(status: os.stat_result) -> str:
+    """What tells a source unchanged since the last build without reading it."""
+    return f"{status.st_size} {status.st_mtime_ns}"
+
+
+def _stamped_size(stamp: str) -> int:
+    return int(stamp.split()[0])
+
+
 def _replace_file(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a build interrupted midway never leaves half a picture."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +215,7 @@ class PhotoStore:
                 status = (self.content_dir / source).stat()
             except OSError:
                 continue
-            stamp = f"{status.st_size} {status.st_mtime_ns}"
+            stamp = _stamp(status)
             entry = self._stamps.get(source)
             if not (isinstance(entry, list) and entry[0] == stamp):
                 entry = [stamp, hashlib.sha256((self.content_dir / source).read_bytes()).hexdigest()]
@@ -308,8 +322,7 @@ class PhotoStore:
         digest_then, photo = self._described_before.get(key, ("", None))
         if photo is None or digest_then != digest:
             return None
-        prefix = len(OUTPUT_FOLDER) + 1
-        return photo if all(variant.path[prefix:] in stored for variant in photo.variants.values()) else None
+        return photo if all(_store_name(v.path) in stored for v in photo.variants.values()) else None
 
     def _load_described(self) -> dict:
         if not self.described_file:
@@ -338,7 +351,7 @@ class PhotoStore:
     def _describe(self, source: str, digest: str | None, infos: dict, over_limit: dict) -> None:
         story = self._stories[source]
         info = infos.get(digest or "", {"error": "no such file"})
-        length = int(self._noted[source][0].split()[0]) if digest else 0  # the stamp's size
+        length = _stamped_size(self._noted[source][0]) if digest else 0
         if "error" in info:
             log.warning(UNREADABLE, story, source, info["error"])
             self._photos[source] = Photo(source, 0, 0, "", length)
@@ -358,14 +371,14 @@ class PhotoStore:
 
     def data(self, variant: Variant) -> bytes:
         """The bytes of a derived picture of this build."""
-        return (self.folder / variant.path.removeprefix(f"{OUTPUT_FOLDER}/")).read_bytes()
+        return (self.folder / _store_name(variant.path)).read_bytes()
 
     def used(self) -> set[str]:
         """Site-relative paths of every derived picture this build uses."""
         return {v.path for photo in self._photos.values() for v in photo.variants.values()}
 
     def _used_names(self) -> set[str]:
-        return {path.removeprefix(f"{OUTPUT_FOLDER}/") for path in self.used()}
+        return {_store_name(path) for path in self.used()}
 
     def copy_to(self, output_dir: Path) -> None:
         """Put this build's derived pictures into the output folder, linked to the store's (a name never
