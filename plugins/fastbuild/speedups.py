@@ -16,9 +16,6 @@
   period), each tag page scans the whole dates list for its few stories, and sorting out
   translations ends with every story looked up in the list of originals: together about a fifth of
   a one-story rebuild at 10,000 stories.
-- A content object works out its path under content/ again each time a URL is formatted or a link
-  resolved (two absolute paths and a relative one each time): 120,000 times a build at 10,000
-  stories, about a second. During a build each answer is kept.
 """
 
 import gc
@@ -142,29 +139,6 @@ def make_grouping_fast(generator: ArticlesGenerator) -> None:
     """Before the generator builds its context: linear archives and tag pages."""
     generator._build_period_archives = MethodType(_period_archives_by_date, generator)
     generator.generate_tags = MethodType(_tag_pages_one_by_one, generator)
-
-
-@contextmanager
-def relative_paths_remembered() -> Iterator[None]:
-    """Run a build with each content object's path under content/ worked out once per source path;
-    Pelican's own method is put back after it."""
-    pelican_own = Content.get_relative_source_path
-    remembered: dict[tuple[str, str], str | None] = {}
-
-    def get_relative_source_path(self: Content, source_path: str | None = None) -> str | None:
-        source_path = source_path or self.source_path
-        if source_path is None:
-            return None
-        key = (self.settings["PATH"], source_path)
-        if key not in remembered:
-            remembered[key] = pelican_own(self, source_path)
-        return remembered[key]
-
-    Content.get_relative_source_path = get_relative_source_path
-    try:
-        yield
-    finally:
-        Content.get_relative_source_path = pelican_own
 
 
 @contextmanager

@@ -77,11 +77,6 @@ def test_a_content_object_answers_its_address_from_override_url_and_override_sav
     assert (article.url, article.save_as) == ("kept/", "kept/index.html")
 
 
-def test_a_content_object_works_out_its_path_under_content_through_one_method():
-    assert parameters(Content.get_relative_source_path) == ["self", "source_path"]
-    assert "self.get_relative_source_path()" in inspect.getsource(Content.url_format.fget)
-
-
 @pytest.mark.parametrize("version", ["4.11.0", "4.13.0", "5.0.0"])
 def test_another_pelican_series_is_refused_with_what_to_do(version, monkeypatch, caplog):
     assert not supports(version)

@@ -12,9 +12,8 @@ from fastbuild.speedups import (
     _tag_pages_one_by_one,
     collect_garbage_rarely,
     process_translations_by_group,
-    relative_paths_remembered,
 )
-from pelican.contents import Article, Content
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
@@ -138,20 +137,3 @@ def test_the_next_build_of_a_process_collects_what_the_last_one_left_frozen():
             assert left_behind() is None
     finally:
         gc.unfreeze()
-
-
-@pytest.mark.parametrize("content_path", ["content", "/srv/site/content/", "."])
-def test_relative_paths_remembered_equal_pelicans(content_path):
-    settings = {**DEFAULT_CONFIG, "PATH": content_path}
-    sources = ["content/stories/1.md", "stories/2.md", "/srv/site/content/images/a.jpg", "../outside.md"]
-    stories = [Article("<p>正文</p>", metadata={"title": "稿"}, settings=settings, source_path=source)
-               for source in sources]
-    pelicans = [(story.get_relative_source_path(), story.get_relative_source_path("images/b.jpg"))
-                for story in stories]
-    pelican_own = Content.get_relative_source_path
-    with relative_paths_remembered():
-        assert Content.get_relative_source_path is not pelican_own
-        for _ in range(2):  # worked out, then remembered
-            assert [(story.get_relative_source_path(), story.get_relative_source_path("images/b.jpg"))
-                    for story in stories] == pelicans
-    assert Content.get_relative_source_path is pelican_own
