@@ -80,19 +80,10 @@ def _size_photos(generators: list[Generator]) -> None:
     stories = _shown_content(generators)
     sources: dict[int, dict[str, str]] = {}  # per story: src as written -> file under content/
     for story in stories:
-        found = sources[id(story)] = {}
-
-        def resolve(src: str, story: Any = story, found: dict = found) -> None:
-            path = source_path(src, story.relative_dir, lambda address: files.at_address(address, story))
-            if path and is_file(path):
-                found[src] = path
-
-        size_photos(story._content, resolve, "")
-        for path in found.values():
-            store.ask(path, PAGE_RECIPES, story.relative_source_path)
-        lead = _cover(story, is_file) or next(iter(found.values()), None)
-        if lead:  # a Cover outside the text too: feeds, Weibo and the app feed show it
-            store.ask(lead, (*PAGE_RECIPES, *LEAD_RECIPES), story.relative_source_path)
+        at_address = functools.partial(_at_address, files, story)
+        found = sources[id(story)] = _sources(story, at_address, is_file)
+        for path, recipes in _asked(story, found, is_file):
+            store.ask(path, recipes, story.relative_source_path)
     store.make(settings["PHOTOS_WORKERS"])
     store.copy_to(Path(statics.output_path))
     for story in stories:
@@ -108,6 +99,49 @@ def _size_photos(generators: list[Generator]) -> None:
         lead, alt = (cover, "") if cover else (shown[0][0].source, shown[0][1]) if shown else (None, "")
         alt = alt or next((text for photo, text in shown if photo.source == lead and text), str(story.title))
         story.thumbnail = thumbnail(store.photo(lead), alt) if lead else None
+
+
+def _sources(
+    story: Any, at_address: Callable[[str], str | None], is_file: Callable[[str], bool]
+) -> dict[str, str]:
+    """The pictures of the story's text: src as written -> file under content/."""
+    found = {}
+
+    def resolve(src: str) -> None:
+        path = source_path(src, story.relative_dir, at_address)
+        if path and is_file(path):
+            found[src] = path
+
+    size_photos(story._content, resolve, "")
+    return found
+
+
+def _asked(story: Any, found: dict[str, str], is_file: Callable[[str], bool]) -> list[tuple[str, tuple]]:
+    """What the story's pages ask of the store: each picture in PAGE_RECIPES, and its lead photo (a
+    Cover outside the text too: feeds, Weibo and the app feed show it) in LEAD_RECIPES as well."""
+    asked = [(path, PAGE_RECIPES) for path in found.values()]
+    lead = _cover(story, is_file) or next(iter(found.values()), None)
+    if lead:
+        asked.append((lead, (*PAGE_RECIPES, *LEAD_RECIPES)))
+    return asked
+
+
+def _start_new_photos(generator: ArticlesGenerator) -> None:
+    """As soon as the stories are read: photos the store has never seen (a story just added) start
+    being made beside the rest of the build's reading, which `_size_photos` then waits for much less.
+    Only what a story's text names by path counts here (the store skips what is not a file)."""
+    wanted = []
+    for story in generator.articles + generator.translations:
+        wanted += _asked(story, _sources(story, lambda _address: None, _anything), _anything)
+    store_for(generator.settings).start_making(wanted, generator.settings["PHOTOS_WORKERS"])
+
+
+def _anything(_path: str) -> bool:
+    return True
+
+
+def _at_address(files: _StaticFiles, story: Any, address: str) -> str | None:
+    return files.at_address(address, story)
 
 
 def _cover(story: Any, is_file: Callable[[str], bool]) -> str | None:
@@ -127,10 +161,13 @@ def _site_root(page: Any, settings: dict[str, Any]) -> str:
 
 
 def _prune(pelican: Pelican) -> None:
-    _stores.pop(id(pelican.settings)).prune()
+    store = _stores.pop(id(pelican.settings))
+    store.remember()
+    store.prune()
 
 
 def register() -> None:
     signals.initialized.connect(_open_store)
+    signals.article_generator_finalized.connect(_start_new_photos)
     signals.all_generators_finalized.connect(_size_photos)
     signals.finalized.connect(_prune)

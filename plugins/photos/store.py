@@ -9,6 +9,7 @@ per source with its upright size; the output folder gets a copy of the ones this
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from siterules.files import files_under, link_or_copy, remove_files
 from siterules.folders import PHOTOS_FOLDER
+from siterules.processes import Forked
 
 from .recipes import ENCODER, Recipe, encode, scale_needed, upright
 
@@ -142,8 +144,9 @@ def _probe_and_make(task: tuple[str, str, str, tuple[Recipe, ...]]) -> tuple[str
                 opened.draft("RGB", (math.ceil(stored_width * scale), math.ceil(stored_height * scale)))
             picture = upright(opened)
             over = []
+            resized: dict = {}
             for recipe in missing:
-                data = encode(picture, recipe, recipe.size_for(width, height))
+                data = encode(picture, recipe, recipe.size_for(width, height), resized)
                 if recipe.max_bytes and len(data) >= recipe.max_bytes:
                     over.append(recipe.name)
                 name = variant_name(digest, recipe, width, height)
@@ -177,6 +180,7 @@ class PhotoStore:
         self._described_before: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] | None = None
         self._described: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] = {}
         self._described_anew = False
+        self._started: Forked | None = None  # making new photos in the background (start_making)
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
         asked = self._asked.get(source, frozenset())
@@ -209,8 +213,12 @@ class PhotoStore:
             except (OSError, ValueError):
                 self._stamps = {}
             self._noted: dict[str, list[str]] = {}
+            self._hashed: set[str] = set()  # sources new or changed since the last build
         digests = {}
         for source in sources:
+            if source in self._noted:  # asked before in this build (start_making, then make)
+                digests[source] = self._noted[source][1]
+                continue
             try:
                 status = (self.content_dir / source).stat()
             except OSError:
@@ -218,13 +226,20 @@ class PhotoStore:
             stamp = _stamp(status)
             entry = self._stamps.get(source)
             if not (isinstance(entry, list) and entry[0] == stamp):
-                entry = [stamp, hashlib.sha256((self.content_dir / source).read_bytes()).hexdigest()]
+                try:
+                    entry = [stamp, hashlib.sha256((self.content_dir / source).read_bytes()).hexdigest()]
+                except OSError:  # a folder, or unreadable
+                    continue
+                self._hashed.add(source)
             self._noted[source] = entry
             digests[source] = entry[1]
+        return digests
+
+    def _save_stamps(self) -> None:
         if self.stamps_file and self._noted != self._stamps:
             with contextlib.suppress(OSError):  # only a speed-up
                 _replace_file(self.stamps_file, json.dumps(self._noted, sort_keys=True).encode())
-        return digests
+            self._stamps = dict(self._noted)
 
     def _info_name(self, digest: str) -> str:
         return f"{digest[:2]}/{digest}.json"
@@ -256,9 +271,16 @@ class PhotoStore:
         if not pending:
             return
         digests = self._digests(pending)
+        self._save_stamps()
         self._digest_of.update(digests)
         stored = self._files()
         infos: dict[str, dict] = {}
+        over_limit: dict[str, list[str]] = {}
+        made = set()
+        for digest, info, over in self._started_results():
+            stored.update(info.get("lengths", ()))
+            infos[digest], over_limit[digest] = info, over
+            made.add(digest)
         wanted: dict[str, tuple[str, set[Recipe]]] = {}  # digest -> a source with it, every recipe asked
         recalled = {}
         for source in pending:
@@ -271,21 +293,23 @@ class PhotoStore:
                 recipes |= self._asked[source]
         tasks = []
         for digest, (source, recipes) in sorted(wanted.items()):
-            info = self._read_info(digest)
+            info = infos.get(digest) or self._read_info(digest)
+            if info is not None and "error" in info:
+                continue
             if info is not None and (
                 info["animated"]
                 or all(variant_name(digest, r, info["width"], info["height"]) in stored for r in recipes)
             ):
                 infos[digest] = info
                 continue
-            ordered = tuple(sorted(recipes, key=lambda r: r.name))
-            tasks.append((str(self.content_dir / source), digest, str(self.folder), ordered))
-        over_limit: dict[str, list[str]] = {}
+            tasks.append(self._task(source, digest, recipes))
         for digest, info, over in self._run(tasks, workers):
             stored.update(info.get("lengths", ()))
+            if "lengths" in info and "lengths" in infos.get(digest, {}):
+                info["lengths"] = {**infos[digest]["lengths"], **info["lengths"]}
             infos[digest] = info
-            over_limit[digest] = over
-        made = {task[1] for task in tasks}  # (source, digest, store, recipes)
+            over_limit[digest] = over_limit.get(digest, []) + over
+            made.add(digest)
         for digest, (_, recipes) in wanted.items():
             info = infos[digest]
             if "error" in info:
@@ -306,12 +330,45 @@ class PhotoStore:
                 self._keep(recalled[source], digests[source])
             else:
                 self._describe(source, digests.get(source), infos, over_limit)
-        # Saved again by a later make of the same build, so the file holds what every make described.
         self._described_anew = self._described_anew or len(recalled) < len(pending)
+        self._listing = None
+
+    def remember(self) -> None:
+        """Keep this build's photo records for the next one (once, after its last `make`: at 10,000
+        stories the file takes a fifth of a second to write)."""
         if self._described_anew and self.described_file:
             with contextlib.suppress(OSError):  # only a speed-up
                 _replace_file(self.described_file, pickle.dumps((ENCODER, self._described), protocol=5))
-        self._listing = None
+            self._described_anew = False
+
+    def start_making(self, wanted: Iterable[tuple[str, Iterable[Recipe]]], workers: int = 0) -> None:
+        """Begin making, in a forked process beside the rest of the build, the pictures of sources that
+        the store has never described (a photo just added), so that `make` finds them made or nearly.
+        Called as soon as the stories are read: reading the static files and the other plugins' work
+        then hide most of the encoding. A source the store knows is left to `make`, as is anything
+        asked for later (a Weibo or WeChat recipe): `make` makes what is still missing."""
+        recipes_of: dict[str, set[Recipe]] = {}
+        for source, recipes in wanted:
+            recipes_of.setdefault(source, set()).update(recipes)
+        by_digest: dict[str, tuple[str, set[Recipe]]] = {}
+        for source, digest in self._digests(sorted(recipes_of)).items():
+            if source in self._hashed and not (self.folder / self._info_name(digest)).exists():
+                by_digest.setdefault(digest, (source, set()))[1].update(recipes_of[source])
+        tasks = [
+            self._task(source, digest, recipes)
+            for digest, (source, recipes) in sorted(by_digest.items())
+        ]
+        if tasks and self._started is None:
+            self._started = Forked(functools.partial(self._run, tasks, workers))
+
+    def _task(self, source: str, digest: str, recipes: Iterable[Recipe]) -> tuple:
+        """What `_probe_and_make` takes: one source, its recipes in one order in every build."""
+        ordered = tuple(sorted(recipes, key=lambda r: r.name))
+        return str(self.content_dir / source), digest, str(self.folder), ordered
+
+    def _started_results(self) -> list[tuple[str, dict, list[str]]]:
+        started, self._started = self._started, None
+        return started.result() if started else []
 
     def _recalled(self, source: str, digest: str, stored: set[str]) -> Photo | None:
         """The Photo a build described for the same bytes and recipes, if its pictures are still in
@@ -392,7 +449,9 @@ class PhotoStore:
     def prune(self) -> None:
         """Remove from the store what this build did not use (a replaced or deleted photo, an old
         recipe or encoder), keeping the descriptions of the sources it did."""
+        self._started_results()  # a background make no story waited for: its pictures are unused
         unmade = [source for source in self._asked if source not in self._digest_of]
         digests = [*self._digest_of.values(), *self._digests(unmade).values()]
+        self._save_stamps()
         keep = self._used_names() | {self._info_name(digest) for digest in digests}
         remove_files(self.folder, files_under(self.folder) - keep)

@@ -34,6 +34,7 @@ def _made(
     for source, story in sources.items():
         store.ask(source, recipes, story)
     store.make(workers)
+    store.remember()
     return store
 
 
