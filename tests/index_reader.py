@@ -92,7 +92,6 @@ class Reader:
         found = []
         for number, segment in enumerate(entry["segments"]):
             gone = set(entry["gone"]) if number == 0 else set()
-            table = self.decoded(segment["path"] + "docs.gz", gzip_json)
             chunks = chunk_of(np.array(codes, dtype=np.uint64), segment["chunks"])
             holders, titled = None, None
             for code, chunk in zip(codes, chunks, strict=True):
@@ -101,15 +100,20 @@ class Reader:
                 holders = body if holders is None else holders & body
                 titled = title if titled is None else titled & title
             for doc in sorted(holders - gone):
-                store = (f"{entry['store']}{table['keys'][doc]}.gz" if segment.get("keyed")
-                         else f"{segment['path']}s/{doc}.gz")
-                url, title, date, _, text = self.decoded(store, gzip_json)
+                url, title, date, _, text = self.decoded(store_path(entry, segment, doc), gzip_json)
                 whole_title = all(word in fold(title) for word in words)
                 whole = whole_title or all(word in fold(f"{title}\n{text}") for word in words)
                 rank = 0 if whole_title else 1 if whole else 2
                 newest = -datetime.fromisoformat(date).timestamp() if date else 0
                 found.append((rank, newest, url))
         return [url for *_, url in sorted(found)]
+
+
+def store_path(entry: dict, segment: dict, doc: int) -> str:
+    """The stored record of a segment's document: by key in a recent segment, by number in the large."""
+    if "keys" in segment:
+        return f"{entry['store']}{segment['keys'][doc]}.gz"
+    return f"{segment['path']}s/{doc}.gz"
 
 
 def live_documents(folder: Path) -> dict[str, list]:
@@ -119,13 +123,10 @@ def live_documents(folder: Path) -> dict[str, list]:
     documents = {}
     for number, segment in enumerate(entry["segments"]):
         gone = set(entry["gone"]) if number == 0 else set()
-        table = json.loads(gzip.decompress((folder / segment["path"] / "docs.gz").read_bytes()))
-        for doc in range(table["count"]):
+        for doc in range(segment["count"]):
             if doc in gone:
                 continue
-            store = (f"{entry['store']}{table['keys'][doc]}.gz" if segment.get("keyed")
-                     else f"{segment['path']}s/{doc}.gz")
-            record = json.loads(gzip.decompress((folder / store).read_bytes()))
+            record = json.loads(gzip.decompress((folder / store_path(entry, segment, doc)).read_bytes()))
             documents[record[0]] = record
     return documents
 

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
 # The file naming every other file of the index; the only one that changes under its own name.
 ENTRY_FILE = "index.json"
 # Bumped whenever the files' format or terms.py's rules change (search.js reads this format).
-INDEX_LAYOUT = "pairs-1"
+INDEX_LAYOUT = "pairs-2"
 
 
 def is_entry(relative: str, folder: str = DEFAULTS["SEARCH_INDEX_FOLDER"]) -> bool:

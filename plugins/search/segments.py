@@ -2,8 +2,9 @@
 fetches one by one, only those a query needs.
 
 A segment's folder holds
-- docs.gz: JSON, per document (numbered from 0, newest first): its date in minutes (descending,
-  as differences) and the code of each filter value (-1 without one), with the values' names;
+- filters.gz: JSON, per document (numbered from 0, newest first) the code of each filter value (-1
+  without one), with the values' names: fetched only by a search with a filter chosen (the order
+  is the documents' numbers, and the entry file places the recent segment's among them);
 - p/<chunk>.gz: the postings of the terms whose code hashes to that chunk (terms.chunk_of): a
   stream of unsigned LEB128 varints: the number of terms; their codes (ascending, as differences);
   per term the number of documents holding it, then the number holding it in the title; then per
@@ -16,7 +17,6 @@ compression however large the site grows.
 """
 
 import gzip
-import itertools
 import json
 import math
 import tempfile
@@ -30,6 +30,7 @@ from .documents import Document
 from .terms import DOC_BITS, MAX_DOCUMENTS, chunk_of, term_codes
 
 FILTER_NAMES = ("category", "org_type", "region")
+FILTERS_FILE = "filters.gz"
 DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
 
 
@@ -171,16 +172,9 @@ def write_chunks(folder: Path, spilled: SpilledPairs, titles: Postings, chunk_by
     return written
 
 
-def docs_table(documents: list[Document], keys: list[str] | None) -> dict:
-    """The segment's docs.gz: dates and filter values, per document number."""
-    minutes = [document.minutes() for document in documents]
-    dated = [minute for minute in minutes if minute >= 0]
-    table: dict = {
-        "count": len(documents),
-        "dated": len(dated),
-        "minutes": [dated[0], *(a - b for a, b in itertools.pairwise(dated))] if dated else [],
-        "filters": {},
-    }
+def filters_table(documents: list[Document]) -> dict:
+    """The segment's filters.gz: the filter values, per document number."""
+    table: dict = {"count": len(documents), "filters": {}}
     for name in FILTER_NAMES:
         values = sorted({document.filters[name] for document in documents if name in document.filters})
         code = {value: number for number, value in enumerate(values)}
@@ -188,8 +182,6 @@ def docs_table(documents: list[Document], keys: list[str] | None) -> dict:
             "values": values,
             "of": [code.get(document.filters.get(name, ""), -1) for document in documents],
         }
-    if keys is not None:
-        table["keys"] = keys
     return table
 
 
@@ -203,7 +195,6 @@ def write_segment(
     documents: list[Document],
     chunk_bytes: int,
     store_path: Callable[[int, Document], Path | None],
-    keys: list[str] | None = None,
 ) -> int:
     """Write a segment of `documents` (in this order: newest first) into `folder`, each document's
     store record to store_path(number, document) unless that is None (a store file named by its
@@ -224,9 +215,9 @@ def write_segment(
             written = write_chunks(folder, spilled, titles, chunk_bytes)
         finally:
             spilled.close()
-    table = json.dumps(docs_table(documents, keys), ensure_ascii=False, separators=(",", ":"))
-    (folder / "docs.gz").write_bytes(compressed(table.encode("utf-8")))
-    written.append("docs.gz")
+    table = json.dumps(filters_table(documents), ensure_ascii=False, separators=(",", ":"))
+    (folder / FILTERS_FILE).write_bytes(compressed(table.encode("utf-8")))
+    written.append(FILTERS_FILE)
     for number, document in enumerate(documents):
         path = store_path(number, document)
         if path is not None:

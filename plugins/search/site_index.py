@@ -12,6 +12,7 @@ documents by address and content digest. A segment's folder is named by a hash o
 under the same name.
 """
 
+import bisect
 import hashlib
 import json
 import logging
@@ -114,15 +115,16 @@ def index_site(
     ):
         state = None
     written = 0
-    large_docs: list[list[str]] = state["large_docs"] if state else []
-    gone = [number for number, (url, digest) in enumerate(large_docs) if digests.get(url) != digest]
-    kept = {url for url, digest in large_docs if digests.get(url) == digest}
+    # Per document of the large segment, newest first: [address, digest, minutes].
+    large_docs: list[list] = state["large_docs"] if state else []
+    gone = [number for number, (url, digest, _) in enumerate(large_docs) if digests.get(url) != digest]
+    kept = {url for url, digest, _ in large_docs if digests.get(url) == digest}
     recent = newest_first([document for url, document in by_url.items() if url not in kept])
     rewrite_large = state is None or len(recent) + len(gone) > recent_limit
     if rewrite_large:
         ordered = newest_first(list(by_url.values()))
-        large_docs = [[document.url, digests[document.url]] for document in ordered]
-        large = segment_name("b", (digest for _, digest in large_docs), chunk_bytes)
+        large_docs = [[document.url, digests[document.url], document.minutes()] for document in ordered]
+        large = segment_name("b", (digest for _, digest, _ in large_docs), chunk_bytes)
 
         def write_large(target: Path) -> int:
             stores = target / STORE_FOLDER
@@ -142,11 +144,11 @@ def index_site(
                 return None if path.is_file() else path
 
             written += write_fresh(
-                folder, recent_name, lambda target: write_segment(target, recent, chunk_bytes, store, keys)
+                folder, recent_name, lambda target: write_segment(target, recent, chunk_bytes, store)
             )
         segments.append({
             "path": f"{recent_name}/", "count": len(recent), "chunks": chunks_of(folder / recent_name),
-            "keyed": True,
+            "keys": keys, "places": places_among(recent, large_docs),
         })
     entry = {"layout": INDEX_LAYOUT, "store": f"{STORE_FOLDER}/", "segments": segments, "gone": gone}
     entry_text = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -163,6 +165,14 @@ def index_site(
         folder, len(by_url), len(large_docs), len(recent), len(gone), rewrite_large, written,
         time.perf_counter() - started,
     )
+
+
+def places_among(recent: list[Document], large_docs: list[list]) -> list[int]:
+    """Where each recent document goes in the newest-first order of the large segment: the number of
+    its documents that come first. The page orders results by this and the documents' numbers, so
+    that no search without a filter needs a table of dates."""
+    order = [(-minutes, url) for url, _, minutes in large_docs]
+    return [bisect.bisect_left(order, (-document.minutes(), document.url)) for document in recent]
 
 
 def chunks_of(segment: Path) -> int:

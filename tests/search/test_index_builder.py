@@ -1,14 +1,15 @@
 """The search index builder (plugins/search: documents, terms, segments, site_index) on documents made
 here, read back file by file as the search page reads it (tests/index_reader.py)."""
 
+import json
 import random
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from index_reader import Reader, read_chunk, search_differences
-from search.documents import Document, html_text
+from index_reader import Reader, gzip_json, read_chunk, search_differences, store_path
+from search.documents import Document, html_text, newest_first
 from search.site_index import SearchIndexError, index_site, state_path
 from search.terms import chunk_of, distinct_sorted, query_terms
 
@@ -179,6 +180,34 @@ def test_one_added_edited_or_deleted_story_touches_a_few_files_only_and_is_found
     index_site(tmp_path / "output", documents_now, tmp_path / "cache")
     assert documents[9].url not in Reader(folder).search(documents[9].text[:6])
     assert {path: data for path, data in tree(folder).items() if path.startswith("b-")} == large
+
+
+def test_the_entry_places_recent_stories_among_the_large_segments_newest_first(tmp_path):
+    """The page orders results by the large segment's numbers and the recent stories' places in the
+    entry file alone (no table of dates): that order is the index's newest-first order."""
+    documents = stories(40)
+    build(tmp_path, documents)
+    edited = documents[7]
+    documents[7] = story(edited.url, edited.title, "改过的正文", edited.date)
+    documents += [
+        story("stories/2019/oldest/", "最早的一篇", "正文", "2019-01-01T09:00:00+08:00"),
+        story("stories/2020/tied/", "同一时刻", "正文", documents[3].date),
+        story("stories/2024/newest/", "最新的一篇", "正文", "2024-01-01T09:00:00+08:00"),
+    ]
+    del documents[12]  # deleted: gone from the large segment
+    reader = build(tmp_path, documents)
+    entry = reader.decoded("index.json", json.loads)
+    assert len(entry["segments"]) == 2 and entry["segments"][1]["count"] == 4
+    ranked, first = [], 0
+    for number, segment in enumerate(entry["segments"]):
+        for local in range(segment["count"]):
+            if number == 0 and local in entry["gone"]:
+                continue
+            rank = 2 * segment["places"][local] if "keys" in segment else 2 * local + 1
+            url = reader.decoded(store_path(entry, segment, local), gzip_json)[0]
+            ranked.append((rank, first + local, url))
+        first += segment["count"]
+    assert [url for *_, url in sorted(ranked)] == [document.url for document in newest_first(documents)]
 
 
 def test_past_the_recent_limit_the_large_segment_is_rewritten_as_a_cold_build_would(tmp_path):

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from added_stories import story, story_path
-from index_reader import Reader
+from index_reader import Reader, store_path
 from sitebuild import REPO, build_site, content_with
 
 INDEX = "search-index"
@@ -16,11 +16,9 @@ def indexed_addresses(folder: Path) -> list[str]:
     entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     addresses = []
     for segment in entry["segments"]:
-        table = json.loads(gzip.decompress((folder / segment["path"] / "docs.gz").read_bytes()))
-        for number in range(table["count"]):
-            store = (f"{entry['store']}{table['keys'][number]}.gz" if segment.get("keyed")
-                     else f"{segment['path']}s/{number}.gz")
-            addresses.append(json.loads(gzip.decompress((folder / store).read_bytes()))[0])
+        for number in range(segment["count"]):
+            record = gzip.decompress((folder / store_path(entry, segment, number)).read_bytes())
+            addresses.append(json.loads(record)[0])
     return addresses
 
 

@@ -1,8 +1,8 @@
 // The search page (templates/search.html): runs the form's query against this site's own search
 // index (written by plugins/search into the folder the form's data-index names) and lists the
-// stories found. Only the files a query needs are fetched: the entry file, each segment's table of
-// dates and filters, the chunk of postings of each of the query's terms, and the stored text of the
-// stories it must check or show. The query, the filters and the order live in the address
+// stories found. Only the files a query needs are fetched: the entry file, the chunk of postings of
+// each of the query's terms, the stored text of the stories it must check or show, and each
+// segment's table of filter values when a filter is chosen. The query, the filters and the order live in the address
 // (?q=…&region=…&sort=newest), so a search can be bookmarked, shared, started from a listing page
 // and reached with the back button.
 // A classic script, not a module: opened from disk (file://) it still runs and can say that search
@@ -163,42 +163,51 @@
     }
   }
 
-  // The whole index's documents: per document its date (minutes), filter values and store file.
+  // The whole index's documents, in the order of the entry file alone: the large segment's are
+  // numbered newest first, and each recent one has its place among them (`places`). A recent
+  // segment's stored records are named by key (`keys`), the large one's by number.
   async function loadIndex() {
     const entry = await entryReady;
     const gone = new Set(entry.gone);
     let first = 0;
-    const segments = await Promise.all(
-      entry.segments.map(async (segment, number) => {
-        const table = await fetchJson(`${segment.path}docs.gz`);
-        const minutes = new Array(table.count).fill(-1);
-        let minute = 0;
-        table.minutes.forEach((value, i) => {
-          minute = i === 0 ? value : minute - value;
-          minutes[i] = minute;
-        });
-        return { ...segment, table, minutes, gone: number === 0 ? gone : new Set() };
-      }),
-    );
-    for (const segment of segments) {
-      segment.first = first;
+    const segments = entry.segments.map((segment, number) => {
+      const loaded = { ...segment, first, gone: number === 0 ? gone : new Set() };
       first += segment.count;
-    }
+      return loaded;
+    });
     const documents = [];
     for (const segment of segments) {
       for (let local = 0; local < segment.count; local += 1) {
         if (segment.gone.has(local)) continue;
-        const filters = {};
-        for (const name of FILTERS) {
-          const filter = segment.table.filters[name];
-          const code = filter ? filter.of[local] : -1;
-          if (code >= 0) filters[name] = filter.values[code];
-        }
-        const store = segment.keyed ? `${entry.store}${segment.table.keys[local]}.gz` : `${segment.path}s/${local}.gz`;
-        documents.push({ segment, local, minutes: segment.minutes[local], filters, store });
+        // Even ranks for recent documents: each goes just before the large segment's document at its place.
+        const rank = segment.keys ? 2 * segment.places[local] : 2 * local + 1;
+        const store = segment.keys ? `${entry.store}${segment.keys[local]}.gz` : `${segment.path}s/${local}.gz`;
+        documents.push({ segment, local, id: segment.first + local, rank, store });
       }
     }
-    return { segments, documents, byId: new Map(documents.map((doc) => [doc.segment.first + doc.local, doc])) };
+    return { segments, documents, byId: new Map(documents.map((doc) => [doc.id, doc])) };
+  }
+
+  // Each document's filter values (name -> value), from every segment's table: fetched only for a
+  // search with a filter chosen.
+  let filtersReady = null;
+  function loadFilters(index) {
+    if (filtersReady) return filtersReady;
+    filtersReady = Promise.all(
+      index.segments.map(async (segment) => {
+        const table = await fetchJson(`${segment.path}filters.gz`);
+        for (const doc of index.documents) {
+          if (doc.segment !== segment) continue;
+          doc.filters = {};
+          for (const name of FILTERS) {
+            const filter = table.filters[name];
+            const code = filter ? filter.of[doc.local] : -1;
+            if (code >= 0) doc.filters[name] = filter.values[code];
+          }
+        }
+      }),
+    );
+    return filtersReady;
   }
   const indexReady = loadIndex();
 
@@ -228,7 +237,7 @@
   }
 
   function newer(a, b) {
-    return b.minutes - a.minutes || a.segment.first + a.local - (b.segment.first + b.local);
+    return a.rank - b.rank || a.id - b.id;
   }
 
   // A document's stored record: {url, title, date, org, text}.
@@ -447,8 +456,10 @@
       docs = index.documents;
     }
     const filters = Object.entries(search.filters);
-    docs = docs.filter((doc) => filters.every(([name, value]) => doc.filters[name] === value));
-    for (const doc of docs) doc.id = doc.segment.first + doc.local;
+    if (filters.length) {
+      await loadFilters(index);
+      docs = docs.filter((doc) => filters.every(([name, value]) => doc.filters[name] === value));
+    }
     const take = search.newest || !words.length ? inOrder(docs.slice().sort(newer)) : ranked(docs, titled, words);
     return { count: docs.length, take };
   }
