@@ -17,6 +17,7 @@ compression however large the site grows.
 """
 
 import gzip
+import itertools
 import json
 import math
 import tempfile
@@ -31,6 +32,9 @@ from .terms import DOC_BITS, MAX_DOCUMENTS, chunk_of, term_codes
 
 FILTER_NAMES = ("category", "org_type", "region")
 FILTERS_FILE = "filters.gz"
+# Postings varint-encoded in one pass, about (chunks of a segment together): few numpy passes per
+# chunk, a few MB of working arrays.
+VALUES_PER_PASS = 1 << 18
 DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
 
 
@@ -39,8 +43,10 @@ def compressed(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def varints(values: np.ndarray) -> bytes:
-    """Unsigned LEB128 of each value (uint64), back to back."""
+def varint_parts(values: np.ndarray, parts: np.ndarray) -> list[bytes]:
+    """Unsigned LEB128 of each value (uint64), back to back, cut into one bytes per part: `parts` gives
+    the number of values in each, at least one. Encoded in one pass (a large segment has thousands of
+    chunks: one pass each cost a processor second at 10,000 stories)."""
     values = values.astype(np.uint64)
     sizes = np.ones(values.shape, dtype=np.int64)
     for bits in range(7, 64, 7):
@@ -53,7 +59,8 @@ def varints(values: np.ndarray) -> bytes:
         part = (values[has] >> np.uint64(7 * place)) & np.uint64(0x7F)
         more = (sizes[has] > place + 1).astype(np.uint64) << np.uint64(7)
         out[starts[has] + place] = (part | more).astype(np.uint8)
-    return out.tobytes()
+    cuts = ends[np.cumsum(parts) - 1] if len(parts) else []
+    return [out[start:end].tobytes() for start, end in itertools.pairwise([0, *cuts])]
 
 
 @dataclass
@@ -102,12 +109,12 @@ def gathered(documents: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     return deltas
 
 
-def chunk_stream(body: Postings, titles: Postings, picked: np.ndarray) -> bytes:
-    """One chunk's file (before compression): the terms body.terms[picked], ascending."""
+def chunk_stream(body: Postings, titles: Postings, picked: np.ndarray) -> np.ndarray:
+    """One chunk's values (before varint encoding): the terms body.terms[picked], ascending."""
     codes = body.terms[picked]
     starts, ends = body.starts[picked], body.starts[picked + 1]
     title_starts, title_ends = titles.lookup(codes)
-    stream = np.concatenate([
+    return np.concatenate([
         [len(codes)],
         np.diff(codes.astype(np.int64), prepend=0) if len(codes) else [],
         ends - starts,
@@ -115,7 +122,6 @@ def chunk_stream(body: Postings, titles: Postings, picked: np.ndarray) -> bytes:
         gathered(body.documents, starts, ends),
         gathered(titles.documents, title_starts, title_ends),
     ]).astype(np.uint64)
-    return varints(stream)
 
 
 class SpilledPairs:
@@ -164,10 +170,15 @@ def write_chunks(folder: Path, spilled: SpilledPairs, titles: Postings, chunk_by
         owner = chunk_of(body.terms, chunks)
         order = np.argsort(owner, kind="stable")
         bounds = np.searchsorted(owner[order], np.arange(chunks + 1))
-        for chunk in range(group, chunks, spilled.groups):
-            stream = chunk_stream(body, titles, order[bounds[chunk]:bounds[chunk + 1]])
-            (folder / f"p/{chunk}.gz").write_bytes(compressed(stream))
-            written.append(f"p/{chunk}.gz")
+        numbers = list(range(group, chunks, spilled.groups))
+        per_pass = max(1, VALUES_PER_PASS // chunk_bytes)
+        for at in range(0, len(numbers), per_pass):
+            batch = numbers[at:at + per_pass]
+            streams = [chunk_stream(body, titles, order[bounds[chunk]:bounds[chunk + 1]]) for chunk in batch]
+            encoded = varint_parts(np.concatenate(streams), np.array([len(stream) for stream in streams]))
+            for chunk, data in zip(batch, encoded, strict=True):
+                (folder / f"p/{chunk}.gz").write_bytes(compressed(data))
+                written.append(f"p/{chunk}.gz")
         del body
     return written
 
