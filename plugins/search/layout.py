@@ -13,7 +13,7 @@ DEFAULTS: dict[str, Any] = {
     # Top-level folders of the site never searched: wechat/ holds the editors' unpublished previews.
     "SEARCH_EXCLUDED_FOLDERS": [WECHAT_FOLDER],
     # Uncompressed bytes of postings per chunk: a query fetches one chunk per pair of characters.
-    "SEARCH_CHUNK_BYTES": 24000,
+    "SEARCH_CHUNK_BYTES": 6000,
     # Stories added, edited or deleted since the large segment was written that a small recent
     # segment takes; one more and the large segment is written again with every story.
     "SEARCH_RECENT_LIMIT": 64,
