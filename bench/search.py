@@ -3,6 +3,7 @@ stories whose text draws on a real Chinese word-frequency list (jieba's dict.txt
 their frequencies; pinned in requirements-test.txt, read from the installed package, no network).
 
     .venv/bin/python bench/search.py [--sizes 1000,10000] [--per-kind 10] [--no-throttle] [--chunk-bytes N]
+                                     [--pagefind]
 
 For each size:
 - the index, cold, in a fresh process (processor seconds, wall seconds, peak RSS of that process,
@@ -15,10 +16,16 @@ For each size:
   in the first 10; every request of the page and its bytes (page, styles, scripts and index
   files); the time to the first results under Lighthouse's mobile throttling (150 ms round trip,
   1.6 Mbps down).
+With --pagefind, the same stories and queries also go through Pagefind extended (its Chinese word
+segmentation; `pip install -r bench/requirements.txt`) side by side: one page per story, one index
+over them all (processor and wall seconds, peak memory of the indexer, files), each query on a page
+that only runs Pagefind's own search API and lists the first 10 (so its page, styles and scripts
+are a few hundred bytes where ours are about 45 KB), served and throttled the same way.
 Prints a Markdown table (README.md, "Search"). No targets are asserted.
 """
 
 import argparse
+import html
 import multiprocessing
 import pickle
 import random
@@ -26,6 +33,7 @@ import re
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +47,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT / "deploy")]
 
-from nginx_local import nginx_serving  # noqa: E402
+from nginx_local import free_port, nginx_running, nginx_serving, site_config  # noqa: E402
 from search.documents import Document  # noqa: E402
 from search.layout import DEFAULTS  # noqa: E402
 from search.site_index import index_site  # noqa: E402
@@ -246,8 +254,80 @@ def search_in_browser(browser: Any, url: str, query: str, throttle: bool) -> dic
             "bytes": sum(sizes.values()), "seconds": seconds}
 
 
+def searched(browser: Any, url: str, queries: list[tuple[str, str, str]], throttle: bool) -> list[dict]:
+    """Each query on the search page at `url`: is its story first, in the first 10; requests, bytes,
+    and the time to the first results throttled."""
+    results = []
+    for kind, query, address in queries:
+        found = search_in_browser(browser, url, query, False)
+        timed = search_in_browser(browser, url, query, True)["seconds"] if throttle else float("nan")
+        results.append({"kind": kind, "query": query, "first": found["links"][:1] == [address],
+                        "top10": address in found["links"][:10], **found, "throttled": timed})
+    return results
+
+
+PAGEFIND_SEARCH = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Pagefind</title>
+</head><body><p id="search-status"></p><ol id="search-results"></ol><script type="module">
+const query = new URLSearchParams(location.search).get("q");
+const pagefind = await import("/pagefind/pagefind.js");
+const found = await pagefind.search(query);
+const shown = await Promise.all(found.results.slice(0, 10).map((result) => result.data()));
+document.getElementById("search-results").innerHTML =
+  shown.map((data) => `<li><h2><a href="${data.url}">x</a></h2></li>`).join("");
+document.getElementById("search-status").textContent = `${found.results.length}`;
+</script></body></html>
+"""
+
+
+def pagefind_site(stories: list[Document], folder: Path) -> Figures:
+    """One page per story and Pagefind extended's index over them all: processor s, wall s, peak MiB
+    of the indexer, files of the index."""
+    from pagefind_bin_extended import get_executable
+
+    shutil.rmtree(folder, ignore_errors=True)
+    for story in stories:
+        page = folder / story.url / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in story.text.split("\n"))
+        page.write_text(
+            f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(story.title)}'
+            f"</title></head><body><main data-pagefind-body><h1>{html.escape(story.title)}</h1>{paragraphs}"
+            "</main></body></html>",
+            encoding="utf-8",
+        )
+    (folder / PAGE).mkdir(parents=True, exist_ok=True)
+    (folder / PAGE / "index.html").write_text(PAGEFIND_SEARCH, encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run = subprocess.run(  # /usr/bin/time: the indexer's own peak memory (%M, KiB)
+        ["/usr/bin/time", "-f", "%M", str(get_executable()), "--site", str(folder), "--quiet"],
+        capture_output=True, text=True, check=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    files = sum(1 for path in (folder / "pagefind").rglob("*") if path.is_file())
+    return cpu, wall, int(run.stderr.strip().splitlines()[-1]) / 1024, files
+
+
+def pagefind_searches(
+    stories: list[Document], queries: list, folder: Path, browser: Any, throttle: bool
+) -> dict:
+    figures = pagefind_site(stories, folder)
+    index_files = [path for path in (folder / "pagefind").rglob("*") if path.is_file()]
+    port = free_port()
+    # As deploy/nginx.conf serves our site, but Pagefind's WebAssembly needs 'wasm-unsafe-eval'.
+    site = site_config(folder.resolve(), port)
+    site = site.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    with nginx_running(site, port):
+        results = searched(browser, f"http://127.0.0.1:{port}/", queries, throttle)
+    return {"count": len(stories), "cold": figures, "results": results, "index_files": len(index_files),
+            "index_bytes": sum(path.stat().st_size for path in index_files)}
+
+
 def run_size(
-    count: int, per_kind: int, site: Path, work: Path, browser: Any, throttle: bool, chunk_bytes: int
+    count: int, per_kind: int, site: Path, work: Path, browser: Any, throttle: bool, chunk_bytes: int,
+    pagefind: bool = False,
 ) -> dict:
     stories = corpus(count)
     output, cache = work / f"index-{count}", work / f"cache-{count}"
@@ -266,16 +346,12 @@ def run_size(
     shutil.rmtree(site / "search-index")
     shutil.copytree(output / "search-index", site / "search-index")
     queries = unique_queries(stories, per_kind)
-    results = []
     with nginx_serving(site) as url:  # as deployed: keep-alive, deploy/nginx.conf's headers
-        for kind, query, address in queries:
-            found = search_in_browser(browser, url, query, False)
-            timed = search_in_browser(browser, url, query, True)["seconds"] if throttle else float("nan")
-            results.append({"kind": kind, "query": query, "first": found["links"][:1] == [address],
-                            "top10": address in found["links"][:10], **found, "throttled": timed})
+        results = searched(browser, url, queries, throttle)
+    beside = pagefind_searches(stories, queries, work / "pagefind", browser, throttle) if pagefind else None
     return {"count": count, "cold": cold, "add": add, "edit": edit, "results": results,
             "index_files": len(index_files), "index_bytes": index_bytes,
-            "distinct_words": distinct_words(stories)}
+            "distinct_words": distinct_words(stories), "pagefind": beside}
 
 
 def distinct_words(stories: list[Document]) -> int:
@@ -285,9 +361,27 @@ def distinct_words(stories: list[Document]) -> int:
 
 
 def report(size: dict) -> None:
-    results = size["results"]
     print(f"\n### {size['count']:,} stories (about {size['distinct_words']:,} distinct words of the list; "
           f"index {size['index_files']:,} files, {size['index_bytes'] / 1e6:.1f} MB)\n")
+    report_searches(size["results"])
+    print("\n| building the index | processor s | wall s | peak RSS (MiB, stories included) "
+          "| files written |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, key in (("cold", "cold"), ("one story added", "add"), ("one story edited", "edit")):
+        cpu, wall, peak, written = size[key]
+        print(f"| {label} | {cpu:.2f} | {wall:.2f} | {peak:.0f} | {written} |")
+    beside = size["pagefind"]
+    if beside:
+        print(f"\n#### Pagefind extended, the same stories and queries (index {beside['index_files']:,} "
+              f"files, {beside['index_bytes'] / 1e6:.1f} MB)\n")
+        report_searches(beside["results"])
+        cpu, wall, peak, files = beside["cold"]
+        print("\n| building the index | processor s | wall s | peak RSS (MiB) | files written |")
+        print("| --- | --- | --- | --- | --- |")
+        print(f"| cold | {cpu:.2f} | {wall:.2f} | {peak:.0f} | {files} |")
+
+
+def report_searches(results: list[dict]) -> None:
     print("| queries occurring in exactly one story | first | in the first 10 |")
     print("| --- | --- | --- |")
     for kind in KINDS:
@@ -307,12 +401,6 @@ def report(size: dict) -> None:
     if timed:
         print(f"| seconds to first results, 150 ms RTT, 1.6 Mbps | {statistics.median(timed):.2f} "
               f"| {max(timed):.2f} |")
-    print("\n| building the index | processor s | wall s | peak RSS (MiB, stories included) "
-          "| files written |")
-    print("| --- | --- | --- | --- | --- |")
-    for label, key in (("cold", "cold"), ("one story added", "add"), ("one story edited", "edit")):
-        cpu, wall, peak, written = size[key]
-        print(f"| {label} | {cpu:.2f} | {wall:.2f} | {peak:.0f} | {written} |")
     missed = [f"{r['kind']} {r['query']}" for r in results if not r["first"]]
     if missed:
         print(f"\nnot first: {', '.join(missed)}")
@@ -325,6 +413,7 @@ def main() -> None:
     parser.add_argument("--no-throttle", action="store_true")
     parser.add_argument("--chunk-bytes", type=int, default=DEFAULTS["SEARCH_CHUNK_BYTES"],
                         help="postings per chunk before compression (SEARCH_CHUNK_BYTES)")
+    parser.add_argument("--pagefind", action="store_true", help="Pagefind extended side by side")
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -338,7 +427,7 @@ def main() -> None:
             for count in (int(size) for size in options.sizes.split(",")):
                 throttle = not options.no_throttle
                 report(run_size(count, options.per_kind, work / "site", work, browser, throttle,
-                                options.chunk_bytes))
+                                options.chunk_bytes, options.pagefind))
                 sys.stdout.flush()
             browser.close()
 
