@@ -202,10 +202,10 @@ def save_state(path: Path, state: dict) -> None:
 
 
 def index_generated_site(generators: list[Any]) -> Forked | None:
-    """Start indexing the build's stories and pages, at all_generators_finalized (their text is known
-    once every generator has read its content; the index does not wait for the pages).
+    """Start indexing the build's stories and pages as soon as they are read (page_generator_finalized):
+    the index waits neither for the static files nor for the pages.
 
-    The index is made in a forked process: it runs beside the build's own writing, which uses one
+    The index is made in a forked process: it runs beside the rest of the build, which uses one
     core until the pages are rendered, and its working memory (about 90 MB at 10,000 stories) goes
     back to the system when it ends instead of staying with the build. `finish_index` waits for it."""
     first = generators[0]
