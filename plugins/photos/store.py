@@ -218,6 +218,7 @@ class PhotoStore:
                 )
             except (OSError, ValueError):
                 self._stamps = {}
+            self._stamps_saved = self._stamps  # what the file holds
             self._noted: dict[str, list[str]] = {}
             self._hashed: set[str] = set()  # sources new or changed since the last build
         digests = {}
@@ -242,10 +243,10 @@ class PhotoStore:
         return digests
 
     def _save_stamps(self) -> None:
-        if self.stamps_file and self._noted != self._stamps:
+        if self.stamps_file and self._noted != self._stamps_saved:
             with contextlib.suppress(OSError):  # only a speed-up
                 _replace_file(self.stamps_file, json.dumps(self._noted, sort_keys=True).encode())
-            self._stamps = dict(self._noted)
+            self._stamps_saved = dict(self._noted)
 
     def _info_name(self, digest: str) -> str:
         return f"{digest[:2]}/{digest}.json"

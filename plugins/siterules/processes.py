@@ -2,10 +2,23 @@
 pickled on the way in), runs beside the build, and gives back to the system whatever it allocated
 when it ends. Only its result comes back, pickled."""
 
+import atexit
 import multiprocessing
+import multiprocessing.util  # registers its exit hook now: ours, registered after, runs before it
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+
+_unread: set["Forked"] = set()  # children whose result nobody has asked for yet
+
+
+@atexit.register
+def _stop_unread() -> None:
+    """A build that fails before asking for a child's result exits: multiprocessing would wait for
+    that child for ever if it is blocked writing a result larger than the pipe holds."""
+    for child in list(_unread):
+        child._process.terminate()
+        child._process.join()
 
 
 def _send_result(work: Callable[[], Any], connection: Any) -> None:
@@ -27,8 +40,10 @@ class Forked:
         self._process = context.Process(target=_send_result, args=(work, sender))
         self._process.start()
         sender.close()
+        _unread.add(self)
 
     def result(self) -> Any:
+        _unread.discard(self)
         try:
             value = self._receiver.recv()
         except EOFError:

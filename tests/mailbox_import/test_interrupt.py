@@ -174,10 +174,12 @@ def test_ctrl_c_while_waiting_for_another_import_cancels_cleanly(export, tmp_pat
     # Stopped, the first holds its lock until killed: it cannot end and let the second run before
     # the Ctrl-C arrives (on a loaded machine it could).
     os.killpg(first.pid, signal.SIGSTOP)
-    second = start_import(site, export)
-    assert second.stderr.readline() == WAITING.format(pid=first.pid) + "\n"
-    os.killpg(second.pid, signal.SIGINT)
-    _, second_err = finish(second)
-    os.killpg(first.pid, signal.SIGKILL)  # its stopped workers too
-    finish(first)
+    try:
+        second = start_import(site, export)
+        assert second.stderr.readline() == WAITING.format(pid=first.pid) + "\n"
+        os.killpg(second.pid, signal.SIGINT)
+        _, second_err = finish(second)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # its stopped workers too
+        finish(first)
     assert second.returncode == 130 and second_err == "导入已取消；再次运行 make import 即可接着导入。\n"

@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -224,3 +225,27 @@ def test_a_page_sees_a_new_digest_whenever_a_photo_it_shows_changes() -> None:
         {"variants": {"jpeg-720": photo().variants["jpeg-1440"]}},
     ):
         assert Describer().describe(photo(**changed)) != digest, changed
+
+
+def test_photos_started_as_the_stories_are_read_are_those_made_at_once(content: Path, tmp_path: Path) -> None:
+    noise = Image.effect_noise((1600, 1200), 40).convert("RGB")
+    source = _save(content, "early.jpg", noise, format="JPEG", quality=90)
+    plain = _made(content, tmp_path / "plain", {source: STORY})
+    early = PhotoStore(tmp_path / "early", content)
+    early.start_making([(source, PAGE_RECIPES), ("images/missing.jpg", PAGE_RECIPES)], workers=1)
+    # Made in the background, before any make: the store fills with the page's pictures.
+    names = {Path(v.path).name for v in plain.photo(source).variants.values()}
+    deadline = time.monotonic() + 60
+    while {path.name for path in (tmp_path / "early").rglob("*.*")} < names:
+        assert time.monotonic() < deadline, "nothing made in the background"
+        time.sleep(0.05)
+    early.ask(source, (*PAGE_RECIPES, WECHAT_BANNER), STORY)  # a recipe more than was started
+    early.make(1)
+    photo = early.photo(source)
+    assert replace(photo, variants={}) == replace(plain.photo(source), variants={})
+    for recipe in PAGE_RECIPES:
+        assert photo.variant(recipe) == plain.photo(source).variant(recipe)
+        path = photo.variant(recipe).path.removeprefix("photos/")
+        assert (tmp_path / "early" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    banner = photo.variant(WECHAT_BANNER)
+    assert banner.length == (tmp_path / "early" / banner.path.removeprefix("photos/")).stat().st_size

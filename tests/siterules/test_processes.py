@@ -1,0 +1,29 @@
+"""siterules.processes: work in forked children, and a build that fails before it reads their results."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from siterules.processes import Forked
+
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
+
+
+def test_a_child_gives_back_what_it_returned_or_raised():
+    assert Forked(lambda: "x" * 200_000).result() == "x" * 200_000
+    with pytest.raises(ZeroDivisionError):
+        Forked(lambda: 1 / 0).result()
+
+
+def test_a_build_failing_before_it_reads_a_large_result_exits_instead_of_hanging():
+    # The child blocks writing a result larger than a pipe holds; without the exit hook,
+    # multiprocessing waits for it for ever.
+    program = (
+        f"import sys; sys.path.insert(0, {str(PLUGINS)!r})\n"
+        "from siterules.processes import Forked\n"
+        "started = Forked(lambda: 'x' * 1_000_000)\n"
+        "raise SystemExit('the build failed')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "the build failed" in run.stderr
