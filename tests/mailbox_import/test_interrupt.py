@@ -69,7 +69,14 @@ def start_import(site: Path, export: Path, *python_args: str) -> subprocess.Pope
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As from a terminal: a command started in the background by a script (as `make test &` does)
+        # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+        preexec_fn=_default_ctrl_c,
     )
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(process: subprocess.Popen) -> tuple[str, str]:
