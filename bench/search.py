@@ -401,6 +401,13 @@ def report_searches(results: list[dict]) -> None:
     if timed:
         print(f"| seconds to first results, 150 ms RTT, 1.6 Mbps | {statistics.median(timed):.2f} "
               f"| {max(timed):.2f} |")
+        slowest = sorted(
+            (r for r in results if r["throttled"] == r["throttled"]), key=lambda r: -r["throttled"]
+        )
+        print("\nslowest: " + "; ".join(
+            f"{r['kind']} {r['query']} {r['throttled']:.2f} s, {r['requests']} requests, "
+            f"{r['bytes'] / 1000:.0f} KB" for r in slowest[:3]
+        ))
     missed = [f"{r['kind']} {r['query']}" for r in results if not r["first"]]
     if missed:
         print(f"\nnot first: {', '.join(missed)}")

@@ -32,9 +32,11 @@ def _open_store(pelican: Pelican) -> None:
     settings = pelican.settings
     for key, default in DEFAULT_SETTINGS.items():
         settings.setdefault(key, default)
-    _stores[id(settings)] = PhotoStore(
-        Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"])
-    )
+    store = PhotoStore(Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"]))
+    _stores[id(settings)] = store
+    # Every new picture gets what every story picture shows; a lead photo's thumbnail, a cover and
+    # the like are made when asked for (pictures that no story shows are made once, then pruned).
+    store.start((*PAGE_RECIPES, *LEAD_RECIPES), settings["PHOTOS_WORKERS"])
 
 
 def _shown_content(generators: list[Generator]) -> list[Any]:
@@ -126,20 +128,6 @@ def _asked(story: Any, found: dict[str, str], is_file: Callable[[str], bool]) ->
     return asked
 
 
-def _start_new_photos(generator: ArticlesGenerator) -> None:
-    """As soon as the stories are read: photos the store has never seen (a story just added) start
-    being made beside the rest of the build's reading, which `_size_photos` then waits for much less.
-    Only what a story's text names by path counts here (the store skips what is not a file)."""
-    wanted = []
-    for story in generator.articles + generator.translations:
-        wanted += _asked(story, _sources(story, lambda _address: None, _anything), _anything)
-    store_for(generator.settings).start_making(wanted, generator.settings["PHOTOS_WORKERS"])
-
-
-def _anything(_path: str) -> bool:
-    return True
-
-
 def _at_address(files: _StaticFiles, story: Any, address: str) -> str | None:
     return files.at_address(address, story)
 
@@ -168,6 +156,5 @@ def _prune(pelican: Pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(_open_store)
-    signals.article_generator_finalized.connect(_start_new_photos)
     signals.all_generators_finalized.connect(_size_photos)
     signals.finalized.connect(_prune)

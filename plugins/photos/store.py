@@ -35,6 +35,9 @@ OUTPUT_FOLDER = PHOTOS_FOLDER  # derived pictures in the output folder: photos/<
 # that a rebuild reads no description and hashes no name for a photo it has described before.
 STAMPS_FILE = "photos-sources.json"
 DESCRIBED_FILE = "photos-described.pickle"
+# What `start` looks at under content/: the picture formats Pillow reads (anything else a story shows
+# is asked for, and warned about, when the pages are sized).
+PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
 # One format string per kind of problem, so the build log can count repeats (plugins/buildlog).
 UNREADABLE = (
     "稿件 %s 的图片 %s 无法读取（%s），网页上按原样只显示一种尺寸：请换成 JPEG 或 PNG 图片。"
@@ -186,7 +189,7 @@ class PhotoStore:
         self._described_before: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] | None = None
         self._described: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] = {}
         self._described_anew = False
-        self._started: Forked | None = None  # making new photos in the background (start_making)
+        self._started: Forked | None = None  # noting and making new photos in the background (start)
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
         asked = self._asked.get(source, frozenset())
@@ -211,19 +214,10 @@ class PhotoStore:
     def _digests(self, sources: Iterable[str]) -> dict[str, str]:
         """sha256 of each source, read again only when its size or modification time changed since
         the build that noted it; a missing file has none."""
-        if self._stamps is None:
-            try:
-                self._stamps = (
-                    json.loads(self.stamps_file.read_text(encoding="utf-8")) if self.stamps_file else {}
-                )
-            except (OSError, ValueError):
-                self._stamps = {}
-            self._stamps_saved = self._stamps  # what the file holds
-            self._noted: dict[str, list[str]] = {}
-            self._hashed: set[str] = set()  # sources new or changed since the last build
+        self._load_stamps()
         digests = {}
         for source in sources:
-            if source in self._noted:  # asked before in this build (start_making, then make)
+            if source in self._noted:  # noted before in this build (by `start`, or an earlier make)
                 digests[source] = self._noted[source][1]
                 continue
             try:
@@ -241,6 +235,18 @@ class PhotoStore:
             self._noted[source] = entry
             digests[source] = entry[1]
         return digests
+
+    def _load_stamps(self) -> None:
+        if self._stamps is not None:
+            return
+        try:
+            text = self.stamps_file.read_text(encoding="utf-8") if self.stamps_file else "{}"
+            self._stamps = json.loads(text)
+        except (OSError, ValueError):
+            self._stamps = {}
+        self._stamps_saved = self._stamps  # what the file holds
+        self._noted: dict[str, list[str]] = {}
+        self._hashed: set[str] = set()  # sources new or changed since the last build
 
     def _save_stamps(self) -> None:
         if self.stamps_file and self._noted != self._stamps_saved:
@@ -274,6 +280,7 @@ class PhotoStore:
     def make(self, workers: int = 0) -> None:
         """Make every asked recipe missing from the store, one source per task on `workers` processes
         (0: every core), then describe the photos asked for since the last call."""
+        made_early = self._join_start()
         pending, self._undescribed = sorted(self._undescribed), set()
         if not pending:
             return
@@ -284,7 +291,7 @@ class PhotoStore:
         infos: dict[str, dict] = {}
         over_limit: dict[str, list[str]] = {}
         made = set()
-        for digest, info, over in self._started_results():
+        for digest, info, over in made_early:
             stored.update(info.get("lengths", ()))
             infos[digest], over_limit[digest] = info, over
             made.add(digest)
@@ -348,34 +355,42 @@ class PhotoStore:
                 _replace_file(self.described_file, pickle.dumps((ENCODER, self._described), protocol=5))
             self._described_anew = False
 
-    def start_making(self, wanted: Iterable[tuple[str, Iterable[Recipe]]], workers: int = 0) -> None:
-        """Begin making, in a forked process beside the rest of the build, the pictures of sources that
-        the store has never described (a photo just added), so that `make` finds them made or nearly.
-        Called as soon as the stories are read: reading the static files and the other plugins' work
-        then hide most of the encoding. A source the store knows is left to `make`, as is anything
-        asked for later (a Weibo or WeChat recipe): `make` makes what is still missing."""
-        recipes_of: dict[str, set[Recipe]] = {}
-        for source, recipes in wanted:
-            recipes_of.setdefault(source, set()).update(recipes)
-        by_digest: dict[str, tuple[str, set[Recipe]]] = {}
-        for source, digest in self._digests(sorted(recipes_of)).items():
+    def start(self, recipes: Iterable[Recipe], workers: int = 0) -> None:
+        """As the build starts, in a forked process beside it: note every picture under content/ (its
+        digest, hashed only when new or changed since the last build), and make `recipes` for the
+        pictures the store has never described (a story just added, with its photos). The build's
+        own reading of the stories mostly keeps one core busy: the other hashes and encodes, and
+        `make` then finds the work done. A picture the store knows is left to `make`, as is
+        anything asked for later (a lead photo's thumbnail, a WeChat cover)."""
+        if self._started is None:
+            self._started = Forked(functools.partial(self._survey, tuple(recipes), workers))
+
+    def _survey(self, recipes: tuple[Recipe, ...], workers: int) -> tuple:
+        """In the started process: what `start` says; returns the notes and the pictures made."""
+        pictures = sorted(
+            name for name in files_under(self.content_dir) if Path(name).suffix.lower() in PICTURE_SUFFIXES
+        )
+        new: dict[str, str] = {}  # digest -> the first picture with those bytes
+        for source, digest in self._digests(pictures).items():
             if source in self._hashed and not (self.folder / self._info_name(digest)).exists():
-                by_digest.setdefault(digest, (source, set()))[1].update(recipes_of[source])
-        tasks = [
-            self._task(source, digest, recipes)
-            for digest, (source, recipes) in sorted(by_digest.items())
-        ]
-        if tasks and self._started is None:
-            self._started = Forked(functools.partial(self._run, tasks, workers))
+                new.setdefault(digest, source)
+        tasks = [self._task(source, digest, recipes) for digest, source in sorted(new.items())]
+        return self._noted, self._run(tasks, workers)
+
+    def _join_start(self) -> list[tuple[str, dict, list[str]]]:
+        """Wait for `start`'s process, if any, and take over its notes; returns what it made."""
+        started, self._started = self._started, None
+        if started is None:
+            return []
+        noted, made = started.result()
+        self._load_stamps()
+        self._noted.update(noted)
+        return made
 
     def _task(self, source: str, digest: str, recipes: Iterable[Recipe]) -> tuple:
         """What `_probe_and_make` takes: one source, its recipes in one order in every build."""
         ordered = tuple(sorted(recipes, key=lambda r: r.name))
         return str(self.content_dir / source), digest, str(self.folder), ordered
-
-    def _started_results(self) -> list[tuple[str, dict, list[str]]]:
-        started, self._started = self._started, None
-        return started.result() if started else []
 
     def _recalled(self, source: str, digest: str, stored: set[str]) -> Photo | None:
         """The Photo a build described for the same bytes and recipes, if its pictures are still in
@@ -456,7 +471,7 @@ class PhotoStore:
     def prune(self) -> None:
         """Remove from the store what this build did not use (a replaced or deleted photo, an old
         recipe or encoder), keeping the descriptions of the sources it did."""
-        self._started_results()  # a background make no story waited for: its pictures are unused
+        self._join_start()  # in a build that made nothing: what it noted is kept all the same
         unmade = [source for source in self._asked if source not in self._digest_of]
         digests = [*self._digest_of.values(), *self._digests(unmade).values()]
         self._save_stamps()

@@ -227,13 +227,16 @@ def test_a_page_sees_a_new_digest_whenever_a_photo_it_shows_changes() -> None:
         assert Describer().describe(photo(**changed)) != digest, changed
 
 
-def test_photos_started_as_the_stories_are_read_are_those_made_at_once(content: Path, tmp_path: Path) -> None:
+def test_photos_started_with_the_build_are_those_made_when_asked(content: Path, tmp_path: Path) -> None:
     noise = Image.effect_noise((1600, 1200), 40).convert("RGB")
     source = _save(content, "early.jpg", noise, format="JPEG", quality=90)
+    unshown = _save(content, "unshown.png", Image.new("RGB", (40, 30), "red"))
+    (content / "stories").mkdir(parents=True)
+    (content / "stories" / "notes.txt").write_text("not a picture", encoding="utf-8")
     plain = _made(content, tmp_path / "plain", {source: STORY})
-    early = PhotoStore(tmp_path / "early", content)
-    early.start_making([(source, PAGE_RECIPES), ("images/missing.jpg", PAGE_RECIPES)], workers=1)
-    # Made in the background, before any make: the store fills with the page's pictures.
+    early = PhotoStore(tmp_path / "early", content, tmp_path / "cache")
+    early.start(PAGE_RECIPES, workers=1)
+    # Made in the background, before anything is asked for: the store fills with the page's pictures.
     names = {Path(v.path).name for v in plain.photo(source).variants.values()}
     deadline = time.monotonic() + 60
     while {path.name for path in (tmp_path / "early").rglob("*.*")} < names:
@@ -241,11 +244,16 @@ def test_photos_started_as_the_stories_are_read_are_those_made_at_once(content: 
         time.sleep(0.05)
     early.ask(source, (*PAGE_RECIPES, WECHAT_BANNER), STORY)  # a recipe more than was started
     early.make(1)
+    early.prune()
     photo = early.photo(source)
     assert replace(photo, variants={}) == replace(plain.photo(source), variants={})
     for recipe in PAGE_RECIPES:
         assert photo.variant(recipe) == plain.photo(source).variant(recipe)
         path = photo.variant(recipe).path.removeprefix("photos/")
         assert (tmp_path / "early" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    # What the start noted, every picture under content/, is kept: the next build hashes none of them
+    # again, nor makes again the picture no story showed (pruned, as it was not used).
+    stamps = json.loads((tmp_path / "cache" / "photos-sources.json").read_text(encoding="utf-8"))
+    assert sorted(stamps) == sorted([source, unshown])
     banner = photo.variant(WECHAT_BANNER)
     assert banner.length == (tmp_path / "early" / banner.path.removeprefix("photos/")).stat().st_size
