@@ -280,11 +280,14 @@ def html_to_text(html: str) -> str:
     return _tree_text(_parse_fragment(html))
 
 
+def site_path(url: str, base_url: str) -> str:
+    """The site-relative path of absolute `url` when it is on this site, else ""."""
+    return unquote(urlsplit(url[len(base_url) + 1 :]).path) if url.startswith(base_url + "/") else ""
+
+
 def image_ref(url: str, base_url: str, content_dir: Path) -> ImageRef:
     """Describe the image at absolute `url`, reading its size from content/ when it is the site's own."""
-    path = ""
-    if url.startswith(base_url + "/"):
-        path = unquote(urlsplit(url[len(base_url) + 1 :]).path)
+    path = site_path(url, base_url)
     mime = mimetypes.guess_type(urlsplit(url).path)[0] or "image/jpeg"
     file = content_dir / path if path else None
     if file is None or not file.is_file():
@@ -385,8 +388,12 @@ class BodyMaker:
     def image(self, url: str) -> ImageRef:
         """The image at `url`: its original under content/ with the store's pictures of it."""
         if url not in self._images:
-            image = image_ref(url, self.base_url, self.content_dir)
-            photo = self.photos.photo(image.path) if self.photos and image.path else None
+            path = site_path(url, self.base_url)
+            photo = self.photos.photo(path) if self.photos and path else None
+            if photo and photo.width:  # the store has read it (upright size): no need to open it again
+                image = ImageRef(path, url, photo.width, photo.height, photo.mime, photo.length)
+            else:
+                image = image_ref(url, self.base_url, self.content_dir)
             self._images[url] = _with_derived(image, photo, self.base_url) if photo else image
         return self._images[url]
 

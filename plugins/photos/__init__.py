@@ -87,7 +87,7 @@ def _size_photos(generators: list[Generator]) -> None:
         for path, recipes in _asked(story, found, is_file):
             store.ask(path, recipes, story.relative_source_path)
     store.make(settings["PHOTOS_WORKERS"])
-    store.copy_to(Path(statics.output_path))
+    store.start_copy_to(Path(statics.output_path))
     for story in stories:
         found = sources[id(story)]
         root = _site_root(story, settings)

@@ -190,6 +190,7 @@ class PhotoStore:
         self._described: dict[tuple[str, frozenset[Recipe]], tuple[str, Photo]] = {}
         self._described_anew = False
         self._started: Forked | None = None  # noting and making new photos in the background (start)
+        self._copying: Forked | None = None  # linking this build's pictures into the output (start_copy_to)
 
     def ask(self, source: str, recipes: Iterable[Recipe], story: str) -> None:
         asked = self._asked.get(source, frozenset())
@@ -468,9 +469,17 @@ class PhotoStore:
             link_or_copy(self.folder / name, folder / name)
         remove_files(folder, present - used)
 
+    def start_copy_to(self, output_dir: Path) -> None:
+        """`copy_to` in a forked process beside the rest of the build (at 10,000 stories, 70,000 links
+        made one system call at a time); `prune` waits for it."""
+        self._copying = Forked(functools.partial(self.copy_to, output_dir))
+
     def prune(self) -> None:
         """Remove from the store what this build did not use (a replaced or deleted photo, an old
         recipe or encoder), keeping the descriptions of the sources it did."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.result()
         self._join_start()  # in a build that made nothing: what it noted is kept all the same
         unmade = [source for source in self._asked if source not in self._digest_of]
         digests = [*self._digest_of.values(), *self._digests(unmade).values()]
