@@ -28,10 +28,15 @@ def store_for(settings: dict[str, Any]) -> PhotoStore:
     return _stores[id(settings)]
 
 
-def _open_store(pelican: Pelican) -> None:
-    settings = pelican.settings
+def _add_defaults(pelican: Pelican) -> None:
     for key, default in DEFAULT_SETTINGS.items():
-        settings.setdefault(key, default)
+        pelican.settings.setdefault(key, default)
+
+
+def _open_store(pelican: Pelican) -> None:
+    """A store for this build, started at once (get_generators is sent as every run begins: an
+    `--autoreload` process runs many builds, and each prunes and lets go of its store)."""
+    settings = pelican.settings
     store = PhotoStore(Path(settings["PHOTOS_STORE"]), Path(settings["PATH"]), Path(settings["CACHE_PATH"]))
     _stores[id(settings)] = store
     # Every new picture gets what every story picture shows; a lead photo's thumbnail, a cover and
@@ -155,6 +160,7 @@ def _prune(pelican: Pelican) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(_open_store)
+    signals.initialized.connect(_add_defaults)
+    signals.get_generators.connect(_open_store)
     signals.all_generators_finalized.connect(_size_photos)
     signals.finalized.connect(_prune)
