@@ -20,7 +20,7 @@ from .weibo import write_weibo_feed
 
 ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest first
 # Where the record of each feed item's story file goes: resolved as the build starts, in the project's
-# cache folder, which make check reads (a later plugin, fastbuild, moves CACHE_PATH to a subfolder).
+# cache folder, which make check reads.
 SOURCES_SETTING = "CHANNELS_ITEM_SOURCES_PATH"
 
 
