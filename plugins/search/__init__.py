@@ -3,11 +3,12 @@ page at search/ (plugins/search/README.md)."""
 
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from siterules.processes import Forked
+from pelican.writers import Writer
 
-from .site_index import finish_index, index_generated_site
+from .layout import ENTRY_CONTEXT_KEY, entry_for_page
+from .site_index import Indexing, finish_index, index_generated_site
 
-_indexing: dict[int, Forked] = {}  # the index being made for each build, by id of its settings
+_indexing: dict[int, Indexing] = {}  # the index being made for each build, by id of its settings
 _read_articles: dict[int, ArticlesGenerator] = {}  # each build's stories, until its pages are read
 
 
@@ -24,6 +25,15 @@ def _start(generator: PagesGenerator) -> None:
         _indexing[id(generator.settings)] = indexing
 
 
+def _give_entry_to_pages(generator: PagesGenerator, writer: Writer) -> None:
+    # After every generator has queued its pages and before plugins/fastbuild renders them: the
+    # search page carries the entry (its context is the generators' shared one).
+    indexing = _indexing.get(id(generator.settings))
+    entry = indexing.entry() if indexing is not None else None
+    if entry is not None:
+        generator.context[ENTRY_CONTEXT_KEY] = entry_for_page(entry)
+
+
 def _finish(pelican: Pelican) -> None:
     indexing = _indexing.pop(id(pelican.settings), None)
     if indexing is not None:
@@ -33,4 +43,5 @@ def _finish(pelican: Pelican) -> None:
 def register() -> None:
     signals.article_generator_finalized.connect(_keep_articles)
     signals.page_generator_finalized.connect(_start)
+    signals.page_writer_finalized.connect(_give_entry_to_pages)
     signals.finalized.connect(_finish)

@@ -4,6 +4,7 @@ robots.txt ask, so that none of them knows the index's format."""
 
 from typing import Any
 
+from markupsafe import Markup
 from siterules.folders import SEARCH_FOLDER, WECHAT_FOLDER
 
 DEFAULTS: dict[str, Any] = {
@@ -21,7 +22,15 @@ DEFAULTS: dict[str, Any] = {
 # The file naming every other file of the index; the only one that changes under its own name.
 ENTRY_FILE = "index.json"
 # Bumped whenever the files' format or terms.py's rules change (search.js reads this format).
-INDEX_LAYOUT = "pairs-2"
+INDEX_LAYOUT = "pairs-3"
+# The search page's template variable holding the entry file's text (templates/search.html).
+ENTRY_CONTEXT_KEY = "search_entry"
+
+
+def entry_for_page(entry_text: str) -> Markup:
+    """The entry file's text as the search page carries it, in <script type="application/json">:
+    JSON with every "<" escaped, so that nothing in it can end the element."""
+    return Markup(entry_text.strip().replace("<", "\\u003c"))
 
 
 def is_entry(relative: str, folder: str = DEFAULTS["SEARCH_INDEX_FOLDER"]) -> bool:

@@ -12,8 +12,10 @@ A segment's folder holds
 - the store: per document, JSON [address, title, date, organization, text], which the page reads
   to check that the whole query occurs (not only its pairs) and to show the excerpt. Written to
   the file `store_path` names (by number in a large segment, by content in the small recent one).
-The number of chunks follows the size of the postings, so a chunk stays about `chunk_bytes` before
-compression however large the site grows.
+The number of chunks follows the length of the segment's text (`planned_chunks`), so a chunk stays
+about `chunk_bytes` of postings before compression however large the site grows. It is decided before
+any term is found: the entry file that names it is then known, and put into the search page, while the
+segment is still being written.
 """
 
 import gzip
@@ -36,6 +38,12 @@ FILTERS_FILE = "filters.gz"
 # chunk, a few MB of working arrays.
 VALUES_PER_PASS = 1 << 18
 DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
+# Distinct (term, document) pairs per character of a document's text: Chinese prose of about 1,600
+# characters gives 1.30 (bench/search.py's stories, drawn from jieba's word list); a longer or more
+# repetitive text fewer, so its chunks come out a little smaller than `chunk_bytes`.
+TERMS_PER_CHARACTER = 1.3
+# Bytes of a posting in a chunk before compression: one for most (a difference under 128), a few two.
+BYTES_PER_POSTING = 1.2
 
 
 def compressed(data: bytes) -> bytes:
@@ -133,11 +141,9 @@ class SpilledPairs:
         self.groups = groups
         self.paths = [folder / f"group-{group}.u64" for group in range(groups)]
         self.files = [path.open("wb") for path in self.paths]
-        self.count = 0
 
     def add(self, codes: np.ndarray, document: int) -> None:
         pairs = packed(codes, document)
-        self.count += len(pairs)
         if self.groups == 1:
             self.files[0].write(pairs.tobytes())
             return
@@ -158,11 +164,25 @@ class SpilledPairs:
             file.close()
 
 
-def write_chunks(folder: Path, spilled: SpilledPairs, titles: Postings, chunk_bytes: int) -> list[str]:
-    """Write p/<n>.gz for each chunk, about `chunk_bytes` of postings each before compression (one
-    byte per posting whose difference is under 128, as most are); returns the files written. The
-    number of chunks is a multiple of the groups, so that each group holds whole chunks."""
-    chunks = spilled.groups * max(1, math.ceil(spilled.count * 1.2 / chunk_bytes / spilled.groups))
+def spill_groups(count: int) -> int:
+    """The groups a segment of `count` documents keeps its pairs in: one per ~1,000 documents (at
+    most 16); a small segment is a single group."""
+    return min(16, 1 << max(0, (count // 1000).bit_length()))
+
+
+def planned_chunks(documents: list[Document], chunk_bytes: int) -> int:
+    """The number of chunks of a segment of `documents`: about `chunk_bytes` of postings each, from
+    the length of their text; a multiple of the groups, so that each group holds whole chunks."""
+    groups = spill_groups(len(documents))
+    characters = sum(len(document.title) + 1 + len(document.text) for document in documents)
+    postings_bytes = characters * TERMS_PER_CHARACTER * BYTES_PER_POSTING
+    return groups * max(1, math.ceil(postings_bytes / chunk_bytes / groups))
+
+
+def write_chunks(
+    folder: Path, spilled: SpilledPairs, titles: Postings, chunks: int, chunk_bytes: int
+) -> list[str]:
+    """Write p/<n>.gz for each of the `chunks` chunks; returns the files written."""
     (folder / "p").mkdir(parents=True, exist_ok=True)
     written = []
     for group in range(spilled.groups):
@@ -207,14 +227,14 @@ def write_segment(
     chunk_bytes: int,
     store_path: Callable[[int, Document], Path | None],
 ) -> int:
-    """Write a segment of `documents` (in this order: newest first) into `folder`, each document's
-    store record to store_path(number, document) unless that is None (a store file named by its
-    content that is already there); returns the number of files written."""
+    """Write a segment of `documents` (in this order: newest first) into `folder`, in
+    planned_chunks(documents, chunk_bytes) chunks, each document's store record to
+    store_path(number, document) unless that is None (a store file named by its content that is
+    already there); returns the number of files written."""
     if len(documents) >= MAX_DOCUMENTS:
         raise ValueError(f"a segment holds at most {MAX_DOCUMENTS - 1} documents, not {len(documents)}")
     folder.mkdir(parents=True, exist_ok=True)
-    # One group per ~1,000 documents (at most 16): a small segment is a single group.
-    groups = min(16, 1 << max(0, (len(documents) // 1000).bit_length()))
+    groups = spill_groups(len(documents))
     title_pairs = []
     with tempfile.TemporaryDirectory(prefix="search-pairs-") as scratch:
         spilled = SpilledPairs(Path(scratch), groups)
@@ -223,7 +243,8 @@ def write_segment(
                 spilled.add(term_codes(f"{document.title}\n{document.text}"), number)
                 title_pairs.append(packed(term_codes(document.title), number))
             titles = Postings.of(np.concatenate(title_pairs) if title_pairs else np.zeros(0, dtype=np.uint64))
-            written = write_chunks(folder, spilled, titles, chunk_bytes)
+            chunks = planned_chunks(documents, chunk_bytes)
+            written = write_chunks(folder, spilled, titles, chunks, chunk_bytes)
         finally:
             spilled.close()
     table = json.dumps(filters_table(documents), ensure_ascii=False, separators=(",", ":"))

@@ -6,6 +6,10 @@ entry file as gone from the large one. So a new story rewrites the recent segmen
 table, the story's own store file) and the entry, never the large segment. Past SEARCH_RECENT_LIMIT
 stories the large segment is written again with every story, and the recent one is empty.
 
+The entry file's text is known before any segment is written (the number of chunks follows the
+text's length, segments.planned_chunks): `on_entry` gets it then, so the build can put it into the
+search page while the segments are being written.
+
 What the last build wrote is recorded in the build cache, keyed by the output folder; its
 documents by address and content digest. A segment's folder is named by a hash of everything in it
 (the index layout, the chunk size and its documents' digests in order), so its files never change
@@ -13,9 +17,11 @@ under the same name.
 """
 
 import bisect
+import contextlib
 import hashlib
 import json
 import logging
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -27,7 +33,7 @@ from siterules.processes import Forked
 
 from .documents import Document, newest_first, site_documents
 from .layout import DEFAULTS, ENTRY_FILE, INDEX_LAYOUT
-from .segments import write_segment
+from .segments import planned_chunks, write_segment
 
 STORE_FOLDER = "s"
 logger = logging.getLogger(__name__)
@@ -93,8 +99,10 @@ def index_site(
     folder_name: str = DEFAULTS["SEARCH_INDEX_FOLDER"],
     chunk_bytes: int = DEFAULTS["SEARCH_CHUNK_BYTES"],
     recent_limit: int = DEFAULTS["SEARCH_RECENT_LIMIT"],
+    on_entry: Callable[[str], None] = lambda entry_text: None,
 ) -> IndexReport:
-    """Bring output/<folder_name>/ up to date with `documents`."""
+    """Bring output/<folder_name>/ up to date with `documents`; `on_entry` gets the text of the
+    entry file as soon as it is known, before the segments are written."""
     started = time.perf_counter()
     by_url: dict[str, Document] = {}
     for document in documents:
@@ -125,33 +133,37 @@ def index_site(
         ordered = newest_first(list(by_url.values()))
         large_docs = [[document.url, digests[document.url], document.minutes()] for document in ordered]
         large = segment_name("b", (digest for _, digest, _ in large_docs), chunk_bytes)
+        large_chunks = planned_chunks(ordered, chunk_bytes)
+        gone, recent = [], []
+    else:
+        large = state["large"]
+        large_chunks = chunks_of(folder / large)
+    segments = [{"path": f"{large}/", "count": len(large_docs), "chunks": large_chunks}]
+    keys = [digests[document.url][:16] for document in recent]
+    recent_name = segment_name("r", keys, chunk_bytes) if recent else ""
+    if recent:
+        segments.append({
+            "path": f"{recent_name}/", "count": len(recent), "chunks": planned_chunks(recent, chunk_bytes),
+            "keys": keys, "places": places_among(recent, large_docs),
+        })
+    entry = {"layout": INDEX_LAYOUT, "store": f"{STORE_FOLDER}/", "segments": segments, "gone": gone}
+    entry_text = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    on_entry(entry_text)
 
+    if rewrite_large:
         def write_large(target: Path) -> int:
             stores = target / STORE_FOLDER
             return write_segment(target, ordered, chunk_bytes, lambda number, _: stores / f"{number}.gz")
 
         written += write_fresh(folder, large, write_large)
-        gone, recent = [], []
-    else:
-        large = state["large"]
-    segments = [{"path": f"{large}/", "count": len(large_docs), "chunks": chunks_of(folder / large)}]
-    keys = [digests[document.url][:16] for document in recent]
-    recent_name = segment_name("r", keys, chunk_bytes) if recent else ""
-    if recent:
-        if not (folder / recent_name).is_dir():
-            def store(number: int, _: Document) -> Path | None:
-                path = folder / STORE_FOLDER / f"{keys[number]}.gz"
-                return None if path.is_file() else path
+    if recent and not (folder / recent_name).is_dir():
+        def store(number: int, _: Document) -> Path | None:
+            path = folder / STORE_FOLDER / f"{keys[number]}.gz"
+            return None if path.is_file() else path
 
-            written += write_fresh(
-                folder, recent_name, lambda target: write_segment(target, recent, chunk_bytes, store)
-            )
-        segments.append({
-            "path": f"{recent_name}/", "count": len(recent), "chunks": chunks_of(folder / recent_name),
-            "keys": keys, "places": places_among(recent, large_docs),
-        })
-    entry = {"layout": INDEX_LAYOUT, "store": f"{STORE_FOLDER}/", "segments": segments, "gone": gone}
-    entry_text = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+        written += write_fresh(
+            folder, recent_name, lambda target: write_segment(target, recent, chunk_bytes, store)
+        )
     entry_path = folder / ENTRY_FILE
     if not (entry_path.is_file() and entry_path.read_text(encoding="utf-8") == entry_text):
         entry_path.write_text(entry_text, encoding="utf-8")
@@ -201,7 +213,31 @@ def save_state(path: Path, state: dict) -> None:
     temporary.replace(path)
 
 
-def index_generated_site(generators: list[Any]) -> Forked | None:
+class Indexing:
+    """The index of a build being made in a forked process (`index_generated_site`): the entry file's
+    text as soon as that process has planned it, the report once it is done."""
+
+    def __init__(self, work: Callable[[Callable[[str], None]], IndexReport]) -> None:
+        self._entries, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self._process = Forked(lambda: work(sender.send))
+        sender.close()  # the child's copy is then the only one: if it ends without sending, recv() sees EOF
+        self._entry: str | None = None
+
+    def entry(self) -> str | None:
+        """The entry file's text, waiting for it; None if the process ended without planning the
+        index (`finish_index` raises its error)."""
+        if not self._entries.closed:
+            with contextlib.suppress(EOFError):
+                self._entry = self._entries.recv()
+            self._entries.close()
+        return self._entry
+
+    def report(self) -> IndexReport:
+        self.entry()  # never left unread: a child blocked sending it would never end
+        return self._process.result()
+
+
+def index_generated_site(generators: list[Any]) -> Indexing | None:
     """Start indexing the build's stories and pages as soon as they are read (page_generator_finalized):
     the index waits neither for the static files nor for the pages.
 
@@ -213,19 +249,20 @@ def index_generated_site(generators: list[Any]) -> Forked | None:
     if not settings["SEARCH_ENABLED"]:
         logger.info("search: SEARCH_ENABLED is False, no search index written")
         return None
-    return Forked(lambda: index_site(
+    return Indexing(lambda on_entry: index_site(
         Path(first.output_path),
         site_documents(generators, settings["SEARCH_EXCLUDED_FOLDERS"]),
         Path(settings["CACHE_PATH"]),
         settings["SEARCH_INDEX_FOLDER"],
         settings["SEARCH_CHUNK_BYTES"],
         settings["SEARCH_RECENT_LIMIT"],
+        on_entry,
     ))
 
 
-def finish_index(indexing: Forked) -> IndexReport:
+def finish_index(indexing: Indexing) -> IndexReport:
     """Wait for the index started by `index_generated_site`; its error, if any, is raised here."""
-    report = indexing.result()
+    report = indexing.report()
     logger.info(
         "search: %d stories and pages in %s (%s; %d in the recent segment, %d gone from the large one), "
         "%d files written in %.2f s",

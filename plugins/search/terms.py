@@ -1,4 +1,4 @@
-"""The terms of the search index: what a piece of text is found by. theme/static/js/search.js splits
+"""The terms of the search index: what a piece of text is found by. theme/templates/search.js splits
 a query by exactly these rules (a change here is a change there, and of INDEX_LAYOUT in layout.py).
 
 - Text is folded first: lower case, full-width Latin letters and digits as ASCII (the length stays,

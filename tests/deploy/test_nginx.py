@@ -1,7 +1,9 @@
 """deploy/nginx.conf in Debian's nginx on loopback, serving a public build: every promise of the
 file checked from real HTTP answers, and every kind of page opened in Debian's Chromium under its CSP."""
 
+import base64
 import gzip
+import hashlib
 import http.client
 import re
 import ssl
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browsing import needs_chromium
+from bs4 import BeautifulSoup
 from debian_packages import needs
 from nginx_local import SERVER_BLOCK, check_config, free_port, nginx_running, nginx_serving
 from playwright.sync_api import expect
@@ -104,7 +107,7 @@ def test_cache_lifetimes_per_kind_agree_with_the_upload_to_object_storage(served
         chunk: IMMUTABLE,
         photo: IMMUTABLE,
         "theme/css/main.css": "public, max-age=3600",
-        "theme/js/search.js": "public, max-age=3600",
+        "theme/js/elder-mode.js": "public, max-age=3600",
     }
     for path, lifetime in expected.items():
         assert fetch(url, path).getheader("Cache-Control") == lifetime, path
@@ -141,16 +144,33 @@ def test_a_folder_without_its_slash_is_redirected_on_the_same_address(served):
     assert (response.status, response.getheader("Location")) == (301, "/search/")
 
 
+def inline_script_hashes(output: Path) -> set[str]:
+    """The CSP source ('sha256-…') of every script the site's pages carry inline (not their data blocks)."""
+    hashes = set()
+    for page in output.rglob("*.html"):
+        for script in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all("script"):
+            if not script.get("src") and script.get("type", "text/javascript") != "application/json":
+                digest = hashlib.sha256((script.string or "").encode("utf-8")).digest()
+                hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
+    return hashes
+
+
 @pytest.mark.parametrize("path", ["", "no-such-page/"])
 def test_security_headers(served, path):
-    url, _ = served
+    url, output = served
     response = fetch(url, path)
     policy = response.getheader("Content-Security-Policy")
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["default-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
-    assert directives["script-src"] == "'self'"
-    assert not re.search(r"https?:|\*|'unsafe-inline'", policy), "no other origin, no inline code"
+    # The search page's script is the one inline script; a change to it changes its hash, which
+    # deploy/nginx.conf must then name instead.
+    hashes = inline_script_hashes(output)
+    assert len(hashes) == 1
+    assert set(directives["script-src"].split()) == {"'self'", *hashes}, (
+        f"deploy/nginx.conf's script-src should be 'self' {' '.join(sorted(hashes))}"
+    )
+    assert not re.search(r"https?:|\*|'unsafe-inline'", policy), "no other origin; inline code by hash only"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
     assert response.getheader("X-Frame-Options") == "DENY"

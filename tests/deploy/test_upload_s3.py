@@ -134,7 +134,7 @@ def test_first_upload_stores_every_file_with_its_type_and_cache_lifetime(s3, pub
         "feeds/feeds.opml": ("text/x-opml; charset=utf-8", revalidate),
         "sitemap.xml": ("application/xml; charset=utf-8", revalidate),
         "theme/css/main.css": ("text/css; charset=utf-8", "public, max-age=3600"),
-        "theme/js/search.js": ("text/javascript; charset=utf-8", "public, max-age=3600"),
+        "theme/js/elder-mode.js": ("text/javascript; charset=utf-8", "public, max-age=3600"),
         "search-index/index.json": ("application/json; charset=utf-8", revalidate),
         chunk: ("application/octet-stream", immutable),
         photo: ("image/jpeg", immutable),

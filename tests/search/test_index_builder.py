@@ -4,6 +4,7 @@ here, read back file by file as the search page reads it (tests/index_reader.py)
 import json
 import random
 import shutil
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from index_reader import Reader, gzip_json, read_chunk, search_differences, stor
 from search.documents import Document, html_text, newest_first
 from search.site_index import SearchIndexError, index_site, state_path
 from search.terms import chunk_of, distinct_sorted, query_terms
+from sitebuild import REPO
 
 # Common characters of Chinese news text: random stories share most of their pairs.
 COMMON = (
@@ -133,6 +135,41 @@ def test_a_query_fetches_only_the_chunks_of_its_own_terms(tmp_path):
     fetched_chunks = {path for path in reader.fetched if "/p/" in path}
     assert fetched_chunks == {f"{large.name}/p/{chunk}.gz" for chunk in wanted}
     assert len(fetched_chunks) <= 5
+
+
+def test_the_entry_is_known_before_any_segment_is_written_and_is_the_one_written(tmp_path):
+    """The build puts the entry into the search page while the segments are still being written:
+    `on_entry` gets it first, cold and after a change, and it is the entry file then written."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    documents = stories(200)
+    received: list[tuple[str, list[str]]] = []
+
+    def on_entry(text: str) -> None:
+        segments = [segment["path"] for segment in json.loads(text)["segments"]]
+        received.append((text, [path for path in segments if (output / "search-index" / path).exists()]))
+
+    for cold, batch in ((True, documents[:150]), (False, documents)):
+        received.clear()
+        index_site(output, batch, cache, on_entry=on_entry)
+        ((text, present),) = received
+        assert text == (output / "search-index" / "index.json").read_text(encoding="utf-8")
+        # Cold, nothing was there yet; after the change, only the large segment kept from before.
+        assert present == ([] if cold else [json.loads(text)["segments"][0]["path"]])
+
+
+def test_chunks_hold_about_the_chunk_bytes_of_postings_planned_from_the_text_length(tmp_path):
+    """The number of chunks is planned from the length of the text before any term is found: for real
+    Chinese prose (the repository's stories) a chunk still holds about `chunk_bytes` of postings."""
+    documents = []
+    for number, path in enumerate(sorted((REPO / "content" / "stories").glob("*.md"))):
+        body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+        documents.append(story(f"stories/{number}/", path.stem, body))
+    reader = build(tmp_path, documents, chunk_bytes=1000)
+    (large,) = [path for path in reader.folder.iterdir() if path.name.startswith("b-")]
+    chunks = [read_chunk(path.read_bytes()) for path in (large / "p").iterdir()]
+    assert len(chunks) >= 8
+    postings_bytes = [1.2 * sum(len(body) for body, _ in chunk.values()) for chunk in chunks]
+    assert 0.6 * 1000 < statistics.median(postings_bytes) < 1.4 * 1000
 
 
 def test_the_same_documents_give_the_same_files_and_a_rebuild_without_change_writes_nothing(tmp_path):

@@ -206,21 +206,36 @@ def test_opened_from_disk_the_page_says_search_is_unavailable(open_page, site):
     assert not page.get_by_label("搜索稿件").is_visible()
 
 
-def test_the_entry_file_is_asked_for_by_the_page_itself_and_fetched_once(browser, site_url):
-    """The page preloads the index's entry file beside the script (one round trip less on a phone)
-    and the script takes the preloaded response instead of asking again."""
+def test_the_query_s_chunks_are_asked_for_before_the_page_s_styles_arrive(browser, site_url):
+    """The page carries the index's entry and its script: the script asks for the query's chunks as
+    it is parsed, while the styles are still on their way (one round trip each, here 300 ms), and
+    the entry file is never fetched. Before, the chunks waited for the script, the styles and
+    the entry file to arrive: two round trips more on a phone."""
     context = browser.new_context()
     page = context.new_page()
     session = context.new_cdp_session(page)
     session.send("Network.enable")
-    initiators: list[tuple[str, str]] = []
-    session.on("Network.requestWillBeSent",
-               lambda event: initiators.append((event["request"]["url"], event["initiator"]["type"])))
+    session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 300, "downloadThroughput": -1, "uploadThroughput": -1,
+    })
+    sent: dict[str, tuple[str, str, float]] = {}  # request id -> address, initiator, time
+    finished: dict[str, float] = {}
+    session.on("Network.requestWillBeSent", lambda event: sent.setdefault(
+        event["requestId"], (event["request"]["url"], event["initiator"]["type"], event["timestamp"])))
+    session.on("Network.loadingFinished",
+               lambda event: finished.setdefault(event["requestId"], event["timestamp"]))
     page.goto(site_url + f"search/?q={STORY_TERM}")
     assert "找到" in wait_for_results(page)
     context.close()
-    entry = [initiator for url, initiator in initiators if url.endswith("/search-index/index.json")]
-    assert entry == ["parser"], initiators  # by the <link rel="preload">, not by the script
+    by_address = {url.removeprefix(site_url): (initiator, at, finished.get(key))
+                  for key, (url, initiator, at) in sent.items()}
+    assert "search-index/index.json" not in by_address
+    chunks = {address: value for address, value in by_address.items() if "/p/" in address}
+    styles_arrived = by_address["theme/css/main.css"][2]
+    assert chunks
+    for address, (initiator, asked, _) in chunks.items():
+        assert initiator == "script", address
+        assert asked < styles_arrived, (address, asked, styles_arrived)
 
 
 def test_a_search_fetches_only_the_index_files_its_query_needs(browser, site_url, site):
@@ -236,12 +251,11 @@ def test_a_search_fetches_only_the_index_files_its_query_needs(browser, site_url
     index = [url.removeprefix(site_url + "search-index/") for url in sizes if "/search-index/" in url]
     chunks = [path for path in index if "/p/" in path]
     stored = [path for path in index if "/s/" in path or path.startswith("s/")]
-    assert "index.json" in index
     # One chunk per pair of characters of the query at most, and the one story found; no table of
-    # filter values (no filter was chosen).
+    # filter values (no filter was chosen), no entry file (the page carries it).
     assert 1 <= len(chunks) <= len(STORY_TERM) - 1
     assert len(stored) == 1
-    assert len(index) == 1 + len(chunks) + len(stored)
+    assert len(index) == len(chunks) + len(stored)
     total = sum(sizes.values())
     index_bytes = sum(sizes[site_url + "search-index/" + path] for path in index)
     print(f"\nsearch for {STORY_TERM} on the sample site: {len(sizes)} requests, {total / 1000:.1f} KB "

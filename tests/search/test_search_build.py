@@ -69,8 +69,24 @@ def test_search_page_has_a_labelled_search_form_and_a_fallback_without_javascrip
     assert form.find("button", attrs={"type": "submit"}).get_text(strip=True) == "搜索"
     fallback = {a.get_text(strip=True): a["href"] for a in page.find("noscript").find_all("a")}
     assert fallback == {"栏目": "../category/", "网站地图": "../sitemap/", "按月份归档": "../archives/"}
-    scripts = [script["src"] for script in page.find_all("script")]
-    assert scripts == ["../theme/js/search.js", "../theme/js/elder-mode.js"]
+    scripts = page.find_all("script")
+    assert [script["src"] for script in scripts if script.get("src")] == ["../theme/js/elder-mode.js"]
+
+
+def test_search_page_carries_its_script_and_the_index_entry_before_its_styles(site):
+    page = site.page("search/index.html")
+    head = page.find("head")
+    entry = head.find("script", id="search-entry")
+    assert entry["type"] == "application/json"
+    written = (site.output / "search-index" / "index.json").read_text(encoding="utf-8")
+    assert json.loads(entry.string) == json.loads(written)
+    script = head.find("script", attrs={"data-index": True})
+    assert (script["data-index"], script["data-site-root"]) == ("../search-index/", "../")
+    source = REPO / "theme" / "templates" / "search.js"
+    assert script.string.strip() == source.read_text(encoding="utf-8").strip()
+    elements = head.find_all(["script", "link"])
+    first_style = next(n for n, element in enumerate(elements) if "stylesheet" in element.get("rel", []))
+    assert elements.index(entry) < elements.index(script) < first_style
 
 
 def test_main_navigation_links_to_search(site):

@@ -2,7 +2,8 @@
 
 A reference is checked by what it is: inside a story's text (`.story__body` on a page, every feed
 item's content) a link may go to another host; nothing else may. A script is the theme's when it is
-one of the theme's own files or the text of a `<script>` in the theme's templates.
+one of the theme's own files, the text of a `<script>` in the theme's templates or of a script they
+carry (templates/*.js).
 """
 
 import re
@@ -38,8 +39,10 @@ _META_ADDRESS = ("og:url", "og:image", "og:image:url", "og:image:secure_url", "t
 
 
 def theme_scripts(templates: Path) -> frozenset[str]:
-    """The text of every inline `<script>` in the theme's templates, whitespace collapsed."""
-    found = set()
+    """The text of every inline `<script>` in the theme's templates and of every script the
+    templates carry into a page (templates/*.js, such as the search page's), whitespace collapsed."""
+    carried = templates.rglob("*.js")
+    found = {_SPACE.sub(" ", script.read_text(encoding="utf-8")).strip() for script in carried}
     for template in templates.rglob("*.html"):
         for body in _TEMPLATE_SCRIPT.findall(template.read_text(encoding="utf-8")):
             found.add(_SPACE.sub(" ", body).strip())
