@@ -2,9 +2,9 @@
 // index (written by plugins/search into the folder its <script>'s data-index names) and lists the
 // stories found. Only the files a query needs are fetched: the chunk of postings of each of the
 // query's terms, the stored text of the stories it must check or show, and each segment's table of
-// filter values when a filter is chosen; the entry file too when the page does not carry it. The query, the filters and the order live in the address
-// (?q=…&region=…&sort=newest), so a search can be bookmarked, shared, started from a listing page
-// and reached with the back button.
+// filter values when a filter is chosen; the entry file too when the page does not carry it. The
+// query, the filters and the order live in the address (?q=…&region=…&sort=newest), so a search
+// can be bookmarked, shared, started from a listing page and reached with the back button.
 // A classic script, not a module: opened from disk (file://) it still runs and can say that search
 // needs the site served over HTTP, where a module would silently not load at all.
 // The page carries this script and the index's entry in its <head>, before its styles: the script
