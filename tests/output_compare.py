@@ -1,21 +1,31 @@
 """Two built sites compared as readers see them: every file byte for byte, except the search index,
 compared by what a reader finds (a cached build keeps recent stories in a small segment of their own,
-so its index files differ from a cold build's while every search finds the same)."""
+so its index files differ from a cold build's while every search finds the same), and the index's
+entry that the search page carries, which names those segments."""
 
 import hashlib
+import re
 from pathlib import Path
 
 from index_reader import search_differences
 from siterules.folders import SEARCH_FOLDER
 
+CARRIED_ENTRY = re.compile(rb'(<script type="application/json" id="search-entry">).*?(</script>)', re.DOTALL)
+
 
 def digests(output: Path) -> dict[str, str]:
-    """Each file's sha256; dot files (a build's own records) are neither uploaded nor served."""
+    """Each file's sha256 (a page's carried search entry left out); dot files (a build's own records)
+    are neither uploaded nor served."""
     return {
-        path.relative_to(output).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.relative_to(output).as_posix(): hashlib.sha256(_without_entry(path)).hexdigest()
         for path in sorted(output.rglob("*"))
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(output).parts)
     }
+
+
+def _without_entry(path: Path) -> bytes:
+    data = path.read_bytes()
+    return CARRIED_ENTRY.sub(rb"\1\2", data) if path.suffix == ".html" else data
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -2,6 +2,9 @@
 whole query first), what stays out, what a search fetches, WCAG 2.1 AA with results shown, a phone's
 width, and the page without JavaScript."""
 
+import re
+import shutil
+
 import pytest
 from added_stories import story, story_path
 from browsing import needs_chromium, served
@@ -236,6 +239,28 @@ def test_the_query_s_chunks_are_asked_for_before_the_page_s_styles_arrive(browse
     for address, (initiator, asked, _) in chunks.items():
         assert initiator == "script", address
         assert asked < styles_arrived, (address, asked, styles_arrived)
+
+
+def test_a_page_that_carries_no_entry_fetches_the_entry_file(browser, site, tmp_path):
+    """A build without plugins/fastbuild renders the search page before the index is planned: the
+    page carries an empty entry, and the script fetches index.json instead."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.output, copy)
+    page_file = copy / "search" / "index.html"
+    html, carried = re.subn(r'(<script type="application/json" id="search-entry">).*?(</script>)', r"\1\2",
+                            page_file.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert carried == 1
+    page_file.write_text(html, encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    with served(copy) as url:
+        page.goto(url + f"search/?q={STORY_TERM}")
+        assert "找到 1 篇" in wait_for_results(page)
+        assert page.locator("#search-results h2 a").get_attribute("href") == "/" + STORY_PATH
+    context.close()
+    assert url + "search-index/index.json" in asked
 
 
 def test_a_search_fetches_only_the_index_files_its_query_needs(browser, site_url, site):

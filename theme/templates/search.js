@@ -148,12 +148,12 @@
 
   // The entry file: the segments (where, how many chunks) and the stories gone from them, as the
   // page carries it (<script id="search-entry">), or else fetched (a build without plugins/fastbuild
-  // renders the page before the index is planned).
+  // renders the page before the index is planned, and the page carries nothing).
   function readEntry() {
     if (window.location.protocol === "file:") throw new Error("search: the page is not served over HTTP");
     if (typeof DecompressionStream === "undefined") throw new Error("search: no DecompressionStream");
-    const carried = document.getElementById("search-entry");
-    return carried ? JSON.parse(carried.textContent) : fetchJson("index.json", false);
+    const carried = document.getElementById("search-entry").textContent.trim();
+    return carried ? JSON.parse(carried) : fetchJson("index.json", false);
   }
   const entryReady = (async () => readEntry())();
   entryReady.catch(() => {}); // its failure is reported by the search that needs it
