@@ -63,7 +63,10 @@ def supports(version: str) -> bool:
 
 def _state(pelican: Pelican) -> BuildState:
     settings = pelican.settings
-    return build_state(settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path))
+    return build_state(
+        settings["FASTBUILD_FINGERPRINT"], Path(pelican.path), Path(pelican.output_path),
+        settings["FASTBUILD_WORKERS"],
+    )
 
 
 def _configure(pelican: Pelican) -> None:

@@ -101,3 +101,24 @@ def test_a_recorded_build_is_current_until_a_source_changes_or_a_story_date_come
     assert not is_current(record, build_state("f2", sources, output), now)
     (sources / "b.md").write_text("乙", encoding="utf-8")
     assert not is_current(record, build_state("f1", sources, output), now)
+
+
+def test_a_tree_digest_is_the_same_walked_by_two_processes_and_sees_a_change_at_any_depth(tmp_path):
+    from fastbuild.uptodate import tree_digest
+
+    files = ["index.html", "feeds/all.xml", "photos/00/a.webp", "photos/01/b.webp", "photos/02/c.webp",
+             "photos/03/d.webp", "stories/2020/s/index.html", "stories/2021/t/deep/er/index.html"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    digests = {tree_digest(tmp_path), tree_digest(tmp_path, workers=2), tree_digest(tmp_path, workers=3)}
+    assert len(digests) == 1
+    seen = digests.pop()
+    for changed in ("index.html", "photos/02/c.webp", "stories/2021/t/deep/er/index.html"):
+        path = tmp_path / changed
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+        now = tree_digest(tmp_path, workers=2)
+        assert now != seen and now == tree_digest(tmp_path), changed
+        seen = now
+    (tmp_path / "photos/01/b.webp").rename(tmp_path / "photos/01/b2.webp")
+    assert tree_digest(tmp_path, workers=2) != seen
