@@ -16,21 +16,28 @@ from siterules.processes import run_shares
 SHARED_DEPTH = 2
 
 
-def _hash_files(folder: str, prefix: str, digest: "hashlib._Hash") -> None:
+def _entries(folder: str) -> list[os.DirEntry]:
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        return sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
+        return []
+
+
+def _file_line(entry: os.DirEntry, prefix: str) -> str | None:
+    """A file's path, size and modification time; None if it is gone."""
+    try:
+        stat = entry.stat()
+    except FileNotFoundError:
+        return None
+    return f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+
+
+def _hash_files(folder: str, prefix: str, digest: "hashlib._Hash") -> None:
+    for entry in _entries(folder):
         if entry.is_dir(follow_symlinks=False):
             _hash_files(entry.path, f"{prefix}{entry.name}/", digest)
-            continue
-        try:
-            stat = entry.stat()
-        except FileNotFoundError:
-            continue
-        line = f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-        digest.update(line.encode("utf-8", "surrogateescape"))
+        elif (line := _file_line(entry, prefix)) is not None:
+            digest.update(line.encode("utf-8", "surrogateescape"))
 
 
 def _subtree_digests(folders: list[tuple[str, str]]) -> list[str]:
@@ -48,23 +55,15 @@ def _outline(
 ) -> None:
     """The lines of the files of the first levels, in order, and in their places the numbers of the
     folders SHARED_DEPTH deep (path and prefix in `deep`)."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if depth + 1 < SHARED_DEPTH:
-                _outline(entry.path, f"{prefix}{entry.name}/", depth + 1, lines, deep)
-            else:
-                lines.append(len(deep))
-                deep.append((entry.path, f"{prefix}{entry.name}/"))
-            continue
-        try:
-            stat = entry.stat()
-        except FileNotFoundError:
-            continue
-        lines.append(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    for entry in _entries(folder):
+        if not entry.is_dir(follow_symlinks=False):
+            if (line := _file_line(entry, prefix)) is not None:
+                lines.append(line)
+        elif depth + 1 < SHARED_DEPTH:
+            _outline(entry.path, f"{prefix}{entry.name}/", depth + 1, lines, deep)
+        else:
+            lines.append(len(deep))
+            deep.append((entry.path, f"{prefix}{entry.name}/"))
 
 
 def tree_digest(folder: Path, workers: int = 1) -> str:
