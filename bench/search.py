@@ -49,7 +49,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT 
 
 from nginx_local import free_port, nginx_running, nginx_serving, site_config  # noqa: E402
 from search.documents import Document  # noqa: E402
-from search.layout import DEFAULTS, entry_for_page  # noqa: E402
+from search.layout import DEFAULTS, with_carried_entry  # noqa: E402
 from search.site_index import index_site  # noqa: E402
 
 from tests.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -328,13 +328,8 @@ def pagefind_searches(
 def carry_entry(site: Path) -> None:
     """The search page as a build with this index writes it: carrying the index's entry."""
     page = site / PAGE / "index.html"
-    entry = str(entry_for_page((site / "search-index" / "index.json").read_text(encoding="utf-8")))
-    html, replaced = re.subn(r'(<script type="application/json" id="search-entry">).*?(</script>)',
-                             lambda match: match[1] + entry + match[2], page.read_text(encoding="utf-8"),
-                             count=1, flags=re.DOTALL)
-    if replaced != 1:
-        raise SystemExit(f"{page} carries no search-entry script")
-    page.write_text(html, encoding="utf-8")
+    entry = (site / "search-index" / "index.json").read_text(encoding="utf-8")
+    page.write_text(with_carried_entry(page.read_text(encoding="utf-8"), entry), encoding="utf-8")
 
 
 def run_size(

@@ -4,13 +4,11 @@ so its index files differ from a cold build's while every search finds the same)
 entry that the search page carries, which names those segments."""
 
 import hashlib
-import re
 from pathlib import Path
 
 from index_reader import search_differences
+from search.layout import CARRIED_ENTRY, with_carried_entry
 from siterules.folders import SEARCH_FOLDER
-
-CARRIED_ENTRY = re.compile(rb'(<script type="application/json" id="search-entry">).*?(</script>)', re.DOTALL)
 
 
 def digests(output: Path) -> dict[str, str]:
@@ -25,7 +23,12 @@ def digests(output: Path) -> dict[str, str]:
 
 def _without_entry(path: Path) -> bytes:
     data = path.read_bytes()
-    return CARRIED_ENTRY.sub(rb"\1\2", data) if path.suffix == ".html" else data
+    if path.suffix != ".html":
+        return data
+    page = data.decode("utf-8", "surrogateescape")
+    if not CARRIED_ENTRY.search(page):
+        return data
+    return with_carried_entry(page, "").encode("utf-8", "surrogateescape")
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -2,6 +2,7 @@
 the templates (through the settings), the upload rules, the server configuration's tests and
 robots.txt ask, so that none of them knows the index's format."""
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -27,10 +28,25 @@ INDEX_LAYOUT = "pairs-3"
 ENTRY_CONTEXT_KEY = "search_entry"
 
 
+# The element of templates/search.html that carries the entry, its text between the two groups.
+CARRIED_ENTRY = re.compile(r'(<script type="application/json" id="search-entry">).*?(</script>)', re.DOTALL)
+
+
 def entry_for_page(entry_text: str) -> Markup:
     """The entry file's text as the search page carries it, in <script type="application/json">:
     JSON with every "<" escaped, so that nothing in it can end the element."""
     return Markup(entry_text.strip().replace("<", "\\u003c"))
+
+
+def with_carried_entry(page: str, entry_text: str) -> str:
+    """A written search page carrying `entry_text` ("" for none) instead of its own entry; a page
+    that carries none is an error."""
+    html, replaced = CARRIED_ENTRY.subn(
+        lambda match: match[1] + str(entry_for_page(entry_text)) + match[2], page, count=1
+    )
+    if replaced != 1:
+        raise ValueError("the page carries no search entry (<script id=\"search-entry\">)")
+    return html
 
 
 def is_entry(relative: str, folder: str = DEFAULTS["SEARCH_INDEX_FOLDER"]) -> bool:
