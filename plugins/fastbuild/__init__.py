@@ -19,6 +19,7 @@ from .speedups import (
     keep_urls,
     make_grouping_fast,
     make_membership_fast,
+    relative_paths_remembered,
     translations_by_group,
 )
 from .uptodate import BuildState, build_state, is_current, record_build
@@ -92,7 +93,7 @@ def _configure(pelican: Pelican) -> None:
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
         _errors.errors = 0
-        with collect_garbage_rarely(), translations_by_group():
+        with collect_garbage_rarely(), translations_by_group(), relative_paths_remembered():
             run()
 
     pelican.run = run_unless_current

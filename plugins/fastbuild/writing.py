@@ -14,13 +14,14 @@ import pickle
 import time
 from collections import ChainMap
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pagination import StablePaginationWriter
 from pelican.writers import FileOverwriteFailedError
 from siterules.files import write_if_changed
-from siterules.processes import run_shares
+from siterules.processes import Forked, run_shares
 
 from .contentmemo import forget_contents
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
@@ -138,16 +139,32 @@ def _build_page(
     )
 
 
-def describe_in_parallel(describer: Describer, values: list[Any], workers: int) -> None:
-    """Work out the values' digests split over the workers, once each: every page's check needs
-    the stories it shows, and without this each render worker would digest nearly all of them."""
-    if workers < 2 or len(values) < 2 * workers:
-        return
-    shares = [values[index::workers] for index in range(workers)]
-    results = run_shares(lambda share: [describer.describe(value) for value in share], shares)
-    for share, digests in zip(shares, results, strict=True):
-        for value, digest in zip(share, digests, strict=True):
-            describer.learn(value, digest)
+class EarlyDescription:
+    """The stories' digests, worked out in forked processes while the build's process queues the
+    pages: every page's check needs the stories it shows, and the queueing leaves the other cores
+    idle. Started once every generator has its context (the first page queued): nothing changes a
+    story after that."""
+
+    def __init__(self, stories: list[Any], workers: int) -> None:
+        self._shares = [stories[index::workers] for index in range(workers)]
+        self._children = [Forked(partial(_describe_share, share)) for share in self._shares]
+
+    def give_to(self, describer: Describer) -> None:
+        """Wait for the digests, and teach them to `describer`."""
+        for share, child in zip(self._shares, self._children, strict=True):
+            for value, digest in zip(share, child.result(), strict=True):
+                describer.learn(value, digest)
+
+
+def _describe_share(share: list[Any]) -> list[str]:
+    describer = Describer()
+    return [describer.describe(value) for value in share]
+
+
+def describing_processes(workers: int, stories: int) -> int:
+    """How many processes describe the stories beside the build's: none for a small site (forking
+    would cost more) or a single-core build."""
+    return workers - 1 if workers >= 2 and stories >= 2 * workers else 0
 
 
 def build_in_parallel(
@@ -237,11 +254,16 @@ class DeferredWriter(StablePaginationWriter):
         self._pending_render: tuple[Any, dict[str, Any]] | None = None
         self._page_keys: tuple[str, ...] = ()
         self._shared_context: dict[str, Any] = {}
+        self._early: EarlyDescription | None = None
 
     def write_page(
         self, name: str, template: Any, context: dict[str, Any], page_values: dict[str, Any], **options: Any
     ) -> None:
         self._shared_context = context
+        if self._early is None:
+            stories = [item for kind in CONTENT_LISTS for item in context.get(kind, ())]
+            if processes := describing_processes(self.workers, len(stories)):
+                self._early = EarlyDescription(stories, processes)
         self._page_keys = (*page_values, *PAGE_CONTEXT_KEYS)
         super().write_page(name, _QueueingTemplate(self, template), context, page_values, **options)
 
@@ -279,9 +301,9 @@ class DeferredWriter(StablePaginationWriter):
         # What the build read so far (the feeds read most stories) is not copied into every process.
         forget_contents(summaries=True)
         describer = Describer()
-        context = self._shared_context
-        stories = [item for kind in CONTENT_LISTS for item in context.get(kind, ())]
-        describe_in_parallel(describer, stories, self.workers)
+        if self._early is not None:
+            self._early.give_to(describer)
+            self._early = None
         result = build_in_parallel(pages, known, output, self.workers, describer)
         deleted = remove_stale_pages(output, last_written - set(result.records))
         if self.manifest:

@@ -12,8 +12,9 @@ from fastbuild.speedups import (
     _tag_pages_one_by_one,
     collect_garbage_rarely,
     process_translations_by_group,
+    relative_paths_remembered,
 )
-from pelican.contents import Article
+from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
@@ -137,3 +138,25 @@ def test_the_next_build_of_a_process_collects_what_the_last_one_left_frozen():
             assert left_behind() is None
     finally:
         gc.unfreeze()
+
+
+def test_paths_under_content_are_remembered_inside_a_build_and_equal_pelicans(tmp_path):
+    pelican_own = Content.get_relative_source_path
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path / "content")}
+    sources = [str(tmp_path / "content" / "stories" / "甲.md"), "images/乙.jpg", None]
+    articles = [Article("<p>正文</p>", metadata={"title": "甲"}, settings=settings, source_path=source)
+                for source in sources]
+    expected = [article.get_relative_source_path() for article in articles]
+    named = articles[0].get_relative_source_path("pages/about.md")
+
+    with relative_paths_remembered():
+        assert Content.get_relative_source_path is not pelican_own
+        for _ in range(2):
+            assert [article.get_relative_source_path() for article in articles] == expected
+            assert articles[0].get_relative_source_path("pages/about.md") == named
+    assert expected[:2] == ["stories/甲.md", "images/乙.jpg"] and expected[2] is None
+    assert Content.get_relative_source_path is pelican_own
+
+    with pytest.raises(RuntimeError), relative_paths_remembered():
+        raise RuntimeError("a build that fails")
+    assert Content.get_relative_source_path is pelican_own

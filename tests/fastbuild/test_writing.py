@@ -2,9 +2,10 @@ from datetime import datetime
 
 import jinja2
 from fastbuild.inputs import Describer
-from fastbuild.writing import DeferredWriter, QueuedPage, build_pages
+from fastbuild.writing import DeferredWriter, EarlyDescription, QueuedPage, build_pages, describing_processes
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Tag
 
 
 def test_a_rendered_story_page_leaves_no_remembered_content_behind(tmp_path):
@@ -34,3 +35,38 @@ def test_the_render_processes_start_without_the_contents_the_build_read_before(t
 
     for method in (article.get_content, article.get_summary):
         assert not any(key[0] is article for key in method.cache)
+
+
+def _stories(count: int) -> list[Article]:
+    settings = {**DEFAULT_CONFIG, "SITEURL": ""}
+    return [
+        Article(
+            f'<p>第{number}篇<a href="/stories/{number + 1}/">下一篇</a></p>',
+            metadata={"title": f"稿件{number}", "date": datetime(2020, 2, 1 + number % 28),
+                      "tags": [Tag(f"标签{number % 3}", settings)], "summary": f"摘要{number}"},
+            settings=settings,
+            source_path=f"stories/{number}.md",
+        )
+        for number in range(count)
+    ]
+
+
+def test_stories_described_beside_the_build_get_the_digests_the_build_would_give(monkeypatch):
+    stories = _stories(12)
+    expected = [Describer().describe(story) for story in stories]
+
+    early = EarlyDescription(stories, 2)
+    # The build's process takes the digests it is given: it describes no story itself.
+    monkeypatch.setattr(Describer, "_content", lambda self, content: "worked out in the build's process")
+    describer = Describer()
+    early.give_to(describer)
+
+    assert [describer.describe(story) for story in stories] == expected
+    assert len(set(expected)) == len(stories)
+
+
+def test_stories_are_described_beside_the_build_only_when_a_core_is_left_for_it():
+    assert describing_processes(workers=1, stories=10_000) == 0
+    assert describing_processes(workers=2, stories=3) == 0
+    assert describing_processes(workers=2, stories=10_000) == 1
+    assert describing_processes(workers=4, stories=10_000) == 3
