@@ -1,5 +1,6 @@
 """Channel feeds: every feed the site publishes (media, client apps, WeChat, Weibo), from one model."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pelican import Pelican, signals
@@ -11,7 +12,7 @@ from .app import write_app_feeds
 from .feedcache import FeedCache
 from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
-from .model import build_items
+from .model import build_items, digest_beside
 from .opml import write_opml
 from .sources import ITEM_SOURCES_FILE, record_item_sources
 from .stale import owned_files, remove_stale
@@ -22,6 +23,9 @@ ITEMS_KEY = "channel_items"  # the FeedItems in the template context, newest fir
 # Where the record of each feed item's story file goes: resolved as the build starts, in the project's
 # cache folder, which make check reads.
 SOURCES_SETTING = "CHANNELS_ITEM_SOURCES_PATH"
+
+# The feed items' digests being worked out beside the build, per build (keyed by its settings dict).
+_digesting: dict[int, Callable[[], None]] = {}
 
 
 def _add_defaults(pelican: Pelican) -> None:
@@ -52,12 +56,15 @@ def _build_model(generators: list[Generator]) -> None:
     articles_generator.context[CONTEXT_KEY] = catalogue
     articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
     record_item_sources(Path(articles_generator.settings[SOURCES_SETTING]), items)
+    # Nothing changes a story between here and the writing of the feeds.
+    _digesting[id(settings)] = digest_beside(items)
 
 
 def _write(generator: ArticlesGenerator, writer: Writer) -> None:
     catalogue = generator.context[CONTEXT_KEY]
     settings = generator.settings
     output_dir = Path(writer.output_path)
+    _digesting.pop(id(settings), lambda: None)()
     feeds = FeedCache(settings, output_dir)
     write_media_feeds(catalogue, settings, feeds)
     write_app_feeds(catalogue, settings, feeds)

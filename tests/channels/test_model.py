@@ -10,6 +10,7 @@ from channels.model import (
     ItemBody,
     absolutize_html,
     build_items,
+    digest_beside,
     html_to_text,
     image_ref,
     item_id,
@@ -207,3 +208,33 @@ def test_a_value_outside_the_vocabulary_is_reported_in_taxonomys_words() -> None
         build_items([article], SETTINGS, now=NOW)
     assert str(raised.value) == metadata_problems({"region": "火星"}, "stories/far.md")[0]
     assert "不在规定范围内" in str(raised.value)
+
+
+def test_items_digested_beside_the_build_get_the_digests_their_own_would_give(monkeypatch) -> None:
+    made: list[str] = []
+
+    class CountingArticle(FakeArticle):
+        def get_content(self, siteurl: str) -> str:
+            made.append(self.title)
+            return f"<p>{self.title}</p>" + super().get_content(siteurl)
+
+    articles = [CountingArticle(f"s{day}", NOW - timedelta(days=day)) for day in range(1, 6)]
+    expected = [item.inputs_digest() for item in build_items(articles, SETTINGS, now=NOW)]
+    items = build_items(articles, SETTINGS, now=NOW)
+    monkeypatch.setattr("channels.model.MIN_ITEMS_DIGESTED_BESIDE", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    made.clear()
+
+    give = digest_beside(items)
+    give()
+
+    assert made == []  # the stories were read in the forked process, not in this one
+    assert [item.inputs_digest() for item in items] == expected
+    assert made == [] and len(set(expected)) == len(items)
+
+
+def test_a_small_site_digests_its_items_in_the_build_itself(monkeypatch) -> None:
+    items = build_items([FakeArticle("a", NOW - timedelta(days=1))], SETTINGS, now=NOW)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    digest_beside(items)()
+    assert items[0]._inputs_digest is None  # left for the feeds to work out when they ask
