@@ -29,7 +29,7 @@ from sanitizer.allowlist import scheme
 from sanitizer.fields import plain_text
 from siterules.address import NO_HOST_SCHEMES, absolute_siteurl
 from siterules.clock import site_timezone
-from siterules.processes import Forked
+from siterules.processes import start_shares
 from taxonomy.validation import term_problem
 from taxonomy.vocabulary import CHECKED_FIELDS, slug_for
 
@@ -494,16 +494,21 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
 MIN_ITEMS_DIGESTED_BESIDE = 1000
 
 
+def _inputs_digests(items: list[FeedItem]) -> list[str]:
+    return [item.inputs_digest() for item in items]
+
+
 def digest_beside(items: list[FeedItem]) -> Callable[[], None]:
     """Start working out the items' inputs digests (their stories' HTML, most of a feed's check) in
     a forked process, while the build's process goes on queueing its pages; the function returned
     waits for them and gives each item its own. The stories must not change in between."""
     if len(items) < MIN_ITEMS_DIGESTED_BESIDE or (os.cpu_count() or 1) < 2:
         return lambda: None
-    child = Forked(lambda: [item.inputs_digest() for item in items])
+    digests = start_shares(_inputs_digests, [items])
 
     def give() -> None:
-        for item, digest in zip(items, child.result(), strict=True):
+        (found,) = digests()
+        for item, digest in zip(items, found, strict=True):
             object.__setattr__(item, "_inputs_digest", digest)
 
     return give

@@ -14,14 +14,13 @@ import pickle
 import time
 from collections import ChainMap
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pagination import StablePaginationWriter
 from pelican.writers import FileOverwriteFailedError
 from siterules.files import write_if_changed
-from siterules.processes import Forked, run_shares
+from siterules.processes import run_shares, start_shares
 
 from .contentmemo import forget_contents
 from .inputs import READ_NAMES_KEY, Describer, RecordingContext, inputs_digest
@@ -147,12 +146,12 @@ class EarlyDescription:
 
     def __init__(self, stories: list[Any], workers: int) -> None:
         self._shares = [stories[index::workers] for index in range(workers)]
-        self._children = [Forked(partial(_describe_share, share)) for share in self._shares]
+        self._digests = start_shares(_describe_share, self._shares)
 
     def give_to(self, describer: Describer) -> None:
         """Wait for the digests, and teach them to `describer`."""
-        for share, child in zip(self._shares, self._children, strict=True):
-            for value, digest in zip(share, child.result(), strict=True):
+        for share, digests in zip(self._shares, self._digests(), strict=True):
+            for value, digest in zip(share, digests, strict=True):
                 describer.learn(value, digest)
 
 

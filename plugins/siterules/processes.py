@@ -60,7 +60,14 @@ class Forked:
         return value
 
 
+def start_shares(work: Callable[[Any], Any], shares: list[Any]) -> Callable[[], list[Any]]:
+    """`work(share)` for every share, each in a forked child started now, beside the build; the
+    function returned waits for them and returns their results in the shares' order."""
+    children = [Forked(partial(work, share)) for share in shares]
+    return lambda: [child.result() for child in children]
+
+
 def run_shares(work: Callable[[Any], Any], shares: list[Any]) -> list[Any]:
     """`work(share)` for every share: the first in this process, each other one in a forked child."""
-    children = [Forked(partial(work, share)) for share in shares[1:]]
-    return [work(shares[0]), *(child.result() for child in children)]
+    others = start_shares(work, shares[1:])
+    return [work(shares[0]), *others()]

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from siterules.processes import Forked
+from siterules.processes import Forked, run_shares, start_shares
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
@@ -14,6 +14,14 @@ def test_a_child_gives_back_what_it_returned_or_raised():
     assert Forked(lambda: "x" * 200_000).result() == "x" * 200_000
     with pytest.raises(ZeroDivisionError):
         Forked(lambda: 1 / 0).result()
+
+
+def test_shares_give_their_results_in_their_order_whether_started_or_run():
+    shares = [[1, 2], [3], [], [4, 5, 6]]
+    assert start_shares(sum, shares)() == [3, 3, 0, 15]
+    assert run_shares(sum, shares) == [3, 3, 0, 15]
+    with pytest.raises(TypeError):
+        start_shares(sum, [[1], ["x"]])()
 
 
 def test_a_build_failing_before_it_reads_a_large_result_exits_instead_of_hanging():
