@@ -9,6 +9,7 @@ from pelican.writers import Writer
 from photos import store_for
 
 from .app import write_app_feeds
+from .feedcache import CACHE_FILE as FEED_CACHE_FILE
 from .feedcache import FeedCache
 from .links import CONTEXT_KEY, DEFAULT_SETTINGS, FeedsFor, build_catalogue
 from .media import write_media_feeds
@@ -56,8 +57,10 @@ def _build_model(generators: list[Generator]) -> None:
     articles_generator.context[CONTEXT_KEY] = catalogue
     articles_generator.settings["JINJA_GLOBALS"]["feeds_for"].catalogue = catalogue
     record_item_sources(Path(articles_generator.settings[SOURCES_SETTING]), items)
-    # Nothing changes a story between here and the writing of the feeds.
-    _digesting[id(settings)] = digest_beside(items)
+    # Nothing changes a story between here and the writing of the feeds. Only in a rebuild: a first
+    # build renders every feed anyway, and its cores are busy.
+    if (Path(settings["CACHE_PATH"]) / FEED_CACHE_FILE).exists():
+        _digesting[id(settings)] = digest_beside(items)
 
 
 def _write(generator: ArticlesGenerator, writer: Writer) -> None:

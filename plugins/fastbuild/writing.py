@@ -259,7 +259,8 @@ class DeferredWriter(StablePaginationWriter):
         self, name: str, template: Any, context: dict[str, Any], page_values: dict[str, Any], **options: Any
     ) -> None:
         self._shared_context = context
-        if self._early is None:
+        # Only in a rebuild: a first build renders every page anyway, and its cores are busy.
+        if self._early is None and self.manifest is not None and self.manifest.cache_file.exists():
             stories = [item for kind in CONTENT_LISTS for item in context.get(kind, ())]
             if processes := describing_processes(self.workers, len(stories)):
                 self._early = EarlyDescription(stories, processes)
