@@ -120,9 +120,11 @@ test: lint ## 运行全部测试（以 root 运行时先安装所需的 Debian �
 	$(BIN)/pytest
 
 # make bench N=500 (one size) or BENCH_SIZES=200,1000; BENCH_RUNS=1; BENCH_README=1 puts the table in README.md.
+# BENCH_PHOTO_STORE=FOLDER keeps the photos made between runs: the next run skips making them (see bench/scale.py).
 bench: $(INSTALLED) ## 规模测试：与原版 Pelican、Hugo 比较 1,000 和 10,000 篇稿件的生成（约需一小时以上） | Scale benchmark: our build vs bare Pelican and Hugo (an hour or more)
 	$(BIN)/python bench/scale.py $(if $(N),--sizes $(N)) $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES)) \
-		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme)
+		$(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_README),--update-readme) \
+		$(if $(BENCH_PHOTO_STORE),--photo-store $(BENCH_PHOTO_STORE))
 
 # BENCH_SECONDS=10 for longer runs; bench/serve.py --help for the rest.
 bench-serve: $(INSTALLED) ## 压力测试：本机 nginx 加 deploy/nginx.conf，用 wrk 测每秒请求数 | Load run: deploy/nginx.conf in Debian's nginx under wrk on loopback

@@ -175,8 +175,10 @@ def test_every_make_target_runs_in_a_fresh_clone(clone, tmp_path):
     suite = run("test", env={"PYTEST_ADDOPTS": "-q -p no:cacheprovider tests/test_makefile.py"})
     assert succeeded(suite) and " passed" in suite.stdout, suite.stdout[-2000:]
 
-    bench = run("bench", "N=1", "BENCH_RUNS=1")
+    kept_photos = tmp_path / "bench-photos"
+    bench = run("bench", "N=1", "BENCH_RUNS=1", f"BENCH_PHOTO_STORE={kept_photos}")
     assert succeeded(bench) and (clone / "bench/out/scale.md").is_file(), bench.stderr[-2000:]
+    assert any((kept_photos / "1").rglob("*.webp")), "the first run keeps the photos it made"
     load = run("bench-serve", "BENCH_SECONDS=1")
     assert succeeded(load) and "req/s" in load.stdout, load.stderr[-2000:]
 
