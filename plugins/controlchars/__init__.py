@@ -2,7 +2,7 @@
 naming the file and lines (Word's manual line break U+000B becomes a line break)."""
 
 from pelican import Pelican, signals
-from pelican.contents import Content
+from pelican.contents import Content, Static
 
 from .reading import FOUND_KEY, add_to_markdown, clean_content_object, warn
 
@@ -12,6 +12,8 @@ def _add_markdown_extension(pelican: Pelican) -> None:
 
 
 def _clean_and_warn(content: Content) -> None:
+    if isinstance(content, Static):  # a picture or other file copied as it is: no story text
+        return
     found = content.metadata.pop(FOUND_KEY, ())
     vars(content).pop(FOUND_KEY, None)
     if content.metadata.get("reader") != "markdown":

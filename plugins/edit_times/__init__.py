@@ -24,7 +24,7 @@ def _load_edit_times(generator: ArticlesGenerator) -> None:
 
 
 def _set_edit_time(content: Content) -> None:
-    edited = _edit_times.get(PurePath(content.relative_source_path).as_posix())
+    edited = _edit_times.get(content.relative_source_path)  # Pelican's, with "/" on every system
     if edited is not None and "modified" not in content.metadata:
         content.modified = edited
 

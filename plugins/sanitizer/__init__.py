@@ -15,13 +15,15 @@ def _add_markdown_extension(pelican: Pelican) -> None:
 
 
 def _clean_and_warn(content: Content) -> None:
+    if isinstance(content, Static):  # a picture or other file copied as it is: no story text
+        return
     found = content.metadata.pop(REMOVED_KEY, None)
     vars(content).pop(REMOVED_KEY, None)
     if content.metadata.get("reader") != "markdown":
         found = clean_content_object(content)
     if found:
         warn(content.relative_source_path, found)
-    if not isinstance(content, Static) and (marked := fields.make_fields_plain(content)):
+    if marked := fields.make_fields_plain(content):
         fields.warn(content.relative_source_path, marked)
 
 
