@@ -20,6 +20,7 @@ from .speedups import (
     make_grouping_fast,
     make_membership_fast,
     relative_paths_remembered,
+    slugs_remembered,
     translations_by_group,
 )
 from .uptodate import BuildState, build_state, is_current, record_build
@@ -93,7 +94,12 @@ def _configure(pelican: Pelican) -> None:
             return
         record.unlink(missing_ok=True)  # an interrupted build must not look finished
         _errors.errors = 0
-        with collect_garbage_rarely(), translations_by_group(), relative_paths_remembered():
+        with (
+            collect_garbage_rarely(),
+            translations_by_group(),
+            relative_paths_remembered(),
+            slugs_remembered(),
+        ):
             run()
 
     pelican.run = run_unless_current

@@ -14,7 +14,11 @@
   would otherwise walk them all again (1.3 s of a one-story rebuild at 10,000 stories).
 - Every content object works out its path under content/ again (two absolute paths and a relative
   one) each time its URL or file name is formatted: 1.4 s of a one-story rebuild at 10,000 stories.
-  During a build each path is worked out once.
+  During a build each path is worked out once, for a file under content/ by cutting content/'s own
+  path off its absolute path (what `os.path.relpath` gives, without its general case).
+- Every static file gets a category object of its own, and each works out the category's slug
+  again when the file's output path is formatted: 11,500 slugs of one name at 10,000 stories.
+  During a build each slug is worked out once.
 - The year and month archives pick their stories the same way (`a in dates` for every story, per
   period), each tag page scans the whole dates list for its few stories, and sorting out
   translations ends with every story looked up in the list of originals: together about a fifth of
@@ -22,6 +26,7 @@
 """
 
 import gc
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,9 +35,13 @@ from operator import attrgetter
 from types import MethodType
 from typing import Any
 
+import pelican.contents
 import pelican.generators
+import pelican.urlwrappers
+import pelican.utils
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
+from pelican.utils import posixize_path
 from pelican.utils import process_translations as pelican_process_translations
 
 
@@ -162,6 +171,17 @@ def relative_paths_remembered() -> Iterator[None]:
     own method is put back after it."""
     pelican_own = Content.get_relative_source_path
     remembered: dict[tuple[str, str], str | None] = {}
+    roots: dict[str, str] = {}  # PATH -> its absolute form and a separator
+
+    def worked_out(content: Content, content_path: str, source_path: str) -> str | None:
+        # Pelican's relpath of two normalized absolute paths, for a source under PATH: the rest of it.
+        if content_path not in roots:
+            roots[content_path] = os.path.join(os.path.abspath(content_path), "")
+        root = roots[content_path]
+        full = os.path.abspath(os.path.join(content_path, source_path))
+        if full.startswith(root) and len(full) > len(root):
+            return posixize_path(full[len(root) :])
+        return pelican_own(content, source_path)
 
     def get_relative_source_path(content: Content, source_path: str | None = None) -> str | None:
         source_path = source_path or content.source_path
@@ -169,7 +189,7 @@ def relative_paths_remembered() -> Iterator[None]:
             return None
         key = (content.settings["PATH"], source_path)
         if key not in remembered:
-            remembered[key] = pelican_own(content, source_path)
+            remembered[key] = worked_out(content, *key)
         return remembered[key]
 
     Content.get_relative_source_path = get_relative_source_path
@@ -177,3 +197,32 @@ def relative_paths_remembered() -> Iterator[None]:
         yield
     finally:
         Content.get_relative_source_path = pelican_own
+
+
+@contextmanager
+def slugs_remembered() -> Iterator[None]:
+    """Run a build with each slug worked out once: Pelican gives every static file a category object
+    of its own, and each works out the category's slug again (11,500 times at 10,000 stories, for
+    one category). Pelican's own function is put back after it."""
+    users = (pelican.contents, pelican.urlwrappers)
+    pelican_own = {module: module.slugify for module in users}
+    slugify = pelican.utils.slugify
+    remembered: dict[tuple, str] = {}
+
+    def remembered_slugify(
+        value: str, regex_subs: Iterable[tuple[str, str]] = (), preserve_case: bool = False,
+        use_unicode: bool = False,
+    ) -> str:  # fmt: skip
+        subs = tuple(map(tuple, regex_subs))
+        key = (value, subs, preserve_case, use_unicode)
+        if key not in remembered:
+            remembered[key] = slugify(value, subs, preserve_case, use_unicode)
+        return remembered[key]
+
+    for module in users:
+        module.slugify = remembered_slugify
+    try:
+        yield
+    finally:
+        for module, own in pelican_own.items():
+            module.slugify = own

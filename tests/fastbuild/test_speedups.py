@@ -5,6 +5,8 @@ import random
 import weakref
 from datetime import datetime
 
+import pelican.contents
+import pelican.urlwrappers
 import pytest
 from fastbuild.speedups import (
     BUILD_GC_THRESHOLDS,
@@ -13,12 +15,13 @@ from fastbuild.speedups import (
     collect_garbage_rarely,
     process_translations_by_group,
     relative_paths_remembered,
+    slugs_remembered,
 )
-from pelican.contents import Article, Content
+from pelican.contents import Article, Content, Static
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
-from pelican.urlwrappers import Tag
-from pelican.utils import process_translations
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import process_translations, slugify
 
 
 def _articles(count: int, seed: int = 7) -> list[Article]:
@@ -143,7 +146,10 @@ def test_the_next_build_of_a_process_collects_what_the_last_one_left_frozen():
 def test_paths_under_content_are_remembered_inside_a_build_and_equal_pelicans(tmp_path):
     pelican_own = Content.get_relative_source_path
     settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path / "content")}
-    sources = [str(tmp_path / "content" / "stories" / "甲.md"), "images/乙.jpg", None]
+    sources = [
+        str(tmp_path / "content" / "stories" / "甲.md"), "images/乙.jpg", "./images/../丙.jpg",
+        str(tmp_path / "content"), str(tmp_path / "content-other" / "丁.md"), str(tmp_path / "戊.md"), None,
+    ]  # fmt: skip
     articles = [Article("<p>正文</p>", metadata={"title": "甲"}, settings=settings, source_path=source)
                 for source in sources]
     expected = [article.get_relative_source_path() for article in articles]
@@ -154,9 +160,32 @@ def test_paths_under_content_are_remembered_inside_a_build_and_equal_pelicans(tm
         for _ in range(2):
             assert [article.get_relative_source_path() for article in articles] == expected
             assert articles[0].get_relative_source_path("pages/about.md") == named
-    assert expected[:2] == ["stories/甲.md", "images/乙.jpg"] and expected[2] is None
+    assert expected[:6] == [
+        "stories/甲.md", "images/乙.jpg", "丙.jpg", ".", "../content-other/丁.md", "../戊.md",
+    ] and expected[6] is None  # fmt: skip
     assert Content.get_relative_source_path is pelican_own
 
     with pytest.raises(RuntimeError), relative_paths_remembered():
         raise RuntimeError("a build that fails")
     assert Content.get_relative_source_path is pelican_own
+
+
+def test_slugs_are_worked_out_once_inside_a_build_and_equal_pelicans(tmp_path, monkeypatch):
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path), "SLUGIFY_SOURCE": "basename"}
+    names = ["图片 新闻", "Photo News!", "<b>抗疫</b> 一线", "图片 新闻"]
+    expected = [slugify(name, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"]) for name in names]
+    worked_out = []
+
+    def counting(value, *args, **kwargs):
+        worked_out.append(value)
+        return slugify(value, *args, **kwargs)
+
+    monkeypatch.setattr("pelican.utils.slugify", counting)
+    with slugs_remembered():
+        slugs = [Category(name, settings).slug for name in names]
+        statics = [Static(None, {}, settings, str(tmp_path / f"{n}-Foto.JPG")) for n in (1, 2, 1)]
+        assert [static.slug for static in statics] == ["1-foto", "2-foto", "1-foto"]
+        listed = Category("x", {**settings, "SLUG_REGEX_SUBSTITUTIONS": [[r"x", "y"]]}).slug
+    assert slugs == expected and listed == "y"
+    assert worked_out == ["图片 新闻", "Photo News!", "<b>抗疫</b> 一线", "1-Foto", "2-Foto", "x"]
+    assert pelican.contents.slugify is slugify and pelican.urlwrappers.slugify is slugify
