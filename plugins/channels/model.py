@@ -440,7 +440,7 @@ def feed_item(article: Any, settings: dict[str, Any], bodies: BodyMaker) -> Feed
     """One FeedItem from a Pelican article, once every generator has built its context; its body is
     made by `bodies` when first read."""
     metadata = article.metadata
-    source_path = Path(article.relative_source_path).as_posix()
+    source_path = article.relative_source_path  # Pelican's, with "/" on every system
     page_url = f"{bodies.base_url}/{article.url}"
     is_sample = _is_true(metadata.get("sample", ""))
     zone = site_timezone(settings)

@@ -2,6 +2,7 @@
 robots.txt pointing to it."""
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from .sitemap import (
 # URL -> lastmod of every page written in this build, from content_written (main process).
 _pages: dict[str, Any] = {}
 _settings: dict[str, Any] = {}
+_excluded: list[re.Pattern[str]] = []
 
 
 def _start(pelican: Pelican) -> None:
@@ -28,13 +30,14 @@ def _start(pelican: Pelican) -> None:
         pelican.settings.setdefault(key, value)
     _settings.clear()
     _settings.update(pelican.settings)
+    _excluded[:] = [re.compile(pattern) for pattern in pelican.settings["SITEMAP_XML_EXCLUDE"]]
     _pages.clear()
 
 
 def _record(path: str, context: dict[str, Any]) -> None:
     output_file = context.get("output_file") or os.path.relpath(path, _settings["OUTPUT_PATH"])
     url = page_url(output_file, context)
-    if is_listed(url, context, _settings["SITEMAP_XML_EXCLUDE"]):
+    if is_listed(url, context, _excluded):
         _pages[url] = page_lastmod(context)
 
 

@@ -58,11 +58,13 @@ def page_lastmod(context: Mapping[str, Any]) -> datetime | None:
     return newest(context.get("articles") or ())
 
 
-def is_listed(url: str, context: Mapping[str, Any], excluded: Iterable[str]) -> bool:
+def is_listed(url: str, context: Mapping[str, Any], excluded: Iterable[re.Pattern[str]]) -> bool:
+    """Whether the page goes into the sitemap: published, and its URL matching none of `excluded`
+    (SITEMAP_XML_EXCLUDE, compiled once per build: this runs for every page written)."""
     item = context.get("article") or context.get("page")
     if item is not None and getattr(item, "status", "published") != "published":
         return False
-    return not any(re.search(pattern, url) for pattern in excluded)
+    return not any(pattern.search(url) for pattern in excluded)
 
 
 def format_lastmod(date: datetime) -> str:
