@@ -107,7 +107,9 @@ class SourceStamps:
     """The content stamps (hashes) by which Pelican's reader cache knows a source is unchanged,
     remembered by file size and modification time: an unchanged file is not read again to be
     hashed, neither twice in one build (the check for what to read in parallel, then Pelican's own)
-    nor on the next build. The no-change check (uptodate.py) trusts size and time the same way."""
+    nor on the next build. The no-change check (uptodate.py) trusts size and time the same way.
+    A file is looked at once per build: one saved during the build is read again by the next one
+    (its size or time no longer match), as one saved just after it would be."""
 
     def __init__(self, cache_file: Path, stamp: Callable[[str], Any]) -> None:
         self.cache_file = cache_file
@@ -121,6 +123,10 @@ class SourceStamps:
         self._changed = False
 
     def __call__(self, filename: str) -> Any:
+        if filename in self._used:
+            # Pelican asks up to four times per story in one build (its reader cache and the articles
+            # generator's, each to look up and to store): the first answer stands for the build.
+            return self._known[filename][1]
         stat = os.stat(filename)
         key = (stat.st_size, stat.st_mtime_ns)
         self._used.add(filename)
