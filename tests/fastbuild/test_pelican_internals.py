@@ -7,8 +7,10 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pelican
+import pelican.contents
 import pelican.generators
 import pelican.readers
+import pelican.urlwrappers
 import pytest
 from fastbuild import PELICAN_SERIES, _refuse, supports
 from fastbuild.setup import PELICAN_READER_CACHES
@@ -17,6 +19,7 @@ from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator, CachingGenerator
 from pelican.readers import Readers
 from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import memoized
 from pelican.writers import Writer
 
@@ -57,6 +60,13 @@ def test_the_articles_generator_builds_archives_tags_and_translations_as_fastbui
     # Looked up in the generators module at each call, so a build can put its own in place.
     assert pelican.generators.process_translations is pelican.utils.process_translations
     assert "process_translations(" in inspect.getsource(ArticlesGenerator.generate_context)
+
+
+def test_content_objects_and_categories_look_slugify_up_in_their_modules_at_each_call():
+    # So a build can put its own in place (speedups.slugs_remembered).
+    assert pelican.contents.slugify is pelican.utils.slugify is pelican.urlwrappers.slugify
+    assert "slugify(" in inspect.getsource(Content.__init__)
+    assert "slugify(" in inspect.getsource(URLWrapper.slug.fget)
 
 
 def test_the_reader_cache_is_stamped_per_file_and_named_per_generator():
