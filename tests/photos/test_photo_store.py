@@ -3,12 +3,14 @@
 import io
 import json
 import logging
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastbuild.inputs import Describer
+from photos import store as photo_store
 from photos.recipes import FALLBACK, LARGE, PAGE_RECIPES, RESPONSIVE, WECHAT_BANNER
 from photos.store import Photo, PhotoStore, Variant
 from PIL import Image
@@ -257,3 +259,24 @@ def test_photos_started_with_the_build_are_those_made_when_asked(content: Path, 
     assert sorted(stamps) == sorted([source, unshown])
     banner = photo.variant(WECHAT_BANNER)
     assert banner.length == (tmp_path / "early" / banner.path.removeprefix("photos/")).stat().st_size
+
+
+def test_photos_started_with_the_build_are_made_at_a_lower_priority_than_the_build(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _save(content, "new.jpg", Image.new("RGB", (900, 600), "teal"), format="JPEG")
+    priorities = tmp_path / "priorities"
+    make = photo_store._probe_and_make
+
+    def noting_priority(task: tuple) -> tuple:
+        with priorities.open("a", encoding="utf-8") as file:
+            file.write(f"{os.nice(0)}\n")  # the encoder's nice value, written from the forked process
+        return make(task)
+
+    monkeypatch.setattr(photo_store, "_probe_and_make", noting_priority)
+    store = PhotoStore(tmp_path / "store", content, tmp_path / "cache")
+    store.start(PAGE_RECIPES, workers=1)
+    store.ask(source, PAGE_RECIPES, STORY)
+    store.make(1)
+    assert store.photo(source).variant(FALLBACK) is not None
+    assert priorities.read_text(encoding="utf-8").split() == [str(os.nice(0) + photo_store.ENCODER_NICENESS)]
