@@ -16,6 +16,7 @@ from .reading import ForkedCacheSave, SourceStamps, read_in_parallel, uncached_s
 from .setup import DEFAULT_SETTINGS, FastbuildWriter, build_record_path, configure_build, fastbuild_folder
 from .speedups import (
     collect_garbage_rarely,
+    dates_formatted_fast,
     keep_urls,
     make_grouping_fast,
     make_membership_fast,
@@ -99,6 +100,7 @@ def _configure(pelican: Pelican) -> None:
             translations_by_group(),
             relative_paths_remembered(),
             slugs_remembered(),
+            dates_formatted_fast(),
         ):
             run()
 

@@ -19,14 +19,21 @@
 - Every static file gets a category object of its own, and each works out the category's slug
   again when the file's output path is formatted: 11,500 slugs of one name at 10,000 stories.
   During a build each slug is worked out once.
+- Pelican formats a date (the story's date in words, `{date:%Y}` in its URL and file name) by
+  finding the format's directives with regular expressions and asking the C library for each one:
+  about 50,000 formattings a build at 10,000 stories, most of a second. During a build a format of
+  digits only (year, month, day, hour, minute, second, with or without Pelican's `-` for no leading
+  zero) is worked out once and filled in from the date's numbers; any other goes to Pelican's.
 - The year and month archives pick their stories the same way (`a in dates` for every story, per
   period), each tag page scans the whole dates list for its few stories, and sorting out
   translations ends with every story looked up in the list of originals: together about a fifth of
   a one-story rebuild at 10,000 stories.
 """
 
+import datetime
 import gc
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -226,3 +233,56 @@ def slugs_remembered() -> Iterator[None]:
     finally:
         for module, own in pelican_own.items():
             module.slugify = own
+
+
+# Directive -> the date's field it shows, for the directives that are digits in every locale.
+_NUMBER_FIELDS = {"Y": "year", "m": "month", "d": "day", "H": "hour", "M": "minute", "S": "second"}
+_DIRECTIVE = re.compile("%-?.")  # what Pelican's strftime takes for a directive
+
+
+def _digits_plan(date_format: str) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
+    """`date_format` as a %-template and, per directive, the date's field and whether its leading
+    zeros go; None when it shows anything but digits (names, time zones, week numbers) or has a `%`
+    that is no directive (Pelican's own then gives what it gives)."""
+    template, fields, end = [], [], 0
+    for match in _DIRECTIVE.finditer(date_format):
+        text, directive, end = date_format[end : match.start()], match.group(), match.end()
+        if "%" in text:
+            return None
+        if directive == "%%":
+            template.append(text + "%%")
+        elif directive[-1] in _NUMBER_FIELDS:
+            template.append(text + "%s")
+            fields.append((_NUMBER_FIELDS[directive[-1]], len(directive) == 3))
+        else:
+            return None
+    rest = date_format[end:]
+    return None if "%" in rest else ("".join(template) + rest, tuple(fields))
+
+
+def _digits(date: datetime.datetime, field: str, unpadded: bool) -> str:
+    value = getattr(date, field)
+    return str(value) if unpadded or field == "year" else f"{value:02d}"
+
+
+@contextmanager
+def dates_formatted_fast() -> Iterator[None]:
+    """Run a build with date formats of digits only filled in without Pelican's regular expressions
+    and a C-library call per directive (`_digits_plan`). Pelican's own function is put back after."""
+    pelican_own = pelican.utils.strftime
+    plans: dict[str, tuple | None] = {}
+
+    def strftime(date: datetime.date, date_format: str) -> str:
+        if date_format not in plans:
+            plans[date_format] = _digits_plan(date_format)
+        plan = plans[date_format]
+        if plan is None or not isinstance(date, datetime.datetime) or date.year < 1000:
+            return pelican_own(date, date_format)
+        template, fields = plan
+        return template % tuple(_digits(date, field, unpadded) for field, unpadded in fields)
+
+    pelican.utils.strftime = strftime
+    try:
+        yield
+    finally:
+        pelican.utils.strftime = pelican_own

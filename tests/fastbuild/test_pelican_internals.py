@@ -20,7 +20,7 @@ from pelican.generators import ArticlesGenerator, CachingGenerator
 from pelican.readers import Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import memoized
+from pelican.utils import SafeDatetime, memoized
 from pelican.writers import Writer
 
 
@@ -67,6 +67,12 @@ def test_content_objects_and_categories_look_slugify_up_in_their_modules_at_each
     assert pelican.contents.slugify is pelican.utils.slugify is pelican.urlwrappers.slugify
     assert "slugify(" in inspect.getsource(Content.__init__)
     assert "slugify(" in inspect.getsource(URLWrapper.slug.fget)
+
+
+def test_dates_are_formatted_by_the_strftime_looked_up_in_pelicans_utils_at_each_call():
+    # So a build can put its own in place (speedups.dates_formatted_fast).
+    assert "strftime(self, fmt)" in inspect.getsource(SafeDatetime.strftime)
+    assert "self.date.strftime(self.date_format)" in inspect.getsource(Content.__init__)
 
 
 def test_the_reader_cache_is_stamped_per_file_and_named_per_generator():

@@ -3,16 +3,19 @@
 import gc
 import random
 import weakref
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pelican.contents
 import pelican.urlwrappers
+import pelican.utils
 import pytest
 from fastbuild.speedups import (
     BUILD_GC_THRESHOLDS,
     _period_archives_by_date,
     _tag_pages_one_by_one,
     collect_garbage_rarely,
+    dates_formatted_fast,
     process_translations_by_group,
     relative_paths_remembered,
     slugs_remembered,
@@ -21,7 +24,7 @@ from pelican.contents import Article, Content, Static
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Category, Tag
-from pelican.utils import process_translations, slugify
+from pelican.utils import SafeDatetime, process_translations, slugify
 
 
 def _articles(count: int, seed: int = 7) -> list[Article]:
@@ -189,3 +192,40 @@ def test_slugs_are_worked_out_once_inside_a_build_and_equal_pelicans(tmp_path, m
     assert slugs == expected and listed == "y"
     assert worked_out == ["图片 新闻", "Photo News!", "<b>抗疫</b> 一线", "1-Foto", "2-Foto", "x"]
     assert pelican.contents.slugify is slugify and pelican.urlwrappers.slugify is slugify
+
+
+DATE_FORMATS = [
+    "%Y", "%m", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M:%S", "%-H:%M", "%-d %-M %-S", "%-Y", "",
+    "无指令", "%%Y", "100%%", "%Y%%%m", "%Y年%B", "%a %d", "%z", "%Y-%m-%dT%H:%M:%S%z", "%j",
+    "%Q", "%", "50%", "%-", "%-%", "%\n%Y", "%Y 完%", "%%%",
+]  # fmt: skip
+DATES = [
+    SafeDatetime(2020, 2, 18, 9, 5, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    SafeDatetime(2021, 12, 31, 23, 59, 59),
+    SafeDatetime(2020, 10, 1, 0, 0, 7),
+    datetime(2022, 3, 5, 10, 30),
+    SafeDatetime(999, 1, 2),
+    date(2020, 2, 18),
+]
+
+
+def _formatted(value, date_format):
+    try:
+        return pelican.utils.strftime(value, date_format)
+    except Exception as error:  # Pelican's own raises on some formats: ours must raise the same
+        return type(error)
+
+
+def test_dates_formatted_fast_equal_pelicans_and_pelicans_comes_back():
+    pelicans = {(value, f): _formatted(value, f) for value in DATES for f in DATE_FORMATS}
+    assert pelicans[(DATES[0], "%Y年%-m月%-d日")] == "2020年2月18日"
+    assert pelicans[(DATES[2], "%-H:%M")] == "0:00"
+    own = pelican.utils.strftime
+    with dates_formatted_fast():
+        assert pelican.utils.strftime is not own
+        ours = {(value, f): _formatted(value, f) for value in DATES for f in DATE_FORMATS}
+        # As Pelican's contents use it: a story's date in words and its year in the URL.
+        assert DATES[0].strftime("%Y年%-m月%-d日") == "2020年2月18日"
+        assert f"stories/{DATES[1]:%Y}/" == "stories/2021/"
+    assert ours == pelicans
+    assert pelican.utils.strftime is own
