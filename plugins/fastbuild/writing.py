@@ -254,6 +254,7 @@ class DeferredWriter(StablePaginationWriter):
         self._page_keys: tuple[str, ...] = ()
         self._shared_context: dict[str, Any] = {}
         self._early: EarlyDescription | None = None
+        self._output_prefix = os.path.join(output_path, "")
 
     def write_page(
         self, name: str, template: Any, context: dict[str, Any], page_values: dict[str, Any], **options: Any
@@ -286,7 +287,12 @@ class DeferredWriter(StablePaginationWriter):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        name = os.path.relpath(filename, self.output_path)
+        # Pelican made `filename` with sanitised_join (absolute, normalised): when the output folder
+        # is too, cutting it off is what relpath gives, without its general case (10,000 pages a build).
+        if filename.startswith(self._output_prefix):
+            name = filename[len(self._output_prefix) :]
+        else:
+            name = os.path.relpath(filename, self.output_path)
         own_values = {key: localcontext[key] for key in self._page_keys if key in localcontext}
         self._queue[name] = QueuedPage(name, template, own_values, self._shared_context)
         return io.StringIO()

@@ -70,3 +70,16 @@ def test_stories_are_described_beside_the_build_only_when_a_core_is_left_for_it(
     assert describing_processes(workers=2, stories=3) == 0
     assert describing_processes(workers=2, stories=10_000) == 1
     assert describing_processes(workers=4, stories=10_000) == 3
+
+
+def test_a_queued_page_is_written_under_its_name_however_the_output_folder_is_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    template = jinja2.Environment().from_string("<main>{{ article.title }}</main>")
+    (article,) = _stories(1)
+    for given in (str(tmp_path / "absolute"), f"{tmp_path}/slash/", "relative", f"{tmp_path}/dots/../dotted"):
+        writer = DeferredWriter(given, settings={**DEFAULT_CONFIG, "SITEURL": ""})
+        writer.write_file("stories/2020/甲/index.html", template, {}, article=article)
+        writer.flush()
+        folder = tmp_path / given.replace(f"{tmp_path}/", "").replace("dots/../", "")
+        page = folder / "stories/2020/甲/index.html"
+        assert page.read_text(encoding="utf-8") == "<main>稿件0</main>", given
