@@ -109,7 +109,8 @@ class SourceStamps:
     hashed, neither twice in one build (the check for what to read in parallel, then Pelican's own)
     nor on the next build. The no-change check (uptodate.py) trusts size and time the same way.
     A file is looked at once per build: one saved during the build is read again by the next one
-    (its size or time no longer match), as one saved just after it would be."""
+    (its size or time no longer match), as one saved just after it would be. A file that cannot be
+    read (Pelican then warns and reads it as new) is tried again each time it is asked for."""
 
     def __init__(self, cache_file: Path, stamp: Callable[[str], Any]) -> None:
         self.cache_file = cache_file
@@ -129,14 +130,12 @@ class SourceStamps:
             return self._known[filename][1]
         stat = os.stat(filename)
         key = (stat.st_size, stat.st_mtime_ns)
-        self._used.add(filename)
         known = self._known.get(filename)
-        if known is not None and known[0] == key:
-            return known[1]
-        stamp = self._stamp(filename)
-        self._known[filename] = (key, stamp)
-        self._changed = True
-        return stamp
+        if known is None or known[0] != key:
+            known = self._known[filename] = (key, self._stamp(filename))
+            self._changed = True
+        self._used.add(filename)  # only once answered: a file that could not be read is tried again
+        return known[1]
 
     def save(self) -> None:
         """Keep the stamps of the files used in this build, if any changed or went."""

@@ -38,6 +38,29 @@ def test_a_source_is_hashed_again_only_when_its_size_or_time_changed(tmp_path):
     assert len(hashed) == 2
 
 
+def test_a_source_that_cannot_be_read_is_tried_again_and_never_answered_from_before(tmp_path):
+    source = tmp_path / "story.md"
+    source.write_text("Title: 甲\n\n正文", encoding="utf-8")
+    cache_file = tmp_path / "cache" / "stamps.pickle"
+    before = SourceStamps(cache_file, lambda name: b"before")
+    before(str(source))
+    before.save()
+    source.write_text("Title: 乙，改过\n\n正文", encoding="utf-8")  # changed, then unreadable
+    tries = []
+
+    def unreadable(name: str) -> bytes:
+        tries.append(name)
+        raise PermissionError(13, "Permission denied", name)
+
+    stamps = SourceStamps(cache_file, unreadable)
+    for _ in range(2):  # Pelican asks again for the same file in one build, and warns each time
+        with pytest.raises(PermissionError):
+            stamps(str(source))
+    assert len(tries) == 2
+    stamps.save()
+    assert SourceStamps(cache_file, lambda name: b"after")(str(source)) == b"after"
+
+
 def test_the_reader_cache_is_saved_by_a_child_and_let_go_here(tmp_path):
     cache = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     settings = {**DEFAULT_CONFIG, **cache}
