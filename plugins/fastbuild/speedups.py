@@ -238,6 +238,7 @@ def slugs_remembered() -> Iterator[None]:
 # Directive -> the date's field it shows, for the directives that are digits in every locale.
 _NUMBER_FIELDS = {"Y": "year", "m": "month", "d": "day", "H": "hour", "M": "minute", "S": "second"}
 _DIRECTIVE = re.compile("%-?.")  # what Pelican's strftime takes for a directive
+_PLAIN_DATETIMES = (datetime.datetime, pelican.utils.SafeDatetime)
 
 
 def _digits_plan(date_format: str) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
@@ -273,10 +274,14 @@ def dates_formatted_fast() -> Iterator[None]:
     plans: dict[str, tuple | None] = {}
 
     def strftime(date: datetime.date, date_format: str) -> str:
+        # Only plain dates and formats: a subclass may format otherwise (a theme's Markup format
+        # would escape the text around the digits).
+        if type(date) not in _PLAIN_DATETIMES or type(date_format) is not str or date.year < 1000:
+            return pelican_own(date, date_format)
         if date_format not in plans:
             plans[date_format] = _digits_plan(date_format)
         plan = plans[date_format]
-        if plan is None or not isinstance(date, datetime.datetime) or date.year < 1000:
+        if plan is None:
             return pelican_own(date, date_format)
         template, fields = plan
         return template % tuple(_digits(date, field, unpadded) for field, unpadded in fields)

@@ -12,6 +12,7 @@ import pelican.utils
 import pytest
 from fastbuild.speedups import (
     BUILD_GC_THRESHOLDS,
+    _digits_plan,
     _period_archives_by_date,
     _tag_pages_one_by_one,
     collect_garbage_rarely,
@@ -20,6 +21,7 @@ from fastbuild.speedups import (
     relative_paths_remembered,
     slugs_remembered,
 )
+from markupsafe import Markup
 from pelican.contents import Article, Content, Static
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
@@ -198,6 +200,7 @@ DATE_FORMATS = [
     "%Y", "%m", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M:%S", "%-H:%M", "%-d %-M %-S", "%-Y", "",
     "无指令", "%%Y", "100%%", "%Y%%%m", "%Y年%B", "%a %d", "%z", "%Y-%m-%dT%H:%M:%S%z", "%j",
     "%Q", "%", "50%", "%-", "%-%", "%\n%Y", "%Y 完%", "%%%",
+    Markup("%Y年 <b>&</b>"),
 ]  # fmt: skip
 DATES = [
     SafeDatetime(2020, 2, 18, 9, 5, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
@@ -211,15 +214,19 @@ DATES = [
 
 def _formatted(value, date_format):
     try:
-        return pelican.utils.strftime(value, date_format)
+        formatted = pelican.utils.strftime(value, date_format)
     except Exception as error:  # Pelican's own raises on some formats: ours must raise the same
         return type(error)
+    return type(formatted), formatted
 
 
 def test_dates_formatted_fast_equal_pelicans_and_pelicans_comes_back():
     pelicans = {(value, f): _formatted(value, f) for value in DATES for f in DATE_FORMATS}
-    assert pelicans[(DATES[0], "%Y年%-m月%-d日")] == "2020年2月18日"
-    assert pelicans[(DATES[2], "%-H:%M")] == "0:00"
+    assert pelicans[(DATES[0], "%Y年%-m月%-d日")] == (str, "2020年2月18日")
+    assert pelicans[(DATES[2], "%-H:%M")] == (str, "0:00")
+    # The story's date in words takes the fast way (the comparison below would pass without it).
+    fields = (("year", False), ("month", True), ("day", True))
+    assert _digits_plan("%Y年%-m月%-d日") == ("%s年%s月%s日", fields)
     own = pelican.utils.strftime
     with dates_formatted_fast():
         assert pelican.utils.strftime is not own
