@@ -50,6 +50,7 @@ from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 from pelican.utils import posixize_path
 from pelican.utils import process_translations as pelican_process_translations
+from siterules.files import folder_prefix, under_folder
 
 
 class MembershipList(list):
@@ -178,17 +179,13 @@ def relative_paths_remembered() -> Iterator[None]:
     own method is put back after it."""
     pelican_own = Content.get_relative_source_path
     remembered: dict[tuple[str, str], str | None] = {}
-    roots: dict[str, str] = {}  # PATH -> its absolute form and a separator
+    roots: dict[str, str] = {}  # PATH -> its folder_prefix
 
     def worked_out(content: Content, content_path: str, source_path: str) -> str | None:
-        # Pelican's relpath of two normalized absolute paths, for a source under PATH: the rest of it.
         if content_path not in roots:
-            roots[content_path] = os.path.join(os.path.abspath(content_path), "")
-        root = roots[content_path]
-        full = os.path.abspath(os.path.join(content_path, source_path))
-        if full.startswith(root) and len(full) > len(root):
-            return posixize_path(full[len(root) :])
-        return pelican_own(content, source_path)
+            roots[content_path] = folder_prefix(content_path)
+        inside = under_folder(os.path.abspath(os.path.join(content_path, source_path)), roots[content_path])
+        return posixize_path(inside) if inside is not None else pelican_own(content, source_path)
 
     def get_relative_source_path(content: Content, source_path: str | None = None) -> str | None:
         source_path = source_path or content.source_path

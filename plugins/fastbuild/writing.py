@@ -19,7 +19,7 @@ from typing import Any
 
 from pagination import StablePaginationWriter
 from pelican.writers import FileOverwriteFailedError
-from siterules.files import write_if_changed
+from siterules.files import folder_prefix, under_folder, write_if_changed
 from siterules.processes import run_shares, start_shares
 
 from .contentmemo import forget_contents
@@ -254,7 +254,7 @@ class DeferredWriter(StablePaginationWriter):
         self._page_keys: tuple[str, ...] = ()
         self._shared_context: dict[str, Any] = {}
         self._early: EarlyDescription | None = None
-        self._output_prefix = os.path.join(output_path, "")
+        self._output_prefix = folder_prefix(output_path)
 
     def write_page(
         self, name: str, template: Any, context: dict[str, Any], page_values: dict[str, Any], **options: Any
@@ -287,12 +287,8 @@ class DeferredWriter(StablePaginationWriter):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        # Pelican made `filename` with sanitised_join (absolute, normalised): when the output folder
-        # is too, cutting it off is what relpath gives, without its general case (10,000 pages a build).
-        if filename.startswith(self._output_prefix):
-            name = filename[len(self._output_prefix) :]
-        else:
-            name = os.path.relpath(filename, self.output_path)
+        # Pelican made `filename` with sanitised_join: absolute and normalised.
+        name = under_folder(filename, self._output_prefix) or os.path.relpath(filename, self.output_path)
         own_values = {key: localcontext[key] for key in self._page_keys if key in localcontext}
         self._queue[name] = QueuedPage(name, template, own_values, self._shared_context)
         return io.StringIO()
