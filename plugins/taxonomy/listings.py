@@ -74,6 +74,12 @@ class Listing:
     def page_name(self) -> str:
         return self.url.rstrip("/")
 
+    def cache_key(self) -> tuple[str, ...]:
+        """What a page shows of the listing (plugins/fastbuild): its term and address. Its stories
+        reach pages on their own (`articles`, the paginator's pages, the index's `story_counts`), so
+        a story added to a term renders again only the listing pages it appears on."""
+        return (self.facet.field, self.name, self.slug, self.url, self.save_as)
+
     def __str__(self) -> str:
         return self.name
 
@@ -130,6 +136,7 @@ def write_listings(
         index_url=index_url,
         facet=facet,
         listings=listings,
+        story_counts={listing.slug: len(listing.articles) for listing in listings},
         template_name="facet_index",
     )
     for listing in listings:
