@@ -71,3 +71,26 @@ def run_shares(work: Callable[[Any], Any], shares: list[Any]) -> list[Any]:
     """`work(share)` for every share: the first in this process, each other one in a forked child."""
     others = start_shares(work, shares[1:])
     return [work(shares[0]), *others()]
+
+
+def run_in_parts(
+    work: Callable[[list[Any]], Any], items: list[Any], processes: int, part_size: int
+) -> list[Any]:
+    """`work(part)` for each run of `part_size` items, in this process and `processes` - 1 forked
+    children, each taking the next part when done with one: a process slowed by another one beside
+    the build (a cache being saved, pictures being linked) takes fewer parts instead of holding up
+    the others, as a fixed share would. Returns the parts' results in the order of `items`."""
+    taken = multiprocessing.get_context("fork").Value("q", 0)  # the next part's start, shared
+
+    def take_parts(_: None) -> list[tuple[int, Any]]:
+        done = []
+        while True:
+            with taken.get_lock():
+                start = taken.value
+                taken.value = start + part_size
+            if start >= len(items):
+                return done
+            done.append((start, work(items[start : start + part_size])))
+
+    done = [part for share in run_shares(take_parts, [None] * processes) for part in share]
+    return [result for _, result in sorted(done, key=lambda part: part[0])]

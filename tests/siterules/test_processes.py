@@ -1,11 +1,13 @@
 """siterules.processes: work in forked children, and a build that fails before it reads their results."""
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from siterules.processes import Forked, run_shares, start_shares
+from siterules.processes import Forked, run_in_parts, run_shares, start_shares
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
@@ -22,6 +24,20 @@ def test_shares_give_their_results_in_their_order_whether_started_or_run():
     assert run_shares(sum, shares) == [3, 3, 0, 15]
     with pytest.raises(TypeError):
         start_shares(sum, [[1], ["x"]])()
+
+
+def test_parts_are_each_done_once_in_order_and_a_slowed_process_takes_fewer():
+    builder = os.getpid()
+
+    def work(part: list[int]) -> tuple[int, list[int]]:
+        if os.getpid() == builder:
+            time.sleep(0.2)  # as if another process beside the build shared this one's core
+        return os.getpid(), part
+
+    results = run_in_parts(work, list(range(50)), 2, 3)
+    assert [item for _, part in results for item in part] == list(range(50))
+    by_builder = sum(1 for pid, _ in results if pid == builder)
+    assert 1 <= by_builder < len(results) / 2
 
 
 def test_a_build_failing_before_it_reads_a_large_result_exits_instead_of_hanging():
