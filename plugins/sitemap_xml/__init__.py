@@ -3,6 +3,7 @@ robots.txt pointing to it."""
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from siterules.files import write_if_changed
 from .sitemap import (
     DEFAULT_SETTINGS,
     is_listed,
+    newest,
     page_lastmod,
     page_url,
     render,
@@ -23,6 +25,8 @@ from .sitemap import (
 _pages: dict[str, Any] = {}
 _settings: dict[str, Any] = {}
 _excluded: list[re.Pattern[str]] = []
+# id of a list of stories -> (the list, kept so that its id is not reused; its newest date)
+_newest: dict[int, tuple[list[Any], datetime | None]] = {}
 
 
 def _start(pelican: Pelican) -> None:
@@ -32,13 +36,23 @@ def _start(pelican: Pelican) -> None:
     _settings.update(pelican.settings)
     _excluded[:] = [re.compile(pattern) for pattern in pelican.settings["SITEMAP_XML_EXCLUDE"]]
     _pages.clear()
+    _newest.clear()
+
+
+def _newest_of_all(stories: list[Any]) -> datetime | None:
+    """`newest(stories)`, once per list a build: the home page, the indexes and every other page
+    without a listing of its own show the same list of all stories (10,000 dates each at 10,000)."""
+    known = _newest.get(id(stories))
+    if known is None or known[0] is not stories:
+        known = _newest[id(stories)] = (stories, newest(stories))
+    return known[1]
 
 
 def _record(path: str, context: dict[str, Any]) -> None:
     output_file = context.get("output_file") or os.path.relpath(path, _settings["OUTPUT_PATH"])
     url = page_url(output_file, context)
     if is_listed(url, context, _excluded):
-        _pages[url] = page_lastmod(context)
+        _pages[url] = page_lastmod(context, _newest_of_all)
 
 
 def _write(pelican: Pelican) -> None:
@@ -50,6 +64,7 @@ def _write(pelican: Pelican) -> None:
     )
     write_if_changed(output / settings["ROBOTS_TXT_SAVE_AS"], robots)
     _pages.clear()
+    _newest.clear()
 
 
 def register() -> None:

@@ -8,7 +8,7 @@ of its own (a page without Date or Modified) has no lastmod: the build time is n
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -46,8 +46,12 @@ def page_url(output_file: str, context: Mapping[str, Any]) -> str:
     return url.removesuffix("index.html") if url.endswith("/index.html") else url
 
 
-def page_lastmod(context: Mapping[str, Any]) -> datetime | None:
-    """The newest content date among what the page shows (see the module's docstring)."""
+def page_lastmod(
+    context: Mapping[str, Any], newest_of_all: Callable[[list[Any]], datetime | None] = newest
+) -> datetime | None:
+    """The newest content date among what the page shows (see the module's docstring).
+    `newest_of_all` finds it in the site's whole list of stories, the same list for every page
+    that shows no listing (a caller may work it out once)."""
     item = context.get("article") or context.get("page")
     if item is not None:
         return content_date(item)
@@ -55,7 +59,7 @@ def page_lastmod(context: Mapping[str, Any]) -> datetime | None:
         page = context.get(key)
         if page is not None:
             return newest(page.object_list)
-    return newest(context.get("articles") or ())
+    return newest_of_all(context.get("articles") or [])
 
 
 def is_listed(url: str, context: Mapping[str, Any], excluded: Iterable[re.Pattern[str]]) -> bool:
