@@ -99,7 +99,7 @@ def _configure(pelican: Pelican) -> None:
             collect_garbage_rarely(),
             translations_by_group(),
             relative_paths_remembered(),
-            slugs_remembered(),
+            slugs_remembered(fastbuild_folder(settings) / SLUGS_FILE),
             dates_formatted_fast(),
         ):
             run()
@@ -144,6 +144,9 @@ def _record(pelican: Pelican) -> None:
         record = build_record_path(pelican.settings, pelican.output_path)
         record_build(record, state, next_change)
 
+
+# The slugs worked out by the last builds (speedups.slugs_remembered), in fastbuild's cache folder.
+SLUGS_FILE = "slugs.pickle"
 
 # Where each generator's source stamps are kept, in fastbuild's cache folder. The static files
 # matter as much as the stories: Pelican hashes every picture under content/ on every build.

@@ -196,6 +196,40 @@ def test_slugs_are_worked_out_once_inside_a_build_and_equal_pelicans(tmp_path, m
     assert pelican.contents.slugify is slugify and pelican.urlwrappers.slugify is slugify
 
 
+def test_slugs_are_kept_for_the_next_build_and_worked_out_again_by_another_version(tmp_path, monkeypatch):
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path)}
+    memo = tmp_path / "cache" / "slugs.pickle"
+    worked_out = []
+
+    def counting(value, *args, **kwargs):
+        worked_out.append(value)
+        return slugify(value, *args, **kwargs)
+
+    monkeypatch.setattr("pelican.utils.slugify", counting)
+    with slugs_remembered(memo):
+        first = [Category(name, settings).slug for name in ("图片 新闻", "Photo News!")]
+    assert worked_out == ["图片 新闻", "Photo News!"] and memo.is_file()
+    with slugs_remembered(memo):
+        assert [Category(name, settings).slug for name in ("图片 新闻", "Photo News!")] == first
+        assert Category("抗疫", settings).slug == slugify("抗疫", settings["SLUG_REGEX_SUBSTITUTIONS"])
+    assert worked_out == ["图片 新闻", "Photo News!", "抗疫"]  # only the new one
+    with slugs_remembered(memo):  # a build that no longer has "Photo News!" keeps it no more
+        assert Category("抗疫", settings).slug
+    worked_out.clear()
+    with slugs_remembered(memo):
+        assert Category("Photo News!", settings).slug == first[1]
+    assert worked_out == ["Photo News!"]
+
+    monkeypatch.setattr("fastbuild.speedups.SLUG_LIBRARIES", ("pelican", "no-such-library"))
+    worked_out.clear()
+    with slugs_remembered(memo):
+        assert Category("Photo News!", settings).slug == first[1]
+    assert worked_out == ["Photo News!"]  # kept by another version: worked out again
+    memo.write_bytes(b"not a pickle")
+    with slugs_remembered(memo):
+        assert Category("抗疫", settings).slug == slugify("抗疫", settings["SLUG_REGEX_SUBSTITUTIONS"])
+
+
 DATE_FORMATS = [
     "%Y", "%m", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M:%S", "%-H:%M", "%-d %-M %-S", "%-Y", "",
     "无指令", "%%Y", "100%%", "%Y%%%m", "%Y年%B", "%a %d", "%z", "%Y-%m-%dT%H:%M:%S%z", "%j",

@@ -83,3 +83,15 @@ def test_a_queued_page_is_written_under_its_name_however_the_output_folder_is_gi
         folder = tmp_path / given.replace(f"{tmp_path}/", "").replace("dots/../", "")
         page = folder / "stories/2020/甲/index.html"
         assert page.read_text(encoding="utf-8") == "<main>稿件0</main>", given
+
+
+def test_a_queued_pages_folder_is_made_when_it_is_written_and_feeds_still_make_theirs(tmp_path):
+    template = jinja2.Environment().from_string("<main>{{ article.title }}</main>")
+    (article,) = _stories(1)
+    writer = DeferredWriter(str(tmp_path), settings={**DEFAULT_CONFIG, "SITEURL": ""})
+    writer.write_file("stories/2020/甲/index.html", template, {}, article=article)
+    assert not (tmp_path / "stories").exists()  # queued: no folder made for it yet
+    writer.write_feed([article], {**DEFAULT_CONFIG, "SITENAME": "站", "FEED_DOMAIN": ""}, "feeds/all.atom.xml")
+    assert (tmp_path / "feeds/all.atom.xml").is_file()  # a direct write makes its folder as Pelican does
+    writer.flush()
+    assert (tmp_path / "stories/2020/甲/index.html").read_text(encoding="utf-8") == "<main>稿件0</main>"
