@@ -91,7 +91,8 @@ def test_a_queued_pages_folder_is_made_when_it_is_written_and_feeds_still_make_t
     writer = DeferredWriter(str(tmp_path), settings={**DEFAULT_CONFIG, "SITEURL": ""})
     writer.write_file("stories/2020/甲/index.html", template, {}, article=article)
     assert not (tmp_path / "stories").exists()  # queued: no folder made for it yet
-    writer.write_feed([article], {**DEFAULT_CONFIG, "SITENAME": "站", "FEED_DOMAIN": ""}, "feeds/all.atom.xml")
+    feed_context = {**DEFAULT_CONFIG, "SITENAME": "站", "FEED_DOMAIN": ""}
+    writer.write_feed([article], feed_context, "feeds/all.atom.xml")
     assert (tmp_path / "feeds/all.atom.xml").is_file()  # a direct write makes its folder as Pelican does
     writer.flush()
     assert (tmp_path / "stories/2020/甲/index.html").read_text(encoding="utf-8") == "<main>稿件0</main>"
