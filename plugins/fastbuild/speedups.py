@@ -209,9 +209,10 @@ def relative_paths_remembered() -> Iterator[None]:
         Content.get_relative_source_path = pelican_own
 
 
-# What a slug depends on besides its arguments: the slugify of these libraries and of this Python
-# (its Unicode tables), so slugs remembered by another version are worked out again.
-SLUG_LIBRARIES = ("pelican", "Unidecode")
+# What a slug depends on besides its arguments: the slugify of these libraries (Pelican's strips
+# tags with MarkupSafe) and of this Python (its Unicode tables), so slugs remembered by another
+# version are worked out again.
+SLUG_LIBRARIES = ("pelican", "Unidecode", "MarkupSafe")
 
 
 @contextmanager
@@ -255,11 +256,12 @@ def _load_slugs(memo_file: Path, version: str) -> dict[tuple, str]:
         saved_version, by_options = pickle.loads(memo_file.read_bytes())
         if saved_version != version:
             return {}
-        return {
+        kept = {
             (value, *options): slug for options, slugs in by_options.items() for value, slug in slugs.items()
         }
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
-        return {}  # none yet, or not ours: every slug is worked out again
+    except Exception:  # a damaged file can fail in many ways: a speed-up never stops the build
+        return {}
+    return kept if all(isinstance(slug, str) for slug in kept.values()) else {}
 
 
 def _save_slugs(memo_file: Path, version: str, remembered: dict[tuple, str]) -> None:

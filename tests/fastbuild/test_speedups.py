@@ -1,7 +1,9 @@
 """Each speed-up gives exactly what Pelican's own code gives, on stories built as Pelican builds them."""
 
 import gc
+import pickle
 import random
+import sys
 import weakref
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -27,6 +29,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime, process_translations, slugify
+from siterules.cachekeys import library_versions
 
 
 def _articles(count: int, seed: int = 7) -> list[Article]:
@@ -225,9 +228,19 @@ def test_slugs_are_kept_for_the_next_build_and_worked_out_again_by_another_versi
     with slugs_remembered(memo):
         assert Category("Photo News!", settings).slug == first[1]
     assert worked_out == ["Photo News!"]  # kept by another version: worked out again
-    memo.write_bytes(b"not a pickle")
-    with slugs_remembered(memo):
-        assert Category("抗疫", settings).slug == slugify("抗疫", settings["SLUG_REGEX_SUBSTITUTIONS"])
+    # Damaged or foreign files: the slugs are worked out again, the build goes on.
+    version = f"{library_versions(('pelican', 'no-such-library'))} {sys.version}"
+    subs = tuple(map(tuple, settings["SLUG_REGEX_SUBSTITUTIONS"]))
+    for damaged in (
+        b"not a pickle",
+        b"cno_such_module\nthing\n.",  # names a module that is not there
+        pickle.dumps((version, {(subs, False, False): {"抗疫": 42}})),  # the right version, not slugs
+    ):
+        memo.write_bytes(damaged)
+        worked_out.clear()
+        with slugs_remembered(memo):
+            assert Category("抗疫", settings).slug == slugify("抗疫", settings["SLUG_REGEX_SUBSTITUTIONS"])
+        assert worked_out == ["抗疫"], damaged
 
 
 DATE_FORMATS = [
