@@ -99,7 +99,7 @@ def _configure(pelican: Pelican) -> None:
             collect_garbage_rarely(),
             translations_by_group(),
             relative_paths_remembered(),
-            slugs_remembered(fastbuild_folder(settings) / SLUGS_FILE),
+            slugs_remembered(fastbuild_folder(settings) / SLUGS_FILE, settings["FASTBUILD_READING_KEY"]),
             dates_formatted_fast(),
         ):
             run()

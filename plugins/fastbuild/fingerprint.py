@@ -17,10 +17,11 @@ from typing import Any
 
 from siterules.cachekeys import cache_key
 
-# Libraries whose version changes what a build writes.
+# Libraries whose version changes what a build writes (Unidecode and MarkupSafe: Pelican's slugs,
+# and MarkupSafe the escaping of every page).
 LIBRARIES = (
-    "pelican", "Markdown", "Jinja2", "feedgen", "beautifulsoup4", "lxml", "nh3", "pillow", "numpy",
-    "pyahocorasick",
+    "pelican", "Markdown", "Jinja2", "MarkupSafe", "Unidecode", "feedgen", "beautifulsoup4", "lxml",
+    "nh3", "pillow", "numpy", "pyahocorasick",
 )
 
 

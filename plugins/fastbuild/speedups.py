@@ -37,7 +37,6 @@ import gc
 import os
 import pickle
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -55,7 +54,6 @@ from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 from pelican.utils import posixize_path
 from pelican.utils import process_translations as pelican_process_translations
-from siterules.cachekeys import library_versions
 from siterules.files import folder_prefix, under_folder, write_if_changed
 
 
@@ -209,24 +207,18 @@ def relative_paths_remembered() -> Iterator[None]:
         Content.get_relative_source_path = pelican_own
 
 
-# What a slug depends on besides its arguments: the slugify of these libraries (Pelican's strips
-# tags with MarkupSafe) and of this Python (its Unicode tables), so slugs remembered by another
-# version are worked out again.
-SLUG_LIBRARIES = ("pelican", "Unidecode", "MarkupSafe")
-
-
 @contextmanager
-def slugs_remembered(memo_file: Path | None = None) -> Iterator[None]:
+def slugs_remembered(memo_file: Path | None = None, key: str = "") -> Iterator[None]:
     """Run a build with each slug worked out once: Pelican gives every static file a category object
     of its own, and each works out the category's slug again (11,500 times at 10,000 stories, for
     one category), and each static file's own slug from its name (a third of a second at 10,000
-    stories, in every build). With `memo_file`, the slugs are kept there for the next build.
-    Pelican's own function is put back after it."""
+    stories, in every build). With `memo_file`, the slugs are kept there for the next build with the
+    same `key` (the reading key, which covers the libraries slugify uses). Pelican's own function is
+    put back after it."""
     users = (pelican.contents, pelican.urlwrappers)
     pelican_own = {module: module.slugify for module in users}
     slugify = pelican.utils.slugify
-    version = f"{library_versions(SLUG_LIBRARIES)} {sys.version}"
-    kept = _load_slugs(memo_file, version) if memo_file else {}
+    kept = _load_slugs(memo_file, key) if memo_file else {}
     remembered: dict[tuple, str] = {}  # this build's; kept for the next one (no slug of a file deleted)
 
     def remembered_slugify(
@@ -248,13 +240,13 @@ def slugs_remembered(memo_file: Path | None = None) -> Iterator[None]:
         for module, own in pelican_own.items():
             module.slugify = own
         if memo_file and remembered != kept:
-            _save_slugs(memo_file, version, remembered)
+            _save_slugs(memo_file, key, remembered)
 
 
-def _load_slugs(memo_file: Path, version: str) -> dict[tuple, str]:
+def _load_slugs(memo_file: Path, key: str) -> dict[tuple, str]:
     try:
-        saved_version, by_options = pickle.loads(memo_file.read_bytes())
-        if saved_version != version:
+        saved_key, by_options = pickle.loads(memo_file.read_bytes())
+        if saved_key != key:
             return {}
         kept = {
             (value, *options): slug for options, slugs in by_options.items() for value, slug in slugs.items()
@@ -264,12 +256,12 @@ def _load_slugs(memo_file: Path, version: str) -> dict[tuple, str]:
     return kept if all(isinstance(slug, str) for slug in kept.values()) else {}
 
 
-def _save_slugs(memo_file: Path, version: str, remembered: dict[tuple, str]) -> None:
+def _save_slugs(memo_file: Path, key: str, remembered: dict[tuple, str]) -> None:
     # By options (the substitutions are the same long tuple for nearly every slug), then by value.
     by_options: dict[tuple, dict[str, str]] = defaultdict(dict)
     for (value, *options), slug in remembered.items():
         by_options[tuple(options)][value] = slug
-    data = pickle.dumps((version, dict(by_options)), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((key, dict(by_options)), protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):  # only a speed-up
         write_if_changed(memo_file, data)
 
